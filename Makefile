@@ -1,0 +1,86 @@
+# Wellbeing Metrics API. `make` builds build/wellbeingd; `make run` sets up a private
+# PostgreSQL and serves; `make test` runs every test (also under ASan and UBSan).
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN    := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE
+CPPFLAGS += -I/usr/include/postgresql -Iserver
+LDLIBS  := -lmicrohttpd -ljansson -lpq -lcrypto -lpthread
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+SERVER_SRC := $(wildcard server/*.c server/api/*.c server/domain/*.c)
+DOMAIN_SRC := $(wildcard server/domain/*.c)
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
+HEADERS    := $(wildcard server/*.h server/api/*.h server/domain/*.h)
+
+OBJ      := $(SERVER_SRC:%.c=build/obj/%.o)
+ASAN_OBJ := $(SERVER_SRC:%.c=build/asan/obj/%.o)
+ASAN_DOMAIN_OBJ := $(DOMAIN_SRC:%.c=build/asan/obj/%.o)
+
+export WELLBEING_DATABASE_URL ?= $(shell scripts/devdb url)
+
+.PHONY: all deps run test unit api-test browser-test scripts-test asan fmt fmt-check clean \
+        bench bench-ingest db-start db-stop
+
+all: build/wellbeingd
+
+deps:
+	@scripts/deps build
+
+build/obj/%.o: %.c $(HEADERS) | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -c $< -o $@
+
+build/wellbeingd: $(OBJ)
+	$(CC) $(CFLAGS) -o $@ $(OBJ) $(LDLIBS)
+
+build/asan/obj/%.o: %.c $(HEADERS) | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -c $< -o $@
+
+build/asan/wellbeingd: $(ASAN_OBJ)
+	$(CC) $(SAN) -o $@ $(ASAN_OBJ) $(LDLIBS)
+
+asan: build/asan/wellbeingd
+
+build/asan/tests/%: tests/unit/%.c $(ASAN_DOMAIN_OBJ) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) $< $(ASAN_DOMAIN_OBJ) -o $@ -lcmocka -ljansson
+
+db-start:
+	@scripts/deps db
+	@scripts/devdb start
+
+db-stop:
+	@scripts/devdb stop
+
+# Serve on 127.0.0.1:8080 (or WELLBEING_LISTEN) with the private database.
+run: all db-start
+	build/wellbeingd migrate
+	@echo "admin key (shown once):"
+	@build/wellbeingd key create --name "make-run-admin" --scopes read,submit,admin
+	@echo "serving on http://$${WELLBEING_LISTEN:-127.0.0.1:8080}/ (Ctrl-C stops)"
+	build/wellbeingd serve
+
+unit: $(UNIT_BIN)
+	@scripts/deps test
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+tests/node_modules/.package-lock.json: tests/package.json tests/package-lock.json
+	@scripts/deps test
+	cd tests && npm ci --no-audit --no-fund --loglevel=error
+
+api-test: build/wellbeingd build/asan/wellbeingd db-start tests/node_modules/.package-lock.json
+	@scripts/deps test
+	tests/api/run.sh
+
+test: all asan unit api-test
+
+fmt:
+	clang-format -i $(SERVER_SRC) $(HEADERS) $(UNIT_SRC)
+
+fmt-check:
+	clang-format --dry-run -Werror $(SERVER_SRC) $(HEADERS) $(UNIT_SRC)
+
+clean:
+	rm -rf build

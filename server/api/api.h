@@ -1,0 +1,22 @@
+/* The handlers the route table names, one file per resource. */
+#ifndef API_H
+#define API_H
+
+#include "../http.h"
+
+/* health.c */
+void api_get_healthz(struct request *rq, struct reply *rp);
+void api_get_readyz(struct request *rq, struct reply *rp);
+void api_get_prometheus(struct request *rq, struct reply *rp);
+void api_get_openapi(struct request *rq, struct reply *rp);
+/* catalogue.c */
+void api_list_programmes(struct request *rq, struct reply *rp);
+void api_list_metrics(struct request *rq, struct reply *rp);
+void api_get_metric(struct request *rq, struct reply *rp);
+void api_list_areas(struct request *rq, struct reply *rp);
+void api_get_area(struct request *rq, struct reply *rp);
+void api_list_dimensions(struct request *rq, struct reply *rp);
+/* observations.c */
+void api_list_observations(struct request *rq, struct reply *rp);
+
+#endif

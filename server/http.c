@@ -1,0 +1,522 @@
+/* libmicrohttpd glue. One request runs on one pool thread from first byte to last;
+ * its state is allocated on the first access-handler call and freed when libmicrohttpd
+ * reports the request complete, whatever happened in between. */
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "db.h"
+#include "log.h"
+#include "problem.h"
+#include "router.h"
+#include "stats.h"
+
+static struct MHD_Daemon *daemon_handle;
+static atomic_int in_flight;
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_size, void **state);
+static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
+                         enum MHD_RequestTerminationCode code);
+static struct request *request_new(struct MHD_Connection *conn, const char *url,
+                                   const char *method);
+static void dispatch(struct request *rq, struct reply *rp);
+static enum MHD_Result send_reply(struct request *rq, struct reply *rp);
+static void reply_free(struct reply *rp);
+static const char *cors_origin(struct request *rq);
+static bool authorize(struct request *rq, struct reply *rp);
+static bool choose_format(struct request *rq, struct reply *rp);
+static void make_etag(struct request *rq, char *out, size_t size);
+static bool etag_matches(const char *header, const char *etag);
+static enum http_method method_of(const char *m);
+static bool parse_listen(const char *text, struct sockaddr_storage *addr, socklen_t *len);
+static double seconds_since(const struct timespec *t);
+
+/* ---- requests and replies ---- */
+
+const char *req_query(struct request *rq, const char *name) {
+    return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *req_header(struct request *rq, const char *name) {
+    return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+}
+
+const char *req_param(struct request *rq, int i) {
+    return i < rq->nparams ? rq->params[i] : "";
+}
+
+struct db_conn *req_db(struct request *rq, struct reply *rp) {
+    if (!rq->db)
+        rq->db = db_acquire();
+    if (!rq->db) {
+        problem_reply(rp, 503, "the database is not reachable just now; try again shortly");
+        reply_header(rp, "Retry-After", "5");
+    }
+    return rq->db;
+}
+
+void reply_json(struct reply *rp, int status, json_t *j) {
+    json_decref(rp->json);
+    rp->status = status;
+    rp->json = j;
+    rp->content_type = "application/json";
+}
+
+void reply_body(struct reply *rp, int status, const char *content_type, char *body, size_t len) {
+    free(rp->body);
+    rp->status = status;
+    rp->body = body;
+    rp->body_len = len;
+    rp->content_type = content_type;
+}
+
+void reply_header(struct reply *rp, const char *name, const char *value) {
+    if (rp->nheaders == REPLY_MAX_HEADERS)
+        return;
+    rp->headers[rp->nheaders][0] = strdup(name);
+    rp->headers[rp->nheaders][1] = strdup(value);
+    rp->nheaders++;
+}
+
+static void reply_free(struct reply *rp) {
+    json_decref(rp->json);
+    free(rp->body);
+    if (rp->response)
+        MHD_destroy_response(rp->response);
+    for (int i = 0; i < rp->nheaders; i++) {
+        free(rp->headers[i][0]);
+        free(rp->headers[i][1]);
+    }
+    memset(rp, 0, sizeof *rp);
+}
+
+static double seconds_since(const struct timespec *t) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+static enum http_method method_of(const char *m) {
+    static const char *const names[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"};
+    for (int i = 0; i < 6; i++)
+        if (strcmp(m, names[i]) == 0)
+            return (enum http_method)i;
+    return HTTP_OTHER;
+}
+
+static struct request *request_new(struct MHD_Connection *conn, const char *url,
+                                   const char *method) {
+    struct request *rq = calloc(1, sizeof *rq);
+    if (!rq)
+        return NULL;
+    rq->conn = conn;
+    rq->method = method_of(method);
+    rq->method_name = method;
+    rq->path = url;
+    strbuf_init(&rq->body);
+    clock_gettime(CLOCK_MONOTONIC, &rq->started);
+    return rq;
+}
+
+/* ---- CORS, auth, representation, ETag ---- */
+
+/* The request's Origin when it is one of the configured dashboard origins. */
+static const char *cors_origin(struct request *rq) {
+    const char *origin = req_header(rq, "Origin");
+    const char *list = g_config.cors_origins;
+    if (!origin || !list || !*list)
+        return NULL;
+    size_t olen = strlen(origin);
+    for (const char *p = list; *p;) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        size_t n = strcspn(p, ",");
+        while (n && p[n - 1] == ' ')
+            n--;
+        if ((n == 1 && *p == '*') || (n == olen && strncmp(p, origin, n) == 0))
+            return origin;
+        p += strcspn(p, ",");
+    }
+    return NULL;
+}
+
+static bool authorize(struct request *rq, struct reply *rp) {
+    unsigned flags = rq->route->flags;
+    const char *auth = req_header(rq, "Authorization");
+    bool needs_key = (flags & (ROUTE_SUBMIT | ROUTE_ADMIN | ROUTE_KEY)) ||
+                     ((flags & ROUTE_READ) && !g_config.public_read);
+    if (!auth) {
+        if (!needs_key)
+            return true;
+        problem_reply(rp, 401, "this route needs an API key: send Authorization: Bearer <key>");
+        reply_header(rp, "WWW-Authenticate", "Bearer");
+        return false;
+    }
+    if (strncasecmp(auth, "Bearer ", 7) != 0) {
+        problem_reply(rp, 401, "send the key as Authorization: Bearer <key>");
+        reply_header(rp, "WWW-Authenticate", "Bearer");
+        return false;
+    }
+    struct db_conn *db = req_db(rq, rp);
+    if (!db)
+        return false;
+    int ok = auth_verify(db, auth + 7, &rq->who);
+    if (ok < 0) {
+        problem_reply(rp, 503, "the database is not reachable just now; try again shortly");
+        reply_header(rp, "Retry-After", "5");
+        return false;
+    }
+    if (ok == 0) {
+        problem_reply(rp, 401, "the API key is not valid or has been revoked");
+        reply_header(rp, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
+        return false;
+    }
+    unsigned s = rq->who.scopes;
+    bool allowed = true;
+    if (flags & ROUTE_ADMIN)
+        allowed = s & SCOPE_ADMIN;
+    else if (flags & ROUTE_SUBMIT)
+        allowed = s & (SCOPE_SUBMIT | SCOPE_ADMIN);
+    else if ((flags & ROUTE_READ) && !g_config.public_read)
+        allowed = s & (SCOPE_READ | SCOPE_ADMIN);
+    if (!allowed) {
+        problem_reply(rp, 403, "this key's scopes do not allow %s %s; ask an admin for a key "
+                               "with the %s scope",
+                      http_method_name(rq->route->method), rq->route->pattern,
+                      flags & ROUTE_ADMIN ? "admin" : flags & ROUTE_SUBMIT ? "submit" : "read");
+        return false;
+    }
+    return true;
+}
+
+static bool choose_format(struct request *rq, struct reply *rp) {
+    const char *format = req_query(rq, "format");
+    const char *accept = req_header(rq, "Accept");
+    bool csv_route = rq->route->flags & ROUTE_CSV;
+    if (format) {
+        if (strcmp(format, "csv") == 0 && csv_route) {
+            rq->csv = true;
+            return true;
+        }
+        if (strcmp(format, "json") == 0)
+            return true;
+        problem_reply(rp, strcmp(format, "csv") == 0 ? 406 : 400,
+                      "format=%s is not offered here: use format=json%s", format,
+                      csv_route ? " or format=csv" : "");
+        return false;
+    }
+    if (csv_route && accept && strstr(accept, "text/csv") && !strstr(accept, "application/json"))
+        rq->csv = true;
+    return true;
+}
+
+static uint64_t fnv1a(uint64_t h, const char *s) {
+    for (; s && *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static enum MHD_Result hash_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *value) {
+    (void)kind;
+    uint64_t *h = cls;
+    *h = fnv1a(*h, "&");
+    *h = fnv1a(*h, key);
+    *h = fnv1a(*h, "=");
+    *h = fnv1a(*h, value);
+    return MHD_YES;
+}
+
+/* The version names the data, the hash names the question: path, query, format and
+ * whether the caller may see small counts. */
+static void make_etag(struct request *rq, char *out, size_t size) {
+    uint64_t h = fnv1a(14695981039346656037ULL, rq->path);
+    MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, hash_arg, &h);
+    h = fnv1a(h, rq->csv ? "|csv" : "|json");
+    h = fnv1a(h, rq->who.scopes & (SCOPE_READ | SCOPE_ADMIN) ? "|key" : "|open");
+    snprintf(out, size, "\"v%llu-%016llx\"", (unsigned long long)rq->version,
+             (unsigned long long)h);
+}
+
+static bool etag_matches(const char *header, const char *etag) {
+    if (!header)
+        return false;
+    if (strcmp(header, "*") == 0)
+        return true;
+    size_t n = strlen(etag);
+    for (const char *p = strstr(header, etag); p; p = strstr(p + 1, etag))
+        if ((p[n] == '\0' || p[n] == ',' || p[n] == ' '))
+            return true;
+    return false;
+}
+
+/* ---- dispatch ---- */
+
+static void dispatch(struct request *rq, struct reply *rp) {
+    char allow[128];
+    if (rq->body_too_large) {
+        problem_reply(rp, 413, "the body is over the %zu-byte limit; split the submission",
+                      g_config.max_body);
+        return;
+    }
+    enum router_outcome found = router_match(rq, allow, sizeof allow);
+    if (rq->method == HTTP_OPTIONS && found != ROUTER_NOT_FOUND) {
+        /* A CORS preflight: answered for any known path, allowed origins only. */
+        rp->status = 204;
+        rp->no_etag = true;
+        if (found == ROUTER_BAD_METHOD)
+            reply_header(rp, "Allow", allow);
+        return;
+    }
+    if (found == ROUTER_NOT_FOUND) {
+        problem_reply(rp, 404, "no route %s; the routes are listed at /openapi.json", rq->path);
+        return;
+    }
+    if (found == ROUTER_BAD_METHOD) {
+        problem_reply(rp, 405, "%s is not allowed on %s; allowed: %s", rq->method_name, rq->path,
+                      allow);
+        reply_header(rp, "Allow", allow);
+        return;
+    }
+    if (!choose_format(rq, rp) || !authorize(rq, rp))
+        return;
+    if (rq->route->flags & ROUTE_ETAG) {
+        rq->version = db_known_version();
+        if (!rq->version) {
+            /* Not hearing from the database: ask it, or answer 503. */
+            struct db_conn *db = req_db(rq, rp);
+            if (!db || !db_read_version(db, &rq->version)) {
+                if (db)
+                    problem_reply(rp, 503, "the database is not reachable just now; try again "
+                                           "shortly");
+                reply_header(rp, "Retry-After", "5");
+                rq->version = 0;
+                return;
+            }
+        }
+        char etag[64];
+        make_etag(rq, etag, sizeof etag);
+        if (etag_matches(req_header(rq, "If-None-Match"), etag)) {
+            rp->status = 304;
+            return;
+        }
+    }
+    rq->route->handler(rq, rp);
+    if (!rp->status) {
+        log_error("handler", "%s answered nothing", router_route_label(router_index(rq->route)));
+        problem_reply(rp, 500, "the server failed to answer; the error is logged");
+    }
+}
+
+static enum MHD_Result send_reply(struct request *rq, struct reply *rp) {
+    struct MHD_Response *resp = rp->response;
+    rp->response = NULL;
+    if (!resp && rp->json) {
+        char *text = json_dumps(rp->json, JSON_COMPACT | JSON_REAL_PRECISION(15));
+        if (!text) {
+            rp->status = 500;
+            text = strdup("{\"title\":\"Internal error\",\"status\":500}");
+            rp->content_type = "application/problem+json";
+        }
+        resp = MHD_create_response_from_buffer_with_free_callback(strlen(text), text, free);
+    } else if (!resp) {
+        resp = MHD_create_response_from_buffer_with_free_callback(
+            rp->body_len, rp->body ? rp->body : strdup(""), free);
+        rp->body = NULL;
+    }
+    if (!resp)
+        return MHD_NO;
+    if (rp->content_type && rp->status != 204 && rp->status != 304)
+        MHD_add_response_header(resp, "Content-Type", rp->content_type);
+    for (int i = 0; i < rp->nheaders; i++)
+        MHD_add_response_header(resp, rp->headers[i][0], rp->headers[i][1]);
+    bool etag_route = rq->route && (rq->route->flags & ROUTE_ETAG);
+    if (etag_route && rq->version && (rp->status == 200 || rp->status == 304) && !rp->no_etag) {
+        char etag[64];
+        make_etag(rq, etag, sizeof etag);
+        MHD_add_response_header(resp, "ETag", etag);
+        MHD_add_response_header(resp, "Cache-Control", "no-cache");
+        MHD_add_response_header(resp, "Vary", "Accept, Authorization, Origin");
+    } else {
+        MHD_add_response_header(resp, "Cache-Control", "no-store");
+    }
+    const char *origin = cors_origin(rq);
+    if (origin) {
+        MHD_add_response_header(resp, "Access-Control-Allow-Origin", origin);
+        MHD_add_response_header(resp, "Vary", "Origin");
+        if (rq->method == HTTP_OPTIONS) {
+            MHD_add_response_header(resp, "Access-Control-Allow-Methods",
+                                    "GET, HEAD, POST, PUT, DELETE, OPTIONS");
+            MHD_add_response_header(resp, "Access-Control-Allow-Headers",
+                                    "Authorization, Content-Type, Idempotency-Key, If-None-Match");
+            MHD_add_response_header(resp, "Access-Control-Max-Age", "600");
+        } else {
+            MHD_add_response_header(resp, "Access-Control-Expose-Headers",
+                                    "ETag, Location, Retry-After");
+        }
+    }
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    enum MHD_Result ok = MHD_queue_response(rq->conn, (unsigned)rp->status, resp);
+    MHD_destroy_response(resp);
+    return ok;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_size, void **state) {
+    (void)cls;
+    (void)version;
+    struct request *rq = *state;
+    if (!rq) {
+        rq = request_new(conn, url, method);
+        if (!rq)
+            return MHD_NO;
+        *state = rq;
+        atomic_fetch_add(&in_flight, 1);
+        /* Refuse an announced oversized body before reading a byte of it. */
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+        if (cl && strtoull(cl, NULL, 10) > g_config.max_body) {
+            rq->body_too_large = true;
+            rq->answered_early = true;
+            struct reply rp = {0};
+            dispatch(rq, &rp);
+            enum MHD_Result r = send_reply(rq, &rp);
+            rq->status = rp.status;
+            reply_free(&rp);
+            return r;
+        }
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!rq->answered_early && !rq->body_too_large) {
+            if (rq->body.len + *upload_size > g_config.max_body) {
+                rq->body_too_large = true;
+                strbuf_free(&rq->body);
+            } else if (!strbuf_append(&rq->body, upload_data, *upload_size)) {
+                rq->body_too_large = true;
+                strbuf_free(&rq->body);
+            }
+        }
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (rq->answered_early)
+        return MHD_YES;
+    struct reply rp = {0};
+    dispatch(rq, &rp);
+    enum MHD_Result r = send_reply(rq, &rp);
+    rq->status = rp.status;
+    reply_free(&rp);
+    return r;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
+                         enum MHD_RequestTerminationCode code) {
+    (void)cls;
+    (void)conn;
+    (void)code;
+    struct request *rq = *state;
+    if (!rq)
+        return;
+    *state = NULL;
+    int status = rq->status;
+    double secs = seconds_since(&rq->started);
+    int idx = router_index(rq->route);
+    stats_request(idx, status, secs);
+    if (g_config.access_log)
+        log_access(rq->method_name, rq->path, rq->route ? router_route_label(idx) : NULL, status,
+                   secs, rq->who.authenticated ? rq->who.key_id : NULL, 0);
+    db_release(rq->db);
+    for (int i = 0; i < rq->nparams; i++)
+        free(rq->params[i]);
+    strbuf_free(&rq->body);
+    free(rq);
+    atomic_fetch_sub(&in_flight, 1);
+}
+
+/* ---- start and stop ---- */
+
+static bool parse_listen(const char *text, struct sockaddr_storage *addr, socklen_t *len) {
+    char host[128];
+    const char *colon = strrchr(text, ':');
+    if (!colon || colon == text || strlen(text) >= sizeof host)
+        return false;
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    if (*end || port < 0 || port > 65535)
+        return false;
+    size_t hlen = (size_t)(colon - text);
+    memcpy(host, text, hlen);
+    host[hlen] = '\0';
+    memset(addr, 0, sizeof *addr);
+    if (host[0] == '[' && host[hlen - 1] == ']') {
+        host[hlen - 1] = '\0';
+        struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)addr;
+        a6->sin6_family = AF_INET6;
+        a6->sin6_port = htons((uint16_t)port);
+        *len = sizeof *a6;
+        return inet_pton(AF_INET6, host + 1, &a6->sin6_addr) == 1;
+    }
+    struct sockaddr_in *a4 = (struct sockaddr_in *)addr;
+    a4->sin_family = AF_INET;
+    a4->sin_port = htons((uint16_t)port);
+    *len = sizeof *a4;
+    if (strcmp(host, "localhost") == 0)
+        strcpy(host, "127.0.0.1");
+    return inet_pton(AF_INET, host, &a4->sin_addr) == 1;
+}
+
+bool http_start(void) {
+    struct sockaddr_storage addr;
+    socklen_t len;
+    if (!parse_listen(g_config.listen, &addr, &len)) {
+        log_error("config", "WELLBEING_LISTEN \"%s\" is not host:port (127.0.0.1:8080, "
+                            "[::1]:8080)",
+                  g_config.listen);
+        return false;
+    }
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    if (addr.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    daemon_handle = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)g_config.threads, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)g_config.conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)g_config.per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)g_config.timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
+    if (!daemon_handle) {
+        log_error("listen", "could not serve on %s (in use, or not an address of this machine)",
+                  g_config.listen);
+        return false;
+    }
+    return true;
+}
+
+void http_stop(void) {
+    if (!daemon_handle)
+        return;
+    /* Stop accepting; let requests already running finish (at most 10 s). */
+    MHD_socket fd = MHD_quiesce_daemon(daemon_handle);
+    for (int i = 0; i < 1000 && atomic_load(&in_flight) > 0; i++) {
+        struct timespec t = {0, 10 * 1000000L};
+        nanosleep(&t, NULL);
+    }
+    MHD_stop_daemon(daemon_handle);
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
+    daemon_handle = NULL;
+}

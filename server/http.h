@@ -1,0 +1,72 @@
+/* The libmicrohttpd glue: per-request state, body collection with limits, the
+ * dispatch through the route table, and the reply a handler fills in. */
+#ifndef HTTP_H
+#define HTTP_H
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "auth.h"
+#include "domain/strbuf.h"
+
+#define ROUTE_MAX_PARAMS 4
+#define REPLY_MAX_HEADERS 10
+
+enum http_method { HTTP_GET, HTTP_HEAD, HTTP_POST, HTTP_PUT, HTTP_DELETE, HTTP_OPTIONS, HTTP_OTHER };
+
+struct route;
+struct db_conn;
+
+struct request {
+    struct MHD_Connection *conn;
+    enum http_method method;
+    const char *method_name;
+    const char *path;
+    const struct route *route;
+    char *params[ROUTE_MAX_PARAMS];
+    int nparams;
+    struct strbuf body;
+    bool body_too_large;
+    bool answered_early; /* a 413 went out before the body was read */
+    bool csv;            /* the client asked for text/csv */
+    struct identity who;
+    struct timespec started;
+    struct db_conn *db; /* checked out by req_db, released when the request ends */
+    uint64_t version;   /* data version the answer reflects, 0 if not known */
+    int status;         /* the status sent, for the log and the counters */
+};
+
+struct reply {
+    int status;
+    json_t *json;             /* body to serialise (owned) */
+    char *body;               /* or a ready body (owned) */
+    size_t body_len;
+    const char *content_type; /* static string */
+    struct MHD_Response *response; /* or a streamed response (owned) */
+    char *headers[REPLY_MAX_HEADERS][2];
+    int nheaders;
+    bool no_etag;             /* the answer does not follow the data version */
+};
+
+typedef void (*handler_fn)(struct request *rq, struct reply *rp);
+
+/* Starts the daemon on g_config.listen; false with a logged reason on failure. */
+bool http_start(void);
+/* Stops accepting, waits (bounded) for in-flight requests, stops the daemon. */
+void http_stop(void);
+
+const char *req_query(struct request *rq, const char *name);
+const char *req_header(struct request *rq, const char *name);
+const char *req_param(struct request *rq, int i);
+/* The request's database connection, checked out on first use; NULL after filling rp
+ * with a 503 when none can be had. */
+struct db_conn *req_db(struct request *rq, struct reply *rp);
+
+void reply_json(struct reply *rp, int status, json_t *j);
+void reply_body(struct reply *rp, int status, const char *content_type, char *body, size_t len);
+void reply_header(struct reply *rp, const char *name, const char *value);
+
+#endif

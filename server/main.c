@@ -1,0 +1,165 @@
+/* wellbeingd: serve (the default), migrate, key create, routes. Configuration comes
+ * from the environment and flags (config.c); SIGTERM or SIGINT stops a server
+ * cleanly: no new connections, in-flight requests finish, exit 0. */
+#include <libpq-fe.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "config.h"
+#include "db.h"
+#include "http.h"
+#include "log.h"
+#include "migrate.h"
+#include "router.h"
+#include "stats.h"
+#include "usage.h"
+
+static int cmd_serve(void);
+static int cmd_key_create(int argc, char **argv);
+static int cmd_routes(void);
+static void usage(void);
+
+static void usage(void) {
+    fprintf(stderr,
+            "usage: wellbeingd [serve]                 serve until SIGTERM/SIGINT\n"
+            "       wellbeingd migrate                 apply sql/migrations, then the seed\n"
+            "       wellbeingd key create --name NAME --scopes read,submit,admin "
+            "[--partner CODE]\n"
+            "       wellbeingd routes                  print the route table\n\n");
+    config_usage();
+}
+
+static int cmd_serve(void) {
+    /* Signals are taken by sigwait in this thread alone; every thread started after
+     * this inherits the mask. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    for (int i = 0; i < router_count(); i++)
+        router_route_label(i); /* fill the label table before any thread reads it */
+    stats_init(router_count());
+    if (!db_init(g_config.database_url, g_config.db_pool, g_config.db_wait_ms)) {
+        log_error("start", "could not set up the database pool");
+        return 1;
+    }
+    usage_start();
+    if (!http_start()) {
+        usage_stop();
+        db_shutdown();
+        return 1;
+    }
+    log_info("start", "serving on http://%s with %d threads, %d database connections, reads %s",
+             g_config.listen, g_config.threads, g_config.db_pool,
+             g_config.public_read ? "open" : "keyed");
+    int sig = 0;
+    sigwait(&stop, &sig);
+    log_info("stop", "signal %d: finishing in-flight requests", sig);
+    http_stop();
+    usage_stop();
+    db_shutdown();
+    log_info("stop", "stopped");
+    return 0;
+}
+
+static int cmd_key_create(int argc, char **argv) {
+    const char *name = NULL, *scopes = NULL, *partner = NULL;
+    for (int i = 0; i < argc; i++) {
+        const char **dst = strcmp(argv[i], "--name") == 0      ? &name
+                           : strcmp(argv[i], "--scopes") == 0  ? &scopes
+                           : strcmp(argv[i], "--partner") == 0 ? &partner
+                                                               : NULL;
+        if (!dst || i + 1 >= argc) {
+            fprintf(stderr, "key create: unexpected \"%s\"\n", argv[i]);
+            usage();
+            return 2;
+        }
+        *dst = argv[++i];
+    }
+    unsigned bits = scopes ? auth_scopes_parse(scopes) : 0;
+    if (!name || !*name || !bits) {
+        fprintf(stderr, "key create: needs --name and --scopes from read,submit,admin\n");
+        return 2;
+    }
+    char key[128], lookup[17], hash_hex[65];
+    unsigned char hash[32];
+    if (!auth_key_new(key, sizeof key, lookup, hash)) {
+        fprintf(stderr, "key create: no randomness available\n");
+        return 1;
+    }
+    for (int i = 0; i < 32; i++)
+        snprintf(hash_hex + 2 * i, 3, "%02x", hash[i]);
+    const char *keys[] = {"dbname", "connect_timeout", NULL};
+    const char *vals[] = {g_config.database_url, "10", NULL};
+    PGconn *pg = PQconnectdbParams(keys, vals, 1);
+    if (PQstatus(pg) != CONNECTION_OK) {
+        fprintf(stderr, "key create: cannot connect to the database: %s", PQerrorMessage(pg));
+        PQfinish(pg);
+        return 1;
+    }
+    const char *params[] = {lookup, hash_hex, name, scopes, partner};
+    PGresult *r = PQexecParams(pg,
+                               "INSERT INTO api_keys (lookup, secret_hash, name, scopes, partner) "
+                               "VALUES ($1, decode($2, 'hex'), $3, string_to_array($4, ','), $5) "
+                               "RETURNING id",
+                               5, NULL, params, NULL, NULL, 0);
+    int rc = 0;
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+        if (state && strcmp(state, "23503") == 0)
+            fprintf(stderr, "key create: no partner \"%s\"\n", partner);
+        else if (state && strcmp(state, "23514") == 0)
+            fprintf(stderr, "key create: a submit key needs --partner (or the admin scope)\n");
+        else
+            fprintf(stderr, "key create: %s", PQerrorMessage(pg));
+        rc = 1;
+    } else {
+        fprintf(stderr, "key create: key %s made; it is shown once, below\n", PQgetvalue(r, 0, 0));
+        printf("%s\n", key);
+    }
+    PQclear(r);
+    PQfinish(pg);
+    return rc;
+}
+
+static int cmd_routes(void) {
+    for (int i = 0; i < router_count(); i++) {
+        const struct route *r = router_at(i);
+        printf("%s %s\n", http_method_name(r->method), r->pattern);
+    }
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (!config_load(&argc, argv)) {
+        usage();
+        return 2;
+    }
+    const char *cmd = argc > 1 ? argv[1] : "serve";
+    int rc;
+    if (strcmp(cmd, "serve") == 0)
+        rc = cmd_serve();
+    else if (strcmp(cmd, "migrate") == 0)
+        rc = migrate_run(g_config.database_url, g_config.data_dir);
+    else if (strcmp(cmd, "key") == 0 && argc > 2 && strcmp(argv[2], "create") == 0)
+        rc = cmd_key_create(argc - 3, argv + 3);
+    else if (strcmp(cmd, "routes") == 0)
+        rc = cmd_routes();
+    else if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0) {
+        usage();
+        rc = 0;
+    } else {
+        fprintf(stderr, "wellbeingd: unknown command \"%s\"\n", cmd);
+        usage();
+        rc = 2;
+    }
+    config_free();
+    return rc;
+}

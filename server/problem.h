@@ -1,0 +1,20 @@
+/* RFC 9457 problem details: every error a client sees is made here. */
+#ifndef PROBLEM_H
+#define PROBLEM_H
+
+#include <jansson.h>
+
+#include "http.h"
+
+/* A problem with a detail for the partner; type and title follow from the status. */
+void problem_reply(struct reply *rp, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The same with an errors array (taken): [{row|pointer, field, code, message}]. */
+void problem_reply_errors(struct reply *rp, int status, json_t *errors, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* One {pointer|row, field, code, message} entry for an errors array. */
+json_t *problem_error(const char *field, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+const char *problem_title(int status);
+
+#endif

@@ -1,0 +1,127 @@
+/* Route matching over one static table. Patterns are split on '/'; a {name} segment
+ * matches any one non-empty segment and is handed to the handler in order. */
+#include "router.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+
+#define R ROUTE_READ
+#define E ROUTE_ETAG
+#define C ROUTE_CSV
+
+static const struct route routes[] = {
+    {HTTP_GET, "/healthz", api_get_healthz, 0},
+    {HTTP_GET, "/readyz", api_get_readyz, 0},
+    {HTTP_GET, "/metrics", api_get_prometheus, 0},
+    {HTTP_GET, "/openapi.json", api_get_openapi, 0},
+    {HTTP_GET, "/v1/programmes", api_list_programmes, R | E | C},
+    {HTTP_GET, "/v1/metrics", api_list_metrics, R | E | C},
+    {HTTP_GET, "/v1/metrics/{code}", api_get_metric, R | E},
+    {HTTP_GET, "/v1/areas", api_list_areas, R | E | C},
+    {HTTP_GET, "/v1/areas/{code}", api_get_area, R | E},
+    {HTTP_GET, "/v1/dimensions", api_list_dimensions, R | E | C},
+    {HTTP_GET, "/v1/observations", api_list_observations, R | E | C},
+};
+#define NROUTES ((int)(sizeof routes / sizeof routes[0]))
+
+static char labels[NROUTES][96];
+
+static bool segment_match(const char *pat, size_t plen, const char *seg, size_t slen);
+
+const char *http_method_name(enum http_method m) {
+    static const char *const names[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "?"};
+    return names[m];
+}
+
+int router_count(void) {
+    return NROUTES;
+}
+
+int router_index(const struct route *r) {
+    return r ? (int)(r - routes) : -1;
+}
+
+const struct route *router_at(int i) {
+    return i >= 0 && i < NROUTES ? &routes[i] : NULL;
+}
+
+const char *router_route_label(int i) {
+    if (i < 0 || i >= NROUTES)
+        return "unmatched";
+    if (!labels[i][0])
+        snprintf(labels[i], sizeof labels[i], "%s %s", http_method_name(routes[i].method),
+                 routes[i].pattern);
+    return labels[i];
+}
+
+static bool segment_match(const char *pat, size_t plen, const char *seg, size_t slen) {
+    if (plen >= 2 && pat[0] == '{')
+        return slen > 0;
+    return plen == slen && memcmp(pat, seg, plen) == 0;
+}
+
+/* Walks pattern and path segment by segment; collects {name} segments on a match. */
+static bool pattern_match(const char *pattern, const char *path, char **params, int *nparams) {
+    const char *p = pattern, *s = path;
+    int n = 0;
+    while (*p == '/' && *s == '/') {
+        p++;
+        s++;
+        size_t plen = strcspn(p, "/"), slen = strcspn(s, "/");
+        if (!segment_match(p, plen, s, slen))
+            goto fail;
+        if (p[0] == '{') {
+            if (n == ROUTE_MAX_PARAMS)
+                goto fail;
+            params[n] = strndup(s, slen);
+            n++;
+        }
+        p += plen;
+        s += slen;
+    }
+    if (*p == '\0' && *s == '\0') {
+        *nparams = n;
+        return true;
+    }
+fail:
+    for (int i = 0; i < n; i++) {
+        free(params[i]);
+        params[i] = NULL;
+    }
+    return false;
+}
+
+enum router_outcome router_match(struct request *rq, char *allow, size_t allow_size) {
+    enum http_method m = rq->method == HTTP_HEAD ? HTTP_GET : rq->method;
+    bool path_known = false;
+    size_t used = 0;
+    allow[0] = '\0';
+    for (int i = 0; i < NROUTES; i++) {
+        char *params[ROUTE_MAX_PARAMS] = {0};
+        int n = 0;
+        if (!pattern_match(routes[i].pattern, rq->path, params, &n))
+            continue;
+        if (routes[i].method == m) {
+            memcpy(rq->params, params, sizeof params);
+            rq->nparams = n;
+            rq->route = &routes[i];
+            return ROUTER_FOUND;
+        }
+        for (int k = 0; k < n; k++)
+            free(params[k]);
+        path_known = true;
+        int w = snprintf(allow + used, allow_size - used, "%s%s", used ? ", " : "",
+                         http_method_name(routes[i].method));
+        if (w > 0 && (size_t)w < allow_size - used)
+            used += (size_t)w;
+        if (routes[i].method == HTTP_GET && strstr(allow, "HEAD") == NULL) {
+            w = snprintf(allow + used, allow_size - used, ", HEAD");
+            if (w > 0 && (size_t)w < allow_size - used)
+                used += (size_t)w;
+        }
+    }
+    return path_known ? ROUTER_BAD_METHOD : ROUTER_NOT_FOUND;
+}

@@ -1,0 +1,121 @@
+/* Prometheus text exposition (format 0.0.4) built from atomic counters. */
+#include "stats.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "db.h"
+#include "router.h"
+
+static const int status_codes[] = {200, 201, 204, 304, 400, 401, 403, 404, 405, 406,
+                                   409, 413, 415, 422, 429, 500, 503, 0};
+#define NSTATUS (sizeof status_codes / sizeof status_codes[0]) /* last slot: any other */
+static const double buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
+#define NBUCKETS (sizeof buckets / sizeof buckets[0])
+
+static struct {
+    int nroutes; /* plus one row for "no route" */
+    atomic_ullong *requests;  /* [nroutes+1][NSTATUS] */
+    atomic_ullong latency[NBUCKETS + 1];
+    atomic_ullong latency_sum_us;
+    atomic_ullong latency_count;
+    atomic_ullong ingest_applied, ingest_rejected, ingest_dry_run;
+} st;
+
+void stats_init(int nroutes) {
+    st.nroutes = nroutes;
+    st.requests = calloc((size_t)(nroutes + 1) * NSTATUS, sizeof *st.requests);
+}
+
+void stats_request(int route_index, int status, double seconds) {
+    if (!st.requests)
+        return;
+    int row = route_index < 0 || route_index >= st.nroutes ? st.nroutes : route_index;
+    size_t col = NSTATUS - 1;
+    for (size_t i = 0; i + 1 < NSTATUS; i++)
+        if (status_codes[i] == status)
+            col = i;
+    atomic_fetch_add_explicit(&st.requests[(size_t)row * NSTATUS + col], 1, memory_order_relaxed);
+    size_t b = 0;
+    while (b < NBUCKETS && seconds > buckets[b])
+        b++;
+    atomic_fetch_add_explicit(&st.latency[b], 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&st.latency_sum_us, (unsigned long long)(seconds * 1e6),
+                              memory_order_relaxed);
+    atomic_fetch_add_explicit(&st.latency_count, 1, memory_order_relaxed);
+}
+
+void stats_ingest_rows(const char *outcome, unsigned long long n) {
+    atomic_ullong *c = outcome[0] == 'a' ? &st.ingest_applied
+                       : outcome[0] == 'r' ? &st.ingest_rejected
+                                           : &st.ingest_dry_run;
+    atomic_fetch_add_explicit(c, n, memory_order_relaxed);
+}
+
+void stats_render(struct strbuf *out) {
+    strbuf_puts(out, "# HELP wellbeing_http_requests_total HTTP requests answered, by route "
+                     "pattern and status.\n# TYPE wellbeing_http_requests_total counter\n");
+    for (int r = 0; r <= st.nroutes; r++) {
+        const char *name = r < st.nroutes ? router_route_label(r) : "unmatched";
+        for (size_t i = 0; i < NSTATUS; i++) {
+            unsigned long long v = atomic_load(&st.requests[(size_t)r * NSTATUS + i]);
+            if (!v)
+                continue;
+            char code[8];
+            if (status_codes[i])
+                snprintf(code, sizeof code, "%d", status_codes[i]);
+            else
+                snprintf(code, sizeof code, "other");
+            strbuf_printf(out, "wellbeing_http_requests_total{route=\"%s\",status=\"%s\"} %llu\n",
+                          name, code, v);
+        }
+    }
+    strbuf_puts(out, "# HELP wellbeing_http_request_duration_seconds Time to answer a request.\n"
+                     "# TYPE wellbeing_http_request_duration_seconds histogram\n");
+    unsigned long long cum = 0;
+    for (size_t b = 0; b <= NBUCKETS; b++) {
+        cum += atomic_load(&st.latency[b]);
+        if (b < NBUCKETS)
+            strbuf_printf(out, "wellbeing_http_request_duration_seconds_bucket{le=\"%g\"} %llu\n",
+                          buckets[b], cum);
+        else
+            strbuf_printf(out, "wellbeing_http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n",
+                          cum);
+    }
+    strbuf_printf(out, "wellbeing_http_request_duration_seconds_sum %.6f\n",
+                  (double)atomic_load(&st.latency_sum_us) / 1e6);
+    strbuf_printf(out, "wellbeing_http_request_duration_seconds_count %llu\n",
+                  atomic_load(&st.latency_count));
+    struct db_pool_stats ps;
+    db_pool_stats(&ps);
+    strbuf_printf(out,
+                  "# HELP wellbeing_db_pool_connections Database connections by state.\n"
+                  "# TYPE wellbeing_db_pool_connections gauge\n"
+                  "wellbeing_db_pool_connections{state=\"size\"} %d\n"
+                  "wellbeing_db_pool_connections{state=\"in_use\"} %d\n"
+                  "wellbeing_db_pool_connections{state=\"connected\"} %d\n"
+                  "# HELP wellbeing_db_pool_waits_total Checkouts that had to wait.\n"
+                  "# TYPE wellbeing_db_pool_waits_total counter\n"
+                  "wellbeing_db_pool_waits_total %llu\n"
+                  "# HELP wellbeing_db_pool_timeouts_total Checkouts that gave up (503).\n"
+                  "# TYPE wellbeing_db_pool_timeouts_total counter\n"
+                  "wellbeing_db_pool_timeouts_total %llu\n"
+                  "# HELP wellbeing_db_connects_total Connections opened.\n"
+                  "# TYPE wellbeing_db_connects_total counter\n"
+                  "wellbeing_db_connects_total %llu\n"
+                  "# HELP wellbeing_db_data_version Data version this process knows (0: unknown).\n"
+                  "# TYPE wellbeing_db_data_version gauge\n"
+                  "wellbeing_db_data_version %llu\n",
+                  ps.size, ps.in_use, ps.connected, ps.waits, ps.timeouts, ps.reconnects,
+                  (unsigned long long)db_known_version());
+    strbuf_printf(out,
+                  "# HELP wellbeing_ingest_rows_total Submitted rows by outcome.\n"
+                  "# TYPE wellbeing_ingest_rows_total counter\n"
+                  "wellbeing_ingest_rows_total{outcome=\"applied\"} %llu\n"
+                  "wellbeing_ingest_rows_total{outcome=\"rejected\"} %llu\n"
+                  "wellbeing_ingest_rows_total{outcome=\"dry_run\"} %llu\n",
+                  atomic_load(&st.ingest_applied), atomic_load(&st.ingest_rejected),
+                  atomic_load(&st.ingest_dry_run));
+}
