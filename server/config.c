@@ -22,7 +22,7 @@ struct setting {
 };
 
 static bool set_value(const struct setting *s, const char *value);
-static char *exe_parent_dir(void);
+static char *find_data_dir(void);
 
 static const struct setting settings[] = {
     {"--database-url", "WELLBEING_DATABASE_URL", K_STR, &g_config.database_url, 0, 0,
@@ -52,7 +52,7 @@ static const struct setting settings[] = {
     {"--small-count", "WELLBEING_SMALL_COUNT", K_INT, &g_config.small_count_max, 0, 1000,
      "open reads hide breakdown counts from 1 to this (4)"},
     {"--data-dir", "WELLBEING_DATA_DIR", K_STR, &g_config.data_dir, 0, 0,
-     "folder holding sql/, openapi/ and dashboard/ (the binary's parent folder)"},
+     "folder holding sql/, openapi/ and dashboard/ (nearest above the binary)"},
     {"--access-log", "WELLBEING_ACCESS_LOG", K_BOOL, &g_config.access_log, 0, 1,
      "1: one JSON line per request on stdout (1)"},
 };
@@ -100,20 +100,21 @@ static bool set_value(const struct setting *s, const char *value) {
     return false;
 }
 
-/* The folder above the one holding the binary: build/wellbeingd -> the project. */
-static char *exe_parent_dir(void) {
-    char path[PATH_MAX];
+/* The nearest folder above the binary that holds sql/migrations: the project for
+ * build/wellbeingd and build/asan/wellbeingd, the install prefix in the image. */
+static char *find_data_dir(void) {
+    char path[PATH_MAX], probe[PATH_MAX + 32];
     ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
-    if (n <= 0)
-        return strdup(".");
-    path[n] = '\0';
-    for (int i = 0; i < 2; i++) {
-        char *slash = strrchr(path, '/');
-        if (!slash)
-            return strdup(".");
-        *slash = '\0';
+    if (n > 0) {
+        path[n] = '\0';
+        for (char *slash = strrchr(path, '/'); slash; slash = strrchr(path, '/')) {
+            *slash = '\0';
+            snprintf(probe, sizeof probe, "%s/sql/migrations", path[0] ? path : "");
+            if (access(probe, R_OK | X_OK) == 0)
+                return strdup(path[0] ? path : "/");
+        }
     }
-    return strdup(path[0] ? path : "/");
+    return strdup(".");
 }
 
 bool config_load(int *argc, char **argv) {
@@ -169,7 +170,7 @@ bool config_load(int *argc, char **argv) {
     if (!g_config.db_pool)
         g_config.db_pool = g_config.threads * 2 + 2;
     if (!g_config.data_dir)
-        g_config.data_dir = exe_parent_dir();
+        g_config.data_dir = find_data_dir();
     return true;
 }
 

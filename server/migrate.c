@@ -63,7 +63,8 @@ static bool list_sql(const char *dir, struct file_list *out) {
         out->names[out->n++] = strdup(e->d_name);
     }
     closedir(d);
-    qsort(out->names, (size_t)out->n, sizeof *out->names, cmp_names);
+    if (out->n > 1)
+        qsort(out->names, (size_t)out->n, sizeof *out->names, cmp_names);
     return true;
 }
 

@@ -1,0 +1,34 @@
+/* Reading CSV submissions (RFC 4180): quoted fields with commas, doubled quotes and
+ * line breaks, CRLF or LF endings, a UTF-8 byte-order mark at the start. Errors carry
+ * the line and column so a partner can find the fault. */
+#ifndef CSVREAD_H
+#define CSVREAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CSV_MAX_FIELDS 64
+
+enum csv_status { CSV_RECORD, CSV_END, CSV_ERROR };
+
+struct csv_reader {
+    const char *data;
+    size_t len;
+    size_t pos;
+    long line;                   /* line the next record starts on (1-based) */
+    char *fields[CSV_MAX_FIELDS]; /* the current record, NUL-terminated, owned */
+    int nfields;
+    long record_line;            /* line the current record started on */
+    char error[160];             /* set on CSV_ERROR */
+    long error_line, error_column;
+};
+
+/* The reader borrows data (which need not be NUL-terminated) until csv_reader_free. */
+void csv_reader_init(struct csv_reader *r, const char *data, size_t len);
+/* Reads the next record into r->fields / r->nfields. Lines that are entirely empty
+ * are skipped. CSV_ERROR for an unterminated quote, a quote inside an unquoted field,
+ * text after a closing quote, or more than CSV_MAX_FIELDS fields. */
+enum csv_status csv_read_record(struct csv_reader *r);
+void csv_reader_free(struct csv_reader *r);
+
+#endif

@@ -1,0 +1,23 @@
+/* Checks on one submitted value, by the metric's unit. Pure, so the ingest path, the
+ * unit tests and the fuzzers share them. */
+#ifndef VALIDATE_H
+#define VALIDATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum value_unit { UNIT_COUNT, UNIT_PERCENT, UNIT_GBP, UNIT_RATE_PER_1000 };
+
+bool value_unit_parse(const char *text, enum value_unit *out);
+/* Parses a decimal number in JSON number syntax, also with a leading '+' or spaces
+ * around it ("412", "-3", "26.5", "1e3"); false for anything else (empty, "NaN",
+ * "inf", "1,000", "12abc"), or a value that is not finite. Writes the canonical text
+ * PostgreSQL will store (no '+', no spaces) into canon. */
+bool value_parse(const char *text, double *out, char *canon, size_t canon_size);
+/* NULL when v fits the unit; otherwise a stable error code ("negative_count",
+ * "fractional_count", "out_of_range", "negative_value") with a message for the partner
+ * in msg. Counts are whole and not negative; percentages lie within 0..100; money and
+ * rates are not negative. */
+const char *value_check(enum value_unit unit, double v, char *msg, size_t msg_size);
+
+#endif
