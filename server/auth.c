@@ -55,6 +55,22 @@ bool auth_key_new(char *key, size_t key_size, char lookup[17], unsigned char has
     return true;
 }
 
+PGresult *auth_key_create(PGconn *pg, const char *name, const char *scopes, const char *partner,
+                          char *key, size_t key_size) {
+    char lookup[17], hash_hex[65];
+    unsigned char hash[32];
+    if (!auth_key_new(key, key_size, lookup, hash))
+        return NULL;
+    for (int i = 0; i < 32; i++)
+        snprintf(hash_hex + 2 * i, 3, "%02x", hash[i]);
+    const char *params[] = {lookup, hash_hex, name, scopes, partner};
+    return PQexecParams(pg,
+                        "INSERT INTO api_keys (lookup, secret_hash, name, scopes, partner) "
+                        "VALUES ($1, decode($2, 'hex'), $3, string_to_array($4, ','), $5) "
+                        "RETURNING id, to_json(created_at) #>> '{}'",
+                        5, NULL, params, NULL, NULL, 0);
+}
+
 bool auth_key_split(const char *key, char lookup[17]) {
     size_t plen = strlen(KEY_PREFIX);
     if (strncmp(key, KEY_PREFIX, plen) != 0 || strlen(key) != plen + 16 + 1 + 43)

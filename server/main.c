@@ -87,14 +87,6 @@ static int cmd_key_create(int argc, char **argv) {
         fprintf(stderr, "key create: needs --name and --scopes from read,submit,admin\n");
         return 2;
     }
-    char key[128], lookup[17], hash_hex[65];
-    unsigned char hash[32];
-    if (!auth_key_new(key, sizeof key, lookup, hash)) {
-        fprintf(stderr, "key create: no randomness available\n");
-        return 1;
-    }
-    for (int i = 0; i < 32; i++)
-        snprintf(hash_hex + 2 * i, 3, "%02x", hash[i]);
     const char *keys[] = {"dbname", "connect_timeout", NULL};
     const char *vals[] = {g_config.database_url, "10", NULL};
     PGconn *pg = PQconnectdbParams(keys, vals, 1);
@@ -103,12 +95,13 @@ static int cmd_key_create(int argc, char **argv) {
         PQfinish(pg);
         return 1;
     }
-    const char *params[] = {lookup, hash_hex, name, scopes, partner};
-    PGresult *r = PQexecParams(pg,
-                               "INSERT INTO api_keys (lookup, secret_hash, name, scopes, partner) "
-                               "VALUES ($1, decode($2, 'hex'), $3, string_to_array($4, ','), $5) "
-                               "RETURNING id",
-                               5, NULL, params, NULL, NULL, 0);
+    char key[128];
+    PGresult *r = auth_key_create(pg, name, scopes, partner, key, sizeof key);
+    if (!r) {
+        fprintf(stderr, "key create: no randomness available\n");
+        PQfinish(pg);
+        return 1;
+    }
     int rc = 0;
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
         const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);

@@ -24,6 +24,19 @@ static const struct route routes[] = {
     {HTTP_GET, "/v1/areas/{code}", api_get_area, R | E},
     {HTTP_GET, "/v1/dimensions", api_list_dimensions, R | E | C},
     {HTTP_GET, "/v1/observations", api_list_observations, R | E | C},
+    {HTTP_GET, "/v1/admin/partners", api_list_partners, ROUTE_ADMIN | E | C},
+    {HTTP_POST, "/v1/admin/partners", api_post_partner, ROUTE_ADMIN | ROUTE_BODY},
+    {HTTP_POST, "/v1/admin/partners/{code}/grants", api_post_grants, ROUTE_ADMIN | ROUTE_BODY},
+    {HTTP_GET, "/v1/admin/keys", api_list_keys, ROUTE_ADMIN | C},
+    {HTTP_POST, "/v1/admin/keys", api_post_key, ROUTE_ADMIN | ROUTE_BODY},
+    {HTTP_DELETE, "/v1/admin/keys/{id}", api_delete_key, ROUTE_ADMIN},
+    {HTTP_GET, "/v1/admin/locks", api_list_locks, ROUTE_ADMIN | E | C},
+    {HTTP_POST, "/v1/admin/locks", api_post_lock, ROUTE_ADMIN | ROUTE_BODY},
+    {HTTP_DELETE, "/v1/admin/locks/{id}", api_delete_lock, ROUTE_ADMIN},
+    {HTTP_GET, "/v1/admin/targets", api_list_targets, ROUTE_ADMIN | E | C},
+    {HTTP_POST, "/v1/admin/targets", api_post_target, ROUTE_ADMIN | ROUTE_BODY},
+    {HTTP_PUT, "/v1/admin/metrics/{code}", api_put_metric, ROUTE_ADMIN | ROUTE_BODY},
+    {HTTP_PUT, "/v1/admin/areas/{code}", api_put_area, ROUTE_ADMIN | ROUTE_BODY},
 };
 #define NROUTES ((int)(sizeof routes / sizeof routes[0]))
 

@@ -18,5 +18,23 @@ void api_get_area(struct request *rq, struct reply *rp);
 void api_list_dimensions(struct request *rq, struct reply *rp);
 /* observations.c */
 void api_list_observations(struct request *rq, struct reply *rp);
+/* admin_partners.c */
+void api_list_partners(struct request *rq, struct reply *rp);
+void api_post_partner(struct request *rq, struct reply *rp);
+void api_post_grants(struct request *rq, struct reply *rp);
+/* admin_keys.c */
+void api_list_keys(struct request *rq, struct reply *rp);
+void api_post_key(struct request *rq, struct reply *rp);
+void api_delete_key(struct request *rq, struct reply *rp);
+/* admin_locks.c */
+void api_list_locks(struct request *rq, struct reply *rp);
+void api_post_lock(struct request *rq, struct reply *rp);
+void api_delete_lock(struct request *rq, struct reply *rp);
+/* admin_targets.c */
+void api_list_targets(struct request *rq, struct reply *rp);
+void api_post_target(struct request *rq, struct reply *rp);
+/* admin_catalogue.c */
+void api_put_metric(struct request *rq, struct reply *rp);
+void api_put_area(struct request *rq, struct reply *rp);
 
 #endif

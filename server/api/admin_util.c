@@ -1,0 +1,417 @@
+/* Shared admin helpers. Checks here mirror the schema's constraints so an admin hears
+ * every problem at once, by name, rather than the first one the database trips on. */
+#include "admin_util.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../db.h"
+#include "../problem.h"
+
+static void pointer_join(char *out, size_t size, const char *base, const char *name);
+static void field_from_pointer(const char *pointer, char *out, size_t size);
+static json_t *member(json_t *obj, const char *base, const char *name, bool required,
+                      json_t *errors, char *pointer, size_t psize);
+static size_t utf8_chars(const char *s);
+static bool all_of(const char *s, size_t from, size_t to, const char *set);
+static bool is_blank(const char *s);
+
+/* ---- the body ---- */
+
+json_t *admin_body(struct request *rq, struct reply *rp) {
+    const char *type = req_header(rq, "Content-Type");
+    size_t n = type ? strcspn(type, ";") : 0;
+    while (n && type[n - 1] == ' ')
+        n--;
+    if (!type || n != strlen("application/json") || strncasecmp(type, "application/json", n)) {
+        problem_reply(rp, 415, "send the body as JSON with Content-Type: application/json");
+        return NULL;
+    }
+    if (rq->body.len == 0) {
+        problem_reply(rp, 400, "the body is empty: send a JSON object");
+        return NULL;
+    }
+    json_error_t err;
+    json_t *body = json_loadb(rq->body.data, rq->body.len, JSON_REJECT_DUPLICATES, &err);
+    if (!body) {
+        /* jansson ends its message with the text near the fault; the position says
+         * where without echoing the body back. */
+        char *near = strstr(err.text, " near ");
+        if (near)
+            *near = '\0';
+        problem_reply(rp, 400, "the body is not valid JSON: line %d, column %d: %s", err.line,
+                      err.column, err.text);
+        return NULL;
+    }
+    if (!json_is_object(body)) {
+        json_decref(body);
+        problem_reply(rp, 422, "the body must be a JSON object");
+        return NULL;
+    }
+    return body;
+}
+
+/* ---- errors ---- */
+
+static void pointer_join(char *out, size_t size, const char *base, const char *name) {
+    size_t o = (size_t)snprintf(out, size, "%s/", base);
+    for (const char *p = name; *p && o + 3 < size; p++) {
+        if (*p == '~' || *p == '/') {
+            out[o++] = '~';
+            out[o++] = *p == '~' ? '0' : '1';
+        } else {
+            out[o++] = *p;
+        }
+    }
+    out[o < size ? o : size - 1] = '\0';
+}
+
+static void field_from_pointer(const char *pointer, char *out, size_t size) {
+    size_t o = 0;
+    out[0] = '\0';
+    for (const char *p = pointer; *p == '/' && o + 1 < size;) {
+        p++;
+        size_t n = strcspn(p, "/");
+        bool index = n > 0 && all_of(p, 0, n, "0123456789");
+        int w = index ? snprintf(out + o, size - o, "[%.*s]", (int)n, p)
+                      : snprintf(out + o, size - o, "%s%.*s", o ? "." : "", (int)n, p);
+        if (w < 0 || (size_t)w >= size - o)
+            break;
+        o += (size_t)w;
+        p += n;
+    }
+}
+
+void admin_error(json_t *errors, const char *pointer, const char *code, const char *fmt, ...) {
+    char msg[1024], field[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    bool is_pointer = pointer[0] == '/' || pointer[0] == '\0';
+    if (is_pointer)
+        field_from_pointer(pointer, field, sizeof field);
+    else
+        snprintf(field, sizeof field, "%s", pointer);
+    json_t *e = problem_error(field[0] ? field : NULL, code, "%s", msg);
+    if (is_pointer)
+        json_object_set_new(e, "pointer", json_string(pointer));
+    json_array_append_new(errors, e);
+}
+
+void admin_reply_invalid(struct reply *rp, json_t *errors, const char *what) {
+    size_t n = json_array_size(errors);
+    if (n == 1)
+        problem_reply_errors(
+            rp, 422, errors, "the %s was not saved: %s", what,
+            json_string_value(json_object_get(json_array_get(errors, 0), "message")));
+    else
+        problem_reply_errors(rp, 422, errors,
+                             "the %s was not saved: %zu problems, each listed in errors", what, n);
+}
+
+/* ---- members ---- */
+
+static json_t *member(json_t *obj, const char *base, const char *name, bool required,
+                      json_t *errors, char *pointer, size_t psize) {
+    pointer_join(pointer, psize, base, name);
+    json_t *v = json_object_get(obj, name);
+    if (v && !json_is_null(v))
+        return v;
+    if (required)
+        admin_error(errors, pointer, "required", "%s is required", name);
+    return NULL;
+}
+
+void admin_only_members(json_t *obj, const char *base, const char *const *names, json_t *errors) {
+    const char *key;
+    json_t *v;
+    json_object_foreach(obj, key, v) {
+        bool known = false;
+        for (int i = 0; names[i] && !known; i++)
+            known = strcmp(key, names[i]) == 0;
+        if (!known) {
+            char pointer[256];
+            pointer_join(pointer, sizeof pointer, base, key);
+            admin_error(errors, pointer, "unknown_field", "\"%s\" is not a field here", key);
+        }
+    }
+}
+
+const char *admin_string(json_t *obj, const char *base, const char *name, bool required,
+                         json_t *errors) {
+    char pointer[256];
+    json_t *v = member(obj, base, name, required, errors, pointer, sizeof pointer);
+    if (!v)
+        return NULL;
+    if (!json_is_string(v)) {
+        admin_error(errors, pointer, "wrong_type", "%s must be a string", name);
+        return NULL;
+    }
+    return json_string_value(v);
+}
+
+static size_t utf8_chars(const char *s) {
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+static bool is_blank(const char *s) {
+    for (; *s; s++)
+        if (!isspace((unsigned char)*s))
+            return false;
+    return true;
+}
+
+const char *admin_text(json_t *obj, const char *base, const char *name, bool required, size_t max,
+                       json_t *errors) {
+    const char *s = admin_string(obj, base, name, required, errors);
+    if (!s)
+        return NULL;
+    char pointer[256];
+    pointer_join(pointer, sizeof pointer, base, name);
+    if (is_blank(s)) {
+        admin_error(errors, pointer, "empty", "%s must not be empty", name);
+        return NULL;
+    }
+    if (utf8_chars(s) > max) {
+        admin_error(errors, pointer, "too_long", "%s is longer than %zu characters", name, max);
+        return NULL;
+    }
+    return s;
+}
+
+const char *admin_enum(json_t *obj, const char *base, const char *name, bool required,
+                       const char *const *names, json_t *errors) {
+    const char *s = admin_string(obj, base, name, required, errors);
+    if (!s)
+        return NULL;
+    for (int i = 0; names[i]; i++)
+        if (strcmp(s, names[i]) == 0)
+            return names[i];
+    char list[512];
+    size_t o = 0;
+    for (int i = 0; names[i] && o < sizeof list; i++)
+        o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", i ? ", " : "", names[i]);
+    char pointer[256];
+    pointer_join(pointer, sizeof pointer, base, name);
+    admin_error(errors, pointer, "not_allowed", "%s \"%s\" is not one of %s", name, s, list);
+    return NULL;
+}
+
+bool admin_bool(json_t *obj, const char *base, const char *name, bool dflt, json_t *errors) {
+    char pointer[256];
+    json_t *v = member(obj, base, name, false, errors, pointer, sizeof pointer);
+    if (!v)
+        return dflt;
+    if (!json_is_boolean(v)) {
+        admin_error(errors, pointer, "wrong_type", "%s must be true or false", name);
+        return dflt;
+    }
+    return json_is_true(v);
+}
+
+long long admin_int(json_t *obj, const char *base, const char *name, long long dflt, long long min,
+                    long long max, json_t *errors) {
+    char pointer[256];
+    json_t *v = member(obj, base, name, false, errors, pointer, sizeof pointer);
+    if (!v)
+        return dflt;
+    if (!json_is_integer(v)) {
+        admin_error(errors, pointer, "wrong_type", "%s must be a whole number", name);
+        return dflt;
+    }
+    long long n = json_integer_value(v);
+    if (n < min || n > max) {
+        admin_error(errors, pointer, "out_of_range", "%s must be within %lld..%lld", name, min,
+                    max);
+        return dflt;
+    }
+    return n;
+}
+
+bool admin_number(json_t *obj, const char *base, const char *name, bool required, const char *dflt,
+                  char *out, size_t size, json_t *errors) {
+    char pointer[256];
+    snprintf(out, size, "%s", dflt ? dflt : "");
+    json_t *v = member(obj, base, name, required, errors, pointer, sizeof pointer);
+    if (!v)
+        return false;
+    if (json_is_integer(v)) {
+        snprintf(out, size, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        return true;
+    }
+    if (json_is_real(v) && isfinite(json_real_value(v))) {
+        snprintf(out, size, "%.15g", json_real_value(v));
+        return true;
+    }
+    admin_error(errors, pointer, "wrong_type", "%s must be a number", name);
+    return false;
+}
+
+json_t *admin_array(json_t *obj, const char *base, const char *name, bool required,
+                    json_t *errors) {
+    char pointer[256];
+    json_t *v = member(obj, base, name, required, errors, pointer, sizeof pointer);
+    if (!v)
+        return NULL;
+    if (!json_is_array(v)) {
+        admin_error(errors, pointer, "wrong_type", "%s must be an array", name);
+        return NULL;
+    }
+    if (json_array_size(v) > ADMIN_MAX_LIST) {
+        admin_error(errors, pointer, "too_long", "%s holds more than %d items; send fewer", name,
+                    ADMIN_MAX_LIST);
+        return NULL;
+    }
+    return v;
+}
+
+/* ---- shapes ---- */
+
+static bool all_of(const char *s, size_t from, size_t to, const char *set) {
+    for (size_t i = from; i < to; i++)
+        if (!s[i] || !strchr(set, s[i]))
+            return false;
+    return true;
+}
+
+#define LOWER "abcdefghijklmnopqrstuvwxyz"
+#define DIGIT "0123456789"
+
+/* ^[a-z0-9][a-z0-9-]{1,63}$ */
+bool admin_partner_code_ok(const char *s) {
+    size_t n = strlen(s);
+    return n >= 2 && n <= 64 && all_of(s, 0, 1, LOWER DIGIT) && all_of(s, 1, n, LOWER DIGIT "-");
+}
+
+/* ^[a-z][a-z_]{1,31}$ */
+bool admin_programme_code_ok(const char *s) {
+    size_t n = strlen(s);
+    return n >= 2 && n <= 32 && all_of(s, 0, 1, LOWER) && all_of(s, 1, n, LOWER "_");
+}
+
+/* ^[a-z][a-z_]*\.[a-z0-9_]{2,63}$ */
+bool admin_metric_code_ok(const char *s) {
+    const char *dot = strchr(s, '.');
+    if (!dot || dot == s)
+        return false;
+    size_t head = (size_t)(dot - s), tail = strlen(dot + 1);
+    return all_of(s, 0, 1, LOWER) && all_of(s, 1, head, LOWER "_") && tail >= 2 && tail <= 63 &&
+           all_of(dot + 1, 0, tail, LOWER DIGIT "_");
+}
+
+/* ^[EWSNK][0-9]{8}$ */
+bool admin_area_code_ok(const char *s) {
+    return strlen(s) == 9 && all_of(s, 0, 1, "EWSNK") && all_of(s, 1, 9, DIGIT);
+}
+
+/* ^[a-z][a-z_]{1,31}$, as programmes */
+bool admin_dimension_code_ok(const char *s) {
+    return admin_programme_code_ok(s);
+}
+
+bool admin_date_ok(const char *s) {
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || !all_of(s, 0, 4, DIGIT) ||
+        !all_of(s, 5, 7, DIGIT) || !all_of(s, 8, 10, DIGIT))
+        return false;
+    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+    if (y < 1900 || m < 1 || m > 12 || d < 1)
+        return false;
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return d <= days[m - 1] + (m == 2 && leap);
+}
+
+bool admin_uuid_ok(const char *s) {
+    if (strlen(s) != 36)
+        return false;
+    for (int i = 0; i < 36; i++) {
+        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+            return false;
+    }
+    return true;
+}
+
+bool admin_id_ok(const char *s) {
+    size_t n = strlen(s);
+    return n >= 1 && n <= 18 && all_of(s, 0, n, DIGIT) && strspn(s, "0") < n;
+}
+
+/* ---- the write transaction ---- */
+
+bool admin_begin(struct db_conn *db, struct reply *rp) {
+    PGresult *r = db_exec_sql(db, "BEGIN");
+    if (!admin_write_ok(rp, db, r, "transaction"))
+        return false;
+    PQclear(r);
+    return true;
+}
+
+void admin_rollback(struct db_conn *db) {
+    if (!db_lost(db) && PQtransactionStatus(db_pg(db)) != PQTRANS_IDLE)
+        PQclear(db_exec_sql(db, "ROLLBACK"));
+}
+
+bool admin_commit(struct db_conn *db, struct reply *rp) {
+    uint64_t v = 0;
+    if (!db_bump_version(db, &v)) {
+        admin_rollback(db);
+        problem_reply(rp, db_lost(db) ? 503 : 500,
+                      db_lost(db) ? "the database is not reachable just now; nothing was "
+                                    "saved; try again shortly"
+                                  : "the change could not be recorded; nothing was saved; the "
+                                    "error is logged");
+        if (db_lost(db))
+            reply_header(rp, "Retry-After", "5");
+        return false;
+    }
+    PGresult *r = db_exec_sql(db, "COMMIT");
+    if (!admin_write_ok(rp, db, r, "commit"))
+        return false;
+    PQclear(r);
+    db_note_version(v);
+    return true;
+}
+
+bool admin_write_ok(struct reply *rp, struct db_conn *db, PGresult *r, const char *what) {
+    if (db_ok(r))
+        return true;
+    db_log_failure(what, r);
+    const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    const char *rule = PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME);
+    char st[6] = "";
+    snprintf(st, sizeof st, "%s", state ? state : "");
+    char rule_text[128];
+    snprintf(rule_text, sizeof rule_text, "%s", rule ? rule : "a value check");
+    PQclear(r);
+    bool lost = db_lost(db);
+    admin_rollback(db);
+    if (lost) {
+        problem_reply(rp, 503,
+                      "the database is not reachable just now; nothing was saved; try "
+                      "again shortly");
+        reply_header(rp, "Retry-After", "5");
+    } else if (strcmp(st, "23505") == 0) {
+        problem_reply(rp, 409, "the %s conflicts with one that exists already (%s)", what,
+                      rule_text);
+    } else if (strncmp(st, "23", 2) == 0 || strncmp(st, "22", 2) == 0) {
+        problem_reply(rp, 422, "the %s was refused by the catalogue rule %s; nothing was saved",
+                      what, rule_text);
+    } else if (strcmp(st, "40001") == 0 || strcmp(st, "40P01") == 0) {
+        problem_reply(rp, 503, "the %s met a concurrent change; nothing was saved; send it again",
+                      what);
+        reply_header(rp, "Retry-After", "1");
+    } else {
+        problem_reply(rp, 500, "the %s could not be saved; the error is logged", what);
+    }
+    return false;
+}
