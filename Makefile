@@ -84,3 +84,8 @@ fmt-check:
 
 clean:
 	rm -rf build
+
+# Ingest benchmark: 100,000 rows as one CSV submission against psql \copy (prints only).
+bench-ingest: build/wellbeingd db-start
+	@scripts/deps test
+	scripts/bench-ingest

@@ -278,9 +278,8 @@ enum ingest_outcome db_ingest_apply(struct db_conn *db, const struct ingest_meta
                      "del boolean NOT NULL) ON COMMIT DELETE ROWS") ||
         !copy_rows(db, rows))
         goto failed;
-    /* A fresh temporary table has no statistics; big batches plan better with them. */
-    if (meta->rows > 1000 && !exec_ok(db, "ANALYZE ingest_stage"))
-        goto failed;
+    /* The staging table needs no ANALYZE: never analysed, it is estimated from its
+     * size. */
 
     const char *reason[] = {meta->reason};
     r = db_exec(db, &needs_reason, reason);
@@ -318,6 +317,12 @@ enum ingest_outcome db_ingest_apply(struct db_conn *db, const struct ingest_meta
     counts->deleted = atol(PQgetvalue(r, 0, 3));
     PQclear(r);
 
+    /* After a big load the statistics of observations lag (autovacuum comes later) and
+     * the planner then probes the wrong index, here and in the next batch (measured:
+     * 10.8 s instead of under 1 s for 100,000 rows). ANALYZE samples, and counts this
+     * transaction's own rows. */
+    if (meta->rows > 10000 && !exec_ok(db, "ANALYZE observations"))
+        goto failed;
     r = db_exec(db, &warn, NULL);
     if (!db_ok(r)) {
         db_log_failure("ingest warnings", r);
