@@ -12,6 +12,7 @@ DOMAIN_SRC := $(wildcard server/domain/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
 HEADERS    := $(wildcard server/*.h server/api/*.h server/domain/*.h)
+OPENAPI_SRC := openapi/src/base.json $(sort $(wildcard openapi/src/paths/*.json))
 
 OBJ      := $(SERVER_SRC:%.c=build/obj/%.o)
 ASAN_OBJ := $(SERVER_SRC:%.c=build/asan/obj/%.o)
@@ -31,14 +32,21 @@ build/obj/%.o: %.c $(HEADERS) | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -c $< -o $@
 
-build/wellbeingd: $(OBJ)
+# The served spec, merged from one fragment per resource (openapi/README.md). The folder
+# is a prerequisite so that removing a fragment rebuilds it too.
+openapi/openapi.json: $(OPENAPI_SRC) openapi/src/paths scripts/build-openapi | deps
+	scripts/build-openapi $@ $(OPENAPI_SRC)
+
+# The binary reads the spec at run time rather than embedding it: order-only, so a spec
+# edit rebuilds the spec but does not relink.
+build/wellbeingd: $(OBJ) | openapi/openapi.json
 	$(CC) $(CFLAGS) -o $@ $(OBJ) $(LDLIBS)
 
 build/asan/obj/%.o: %.c $(HEADERS) | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -c $< -o $@
 
-build/asan/wellbeingd: $(ASAN_OBJ)
+build/asan/wellbeingd: $(ASAN_OBJ) | openapi/openapi.json
 	$(CC) $(SAN) -o $@ $(ASAN_OBJ) $(LDLIBS)
 
 asan: build/asan/wellbeingd
@@ -83,7 +91,7 @@ fmt-check:
 	clang-format --dry-run -Werror $(SERVER_SRC) $(HEADERS) $(UNIT_SRC)
 
 clean:
-	rm -rf build
+	rm -rf build openapi/openapi.json
 
 # Ingest benchmark: 100,000 rows as one CSV submission against psql \copy (prints only).
 bench-ingest: build/wellbeingd db-start

@@ -299,10 +299,12 @@ static void dispatch(struct request *rq, struct reply *rp) {
             /* Not hearing from the database: ask it, or answer 503. */
             struct db_conn *db = req_db(rq, rp);
             if (!db || !db_read_version(db, &rq->version)) {
-                if (db)
+                /* Without a connection req_db has answered 503 with Retry-After already. */
+                if (db) {
                     problem_reply(rp, 503, "the database is not reachable just now; try again "
                                            "shortly");
-                reply_header(rp, "Retry-After", "5");
+                    reply_header(rp, "Retry-After", "5");
+                }
                 rq->version = 0;
                 return;
             }
