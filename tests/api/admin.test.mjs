@@ -4,9 +4,27 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { ADMIN, api, get, makeKey, post, sql, unique } from './lib.mjs';
+import { ADMIN, api as request, conforms, makeKey, sql, unique } from './lib.mjs';
 import { cleanAdminFixtures, DIMENSION, ensureAdminFixtures, PROGRAMME } from './admin_fixtures.mjs';
 
+// The route pattern of an admin path, so that every admin answer below, refusals
+// included, is also checked against the OpenAPI document.
+function adminPattern(path) {
+  const p = path.split('?')[0];
+  if (!p.startsWith('/v1/admin/')) return null;
+  return p.replace(/^(\/v1\/admin\/partners)\/[^/]+\/grants$/, '$1/{code}/grants')
+    .replace(/^(\/v1\/admin\/(?:keys|locks))\/[^/]+$/, '$1/{id}')
+    .replace(/^(\/v1\/admin\/(?:metrics|areas))\/[^/]+$/, '$1/{code}');
+}
+
+async function api(method, path, opts) {
+  const r = await request(method, path, opts);
+  const pattern = adminPattern(path);
+  if (pattern) await conforms(r, method, pattern);
+  return r;
+}
+const get = (path, opts) => api('GET', path, opts);
+const post = (path, json, opts = {}) => api('POST', path, { ...opts, json });
 const put = (path, json, opts = {}) => api('PUT', path, { ...opts, json });
 const del = (path, opts = {}) => api('DELETE', path, opts);
 const version = () => Number(sql('SELECT version FROM data_version')[0][0]);
