@@ -210,6 +210,22 @@ describe('partners', () => {
     assert.deepEqual(errorList(r), ['/code required', '/name too_long']);
   });
 
+  test('a value the schema refuses past the checks in C is a 422 naming the rule, not a 500', async () => {
+    // A rule the C checks do not know stands in for a constraint that slips through.
+    sql("ALTER TABLE partners ADD CONSTRAINT admintest_refuse CHECK (name <> 'Refused by the schema')");
+    try {
+      const v = version();
+      const code = partnerCode();
+      const r = await post('/v1/admin/partners', { code, name: 'Refused by the schema' }, { key: ADMIN });
+      assertProblem(r, 422);
+      assert.equal(r.body.detail, 'the partner was refused by the catalogue rule admintest_refuse; nothing was saved');
+      assert.deepEqual(sql(`SELECT count(*) FROM partners WHERE code = '${code}'`), [['0']]);
+      assert.equal(version(), v);
+    } finally {
+      sql('ALTER TABLE partners DROP CONSTRAINT admintest_refuse');
+    }
+  });
+
   test('a name of 200 characters outside ASCII is within the limit (characters, not bytes)', async () => {
     const r = await post('/v1/admin/partners', { code: partnerCode(), name: 'é'.repeat(200) }, { key: ADMIN });
     assert.equal(r.status, 201, r.text);
