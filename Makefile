@@ -4,7 +4,7 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE
 CPPFLAGS += -I/usr/include/postgresql -Iserver
-LDLIBS  := -lmicrohttpd -ljansson -lpq -lcrypto -lpthread
+LDLIBS  := -lmicrohttpd -ljansson -lpq -lcrypto -lpthread -lm
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 SERVER_SRC := $(wildcard server/*.c server/api/*.c server/domain/*.c)
@@ -45,7 +45,7 @@ asan: build/asan/wellbeingd
 
 build/asan/tests/%: tests/unit/%.c $(ASAN_DOMAIN_OBJ) $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) $< $(ASAN_DOMAIN_OBJ) -o $@ -lcmocka -ljansson
+	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) $< $(ASAN_DOMAIN_OBJ) -o $@ -lcmocka -ljansson -lm
 
 db-start:
 	@scripts/deps db
