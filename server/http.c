@@ -240,13 +240,20 @@ static enum MHD_Result hash_arg(void *cls, enum MHD_ValueKind kind, const char *
     return MHD_YES;
 }
 
-/* The version names the data, the hash names the question: path, query, format and
- * whether the caller may see small counts. */
+/* The version names the data, the hash names the question: path, query, format,
+ * whether the caller may see small counts, and the month (the board view counts
+ * periods since the latest figure up to today). */
 static void make_etag(struct request *rq, char *out, size_t size) {
     uint64_t h = fnv1a(14695981039346656037ULL, rq->path);
     MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, hash_arg, &h);
     h = fnv1a(h, rq->csv ? "|csv" : "|json");
     h = fnv1a(h, rq->who.scopes & (SCOPE_READ | SCOPE_ADMIN) ? "|key" : "|open");
+    char month[16];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(month, sizeof month, "|%Y-%m", &tm);
+    h = fnv1a(h, month);
     snprintf(out, size, "\"v%llu-%016llx\"", (unsigned long long)rq->version,
              (unsigned long long)h);
 }

@@ -24,6 +24,11 @@ static const struct route routes[] = {
     {HTTP_GET, "/v1/areas/{code}", api_get_area, R | E},
     {HTTP_GET, "/v1/dimensions", api_list_dimensions, R | E | C},
     {HTTP_GET, "/v1/observations", api_list_observations, R | E | C},
+    {HTTP_GET, "/v1/metrics/{code}/series", api_get_series, R | E | C},
+    {HTTP_GET, "/v1/metrics/{code}/areas", api_get_metric_areas, R | E | C},
+    {HTTP_GET, "/v1/dashboard", api_get_dashboard, R | E},
+    {HTTP_GET, "/v1/completeness", api_get_completeness, ROUTE_ADMIN | C},
+    {HTTP_GET, "/v1/admin/usage", api_get_usage, ROUTE_ADMIN | C},
 };
 #define NROUTES ((int)(sizeof routes / sizeof routes[0]))
 

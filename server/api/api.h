@@ -18,5 +18,12 @@ void api_get_area(struct request *rq, struct reply *rp);
 void api_list_dimensions(struct request *rq, struct reply *rp);
 /* observations.c */
 void api_list_observations(struct request *rq, struct reply *rp);
+/* series.c, metric_areas.c, dashboard.c: the dashboard's reads */
+void api_get_series(struct request *rq, struct reply *rp);
+void api_get_metric_areas(struct request *rq, struct reply *rp);
+void api_get_dashboard(struct request *rq, struct reply *rp);
+/* completeness.c, usage_report.c: oversight */
+void api_get_completeness(struct request *rq, struct reply *rp);
+void api_get_usage(struct request *rq, struct reply *rp);
 
 #endif
