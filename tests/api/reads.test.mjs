@@ -4,8 +4,8 @@
 // board view.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { get, makeKey, sql } from './lib.mjs';
-import { A, monthsSince, row, setupGeography, setupMetrics, target, write } from './reads_fixture.mjs';
+import { conforms, get, makeKey, sql } from './lib.mjs';
+import { A, cleanup, monthsSince, row, setupGeography, setupMetrics, target, write } from './reads_fixture.mjs';
 
 const P = 'rt';
 let readKey;
@@ -66,10 +66,8 @@ before(async () => {
   readKey = makeKey('reads-test-read', 'read');
 });
 
-// The tests leave nothing on the board view of other tests' areas.
-after(() => {
-  sql(`UPDATE metrics SET headline = false WHERE programme = '${P}'; UPDATE data_version SET version = version + 1`);
-});
+after(() => cleanup([P]));
+
 
 const series = async (code, query, opts) => {
   const r = await get(`/v1/metrics/${code}/series?${query}`, opts);
@@ -398,5 +396,34 @@ describe('board view', () => {
     } else {
       assert.equal(wmca.status, 404);
     }
+  });
+});
+
+describe('spec', () => {
+  test('series, area comparison and board answers are the ones the spec documents', async () => {
+    const S = '/v1/metrics/{code}/series';
+    for (const q of [`area=${A.ca}`, `area=${A.alpha}&cumulative=true`, `area=${A.alpha}&breakdown=sex%3Dfemale`,
+      `area=${A.region}`, `area=${A.north}`, 'area=E99999999', 'cumulative=maybe', `area=${A.alpha}&format=csv`,
+      `area=${A.ca}&format=csv`]) {
+      await conforms(await get(`/v1/metrics/rt.region_count/series?${q}`), 'GET', S);
+      await conforms(await get(`/v1/metrics/rt.stock_count/series?${q}`), 'GET', S);
+    }
+    for (const code of ['rt.flow_count', 'rt.rate_pct', 'rt.level', 'rt.lower_pct', 'rt.no_such']) {
+      await conforms(await get(`/v1/metrics/${code}/series?area=${A.epsilon}`), 'GET', S);
+      await conforms(await get(`/v1/metrics/${code}/series?area=${A.alpha}`), 'GET', S);
+    }
+    const first = await get(`/v1/metrics/rt.stock_count/series?area=${A.ca}`);
+    await conforms(await get(`/v1/metrics/rt.stock_count/series?area=${A.ca}`,
+      { headers: { 'If-None-Match': first.headers.get('etag') } }), 'GET', S);
+    const AR = '/v1/metrics/{code}/areas';
+    for (const q of ['period=2019-07', 'period=2019-06&breakdown=sex%3Dfemale', 'period=2019-07&format=csv', 'period=2019-Q1', '']) {
+      await conforms(await get(`/v1/metrics/rt.stock_count/areas?${q}`), 'GET', AR);
+    }
+    await conforms(await get('/v1/metrics/rt.rate_pct/areas?period=1999-01'), 'GET', AR);
+    await conforms(await get('/v1/metrics/rt.no_such/areas'), 'GET', AR);
+    for (const a of [A.ca, A.alpha, A.epsilon, 'E99999999']) await conforms(await get(`/v1/dashboard?area=${a}`), 'GET', '/v1/dashboard');
+    const csv = await get(`/v1/dashboard?area=${A.ca}&format=csv`);
+    assert.equal(csv.status, 406);
+    await conforms(csv, 'GET', '/v1/dashboard');
   });
 });

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { DBURL, get, sql, startServer } from './lib.mjs';
-import { A, row, setupGeography, setupMetrics, waitForVersion, within, write } from './reads_fixture.mjs';
+import { A, cleanup, row, setupGeography, setupMetrics, waitForVersion, within, write } from './reads_fixture.mjs';
 
 const P = 'rc';
 
@@ -15,9 +15,8 @@ before(async () => {
   await write([row('rc.count', A.alpha, '2019-01', 10), row('rc.count', A.alpha, '2019-02', 12)]);
 });
 
-after(() => {
-  sql(`UPDATE metrics SET headline = false WHERE programme = '${P}'; UPDATE data_version SET version = version + 1`);
-});
+after(() => cleanup([P]));
+
 
 const cacheHits = async (base) => {
   const r = await get('/metrics', base ? { base } : undefined);

@@ -57,6 +57,29 @@ export function setupGeography() {
   `);
 }
 
+// Removes what setupGeography, setupMetrics and the tests wrote for these programmes
+// and partners, so the files after ours see the catalogue as the seed left it.
+export function cleanup(programmes, partners = []) {
+  const progs = programmes.map((p) => `'${p}'`).join(',');
+  const parts = partners.length ? partners.map((p) => `'${p}'`).join(',') : "''";
+  const areas = Object.values(A).map((a) => `'${a}'`).join(',');
+  const mine = `SELECT code FROM metrics WHERE programme IN (${progs})`;
+  sql(`BEGIN;
+    DELETE FROM observations WHERE metric IN (${mine});
+    DELETE FROM target_milestones WHERE target_id IN (SELECT id FROM targets WHERE metric IN (${mine}));
+    DELETE FROM targets WHERE metric IN (${mine});
+    DELETE FROM partner_grants WHERE partner IN (${parts}) OR programme IN (${progs}) OR metric IN (${mine});
+    DELETE FROM partners WHERE code IN (${parts});
+    DELETE FROM metric_dimensions WHERE metric IN (${mine});
+    UPDATE metrics SET numerator_metric = NULL, denominator_metric = NULL WHERE programme IN (${progs});
+    DELETE FROM metrics WHERE programme IN (${progs});
+    DELETE FROM programmes WHERE code IN (${progs});
+    DELETE FROM area_memberships WHERE child IN (${areas}) OR parent IN (${areas});
+    DELETE FROM areas WHERE code IN (${areas}) AND NOT EXISTS (SELECT 1 FROM observations o WHERE o.area = areas.code);
+    UPDATE data_version SET version = version + 1;
+    COMMIT;`);
+}
+
 // A programme and its metrics: [code, kind, unit, extra columns as SQL].
 export function setupMetrics(programme, metrics) {
   const rows = metrics.map(([code, kind, unit, o = {}]) =>

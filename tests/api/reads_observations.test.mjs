@@ -1,10 +1,10 @@
 // GET /v1/observations as the dashboard and mirroring partners use it: breakdown
 // filters, disclosure control on open reads, the changes feed (updatedAfter), the
 // latest periods (last), cursor paging, and CSV with RFC 4180 quoting.
-import { before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { get, makeKey } from './lib.mjs';
-import { A, row, setupGeography, setupMetrics, write } from './reads_fixture.mjs';
+import { A, cleanup, row, setupGeography, setupMetrics, write } from './reads_fixture.mjs';
 
 const M = 'ro.count';
 let readKey;
@@ -27,6 +27,8 @@ before(async () => {
   ]);
   readKey = makeKey('ro-reader', 'read');
 });
+
+after(() => cleanup(['ro']));
 
 const list = async (query, opts) => {
   const r = await get(`/v1/observations?metric=${M}&${query}`, opts);

@@ -1,9 +1,9 @@
 // Oversight and the browser: completeness of partners' returns (due, received, late),
 // reads per metric per day, and CORS for the dashboard's origin.
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN, api, get, makeKey, sql } from './lib.mjs';
-import { A, row, setupGeography, setupMetrics, write } from './reads_fixture.mjs';
+import { ADMIN, api, conforms, get, makeKey, sql } from './lib.mjs';
+import { A, cleanup, row, setupGeography, setupMetrics, write } from './reads_fixture.mjs';
 
 const P = 'rtc';
 const PA = 'rtc-partner-a';
@@ -32,6 +32,8 @@ before(async () => {
     row('rtc.q_count', A.alpha, '2019-01', 9, { created: '2019-04-02T09:00:00Z' }),
   ]);
 });
+
+after(() => cleanup([P], [PA, PB]));
 
 describe('completeness', () => {
   test('each granted metric and area is due, received or missing, and late when it came or is past due', async () => {
@@ -149,4 +151,16 @@ describe('CORS', () => {
     });
     assert.equal(pre.headers.get('access-control-allow-origin'), null);
   });
+});
+
+test('completeness and usage answers are the ones the spec documents', async () => {
+  const reader = makeKey('rtc-spec-reader', 'read');
+  for (const [q, opts] of [['period=2019-02', { key: ADMIN }], ['period=2019-Q1&format=csv', { key: ADMIN }],
+    ['period=2019-13', { key: ADMIN }], ['', {}], ['', { key: reader }], ['', { key: ADMIN }]]) {
+    await conforms(await get(`/v1/completeness?${q}`, opts), 'GET', '/v1/completeness');
+  }
+  for (const [q, opts] of [['', { key: ADMIN }], ['metric=rtc.alpha_count&format=csv', { key: ADMIN }],
+    ['from=2019-02-30', { key: ADMIN }], ['', {}], ['', { key: reader }]]) {
+    await conforms(await get(`/v1/admin/usage?${q}`, opts), 'GET', '/v1/admin/usage');
+  }
 });
