@@ -122,6 +122,16 @@ fmt-check:
 clean:
 	rm -rf build openapi/openapi.json
 
+# Read benchmark: wrk against the board view and a series, beside a bare libmicrohttpd
+# program and nginx serving the same bytes (prints only; DURATION=10s CONNECTIONS=64).
+build/bench/bare_mhd: bench/bare_mhd.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O2 $< -o $@ -lmicrohttpd -lpthread
+
+bench: build/wellbeingd build/bench/bare_mhd db-start
+	@scripts/deps bench
+	scripts/bench
+
 # Ingest benchmark: 100,000 rows as one CSV submission against psql \copy (prints only).
 bench-ingest: build/wellbeingd db-start
 	@scripts/deps test

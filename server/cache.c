@@ -75,12 +75,16 @@ static uint64_t fnv1a(uint64_t h, const void *data, size_t n) {
     return h;
 }
 
+/* Appends a piece as its length in hex, a colon, and its bytes: no two sequences of
+ * pieces give the same text. */
 static bool key_put(struct cache_key *k, const char *s) {
     size_t n = strlen(s);
-    int w = snprintf(k->text + k->len, sizeof k->text - k->len, "%zu:", n);
-    if (w < 0 || (size_t)w + n + 1 >= sizeof k->text - k->len)
+    if (n > 0xffff || k->len + 5 + n + 1 >= sizeof k->text)
         return false;
-    k->len += (size_t)w;
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 3; i >= 0; i--)
+        k->text[k->len++] = hex[(n >> (4 * i)) & 0xf];
+    k->text[k->len++] = ':';
     memcpy(k->text + k->len, s, n);
     k->len += n;
     k->text[k->len] = '\0';
@@ -127,21 +131,6 @@ static void body_release(void *cls) {
     }
 }
 
-static void count_reads(const char *metrics) {
-    if (!metrics)
-        return;
-    char code[80];
-    for (const char *p = metrics; *p;) {
-        size_t n = strcspn(p, ",");
-        if (n < sizeof code) {
-            memcpy(code, p, n);
-            code[n] = '\0';
-            usage_count(code);
-        }
-        p += n + (p[n] == ',');
-    }
-}
-
 static bool reply_with(struct reply *rp, struct body *b) {
     rp->response =
         MHD_create_response_from_buffer_with_free_callback_cls(b->len, b->data, body_release, b);
@@ -175,7 +164,7 @@ bool cache_serve(struct request *rq, struct reply *rp, const struct cache_key *k
         return false;
     }
     atomic_fetch_add_explicit(&hits, 1, memory_order_relaxed);
-    count_reads(found->metrics);
+    usage_count_list(found->metrics);
     return reply_with(rp, found);
 }
 

@@ -11,6 +11,7 @@
 
 #include "../db.h"
 #include "../domain/breakdown.h"
+#include "../domain/calendar.h"
 #include "../domain/strbuf.h"
 #include "../problem.h"
 #include "api_util.h"
@@ -116,10 +117,7 @@ void figures_period_text(const struct metric *m, int month, char *buf, size_t si
 }
 
 int figures_current_month(void) {
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    return (tm.tm_year + 1900) * 12 + tm.tm_mon;
+    return calendar_month_index((int64_t)time(NULL));
 }
 
 bool figures_breakdown_param(struct request *rq, struct reply *rp, const struct metric *m,
