@@ -1,6 +1,9 @@
 /* GET /v1/dashboard?area=: the board view in one answer. Per programme, per headline
  * metric: the latest figure and the one before it, the change, the total to date, the
  * target that applies with percent of target and RAG, and how fresh the figure is.
+ * The latest figure may be a partial total (complete: false, with its missing members);
+ * the change, the total to date, the target's measure and the trend use whole figures
+ * only.
  * Four queries in one snapshot on a miss; none on a hit (the response cache). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,17 +70,25 @@ static json_t *metric_tile(const struct geo *g, const struct metric *m, PGresult
     json_object_set_new(tile, "latest", latest ? point_json(g, m, latest, true) : json_null());
     json_object_set_new(tile, "previous",
                         previous ? point_json(g, m, previous, true) : json_null());
+    /* A change or a total made from a partial figure would pass a partial sum as whole:
+     * both are null unless every figure in them is whole (latest and previous still
+     * show, each saying whether it is complete). */
+    bool both_whole = latest && previous && latest->whole && previous->whole;
     json_object_set_new(tile, "change",
-                        latest && previous
-                            ? figures_number(figures_round(m, latest->per - previous->per))
-                            : json_null());
+                        both_whole ? figures_number(figures_round(m, latest->per - previous->per))
+                                   : json_null());
     json_t *total = json_null();
     if (latest && m->is_flow) {
         double sum = 0;
-        for (int i = 0; i < s.n; i++)
+        bool whole = true;
+        for (int i = 0; i < s.n; i++) {
             sum += s.pts[i].per;
-        total = figures_number(figures_round(m, sum));
-    } else if (latest && !m->is_rate) {
+            whole = whole && s.pts[i].whole &&
+                    (i == 0 || s.pts[i].month - s.pts[i - 1].month <= period_months(m->freq));
+        }
+        if (whole)
+            total = figures_number(figures_round(m, sum));
+    } else if (latest && !m->is_rate && latest->whole) {
         total = figures_number(latest->per);
     }
     json_object_set_new(tile, "total_to_date", total);

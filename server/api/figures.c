@@ -508,7 +508,7 @@ bool series_build(struct series *out, const struct geo *g, const struct metric *
         p->month = s->months[col];
         p->value = p->per = value;
         p->derived = res.derived;
-        p->complete = res.complete;
+        p->complete = p->whole = res.complete;
         p->final = res.final;
         p->suppressed =
             o->hide_small && m->is_count && (res.hidden || (value >= 1 && value <= o->small_max));
@@ -585,7 +585,8 @@ json_t *trend_json(const struct metric *m, const struct series *s, int lo, int h
     json_t *j = json_null();
     if (x && y) {
         for (int i = lo; i < hi; i++) {
-            if (s->pts[i].suppressed)
+            /* A partial total next to whole ones would read as a fall. */
+            if (s->pts[i].suppressed || !s->pts[i].whole)
                 continue;
             /* Positions in periods, so a missing month stretches the line. */
             x[n] = (double)s->pts[i].month / period_months(m->freq);
@@ -653,15 +654,27 @@ void target_from_row(PGresult *r, int row, const struct metric *m, struct target
 void target_evaluate(const struct target_row *t, const struct metric *m, const struct series *s,
                      struct target_eval *ev) {
     memset(ev, 0, sizeof *ev);
-    int at = -1;
-    for (int i = 0; i < s->n; i++)
-        if (s->pts[i].month >= t->t.start && s->pts[i].month <= t->t.end && !s->pts[i].suppressed)
+    bool summed = strcmp(t->basis, "cumulative") == 0 && m->is_flow;
+    int at = -1, step = period_months(m->freq);
+    for (int i = 0; i < s->n; i++) {
+        const struct point *p = &s->pts[i];
+        if (p->month < t->t.start || p->month > t->t.end)
+            continue;
+        bool usable = p->whole && !p->suppressed;
+        if (summed) {
+            /* The sum stops before the first partial figure or missing period. */
+            if (!usable || (at >= 0 && p->month - s->pts[at].month > step))
+                break;
             at = i;
+        } else if (usable) {
+            at = i;
+        }
+    }
     if (at < 0)
         return;
     ev->has = true;
     ev->month = s->pts[at].month;
-    if (strcmp(t->basis, "cumulative") == 0 && m->is_flow) {
+    if (summed) {
         /* The flow summed over the window so far. */
         double sum = 0;
         for (int i = 0; i <= at; i++)

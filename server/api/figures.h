@@ -102,6 +102,7 @@ struct point {
     double value; /* as shown: the figure, or its running sum when cumulative */
     double per;   /* the period's own figure (trend and targets use this) */
     bool derived, complete, final, suppressed;
+    bool whole; /* per is a whole figure: own, or derived with no member missing */
     bool has_lower, has_upper;
     double lower, upper;
     int nmembers, nmissing;
@@ -126,7 +127,8 @@ bool series_build(struct series *out, const struct geo *g, const struct metric *
 void series_free(struct series *s);
 json_t *point_json(const struct geo *g, const struct metric *m, const struct point *p,
                    bool with_parts);
-/* The trend over the points [lo, hi) that have a value; json null below five. */
+/* The trend over the whole, visible figures among the points [lo, hi); json null below
+ * five. */
 json_t *trend_json(const struct metric *m, const struct series *s, int lo, int hi);
 
 /* ---- targets ---- */
@@ -152,9 +154,10 @@ struct target_eval {
     enum target_rag rag;
 };
 
-/* Measures the series against the target at its latest point inside the window: a
- * level target compares that figure; a cumulative target on a flow the flow's sum over
- * the window up to it. */
+/* Measures the series against the target at its latest whole figure inside the window
+ * (a total with members missing would understate progress): a level target compares
+ * that figure; a cumulative target on a flow the flow's sum over the window up to it,
+ * taken only as far as every period of the window has a whole figure. */
 void target_evaluate(const struct target_row *t, const struct metric *m, const struct series *s,
                      struct target_eval *ev);
 /* {id, value, baseline, basis, start, end, amber_within, milestones} */

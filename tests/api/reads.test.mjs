@@ -26,14 +26,15 @@ before(async () => {
   const r = [];
   const add = (metric, area, pairs, o) => pairs.forEach(([p, v]) => r.push(row(metric, area, p, v, o)));
   add('rt.stock_count', A.alpha, [['2019-01', 10], ['2019-02', 20], ['2019-03', 30]], { status: 'final' });
-  add('rt.stock_count', A.alpha, [['2019-06', 100], ['2019-07', 110]]);
-  add('rt.stock_count', A.beta, [['2019-06', 50], ['2019-07', 60]]);
-  add('rt.stock_count', A.gamma, [['2019-07', 25]]);
+  add('rt.stock_count', A.alpha, [['2019-05', 90], ['2019-06', 100], ['2019-07', 110], ['2019-08', 120]]);
+  add('rt.stock_count', A.beta, [['2019-05', 45], ['2019-06', 50], ['2019-07', 60]]);
+  add('rt.stock_count', A.gamma, [['2019-06', 20], ['2019-07', 25]]);
   add('rt.stock_count', A.north, [['2019-06', 999], ['2019-07', 999]]);
   add('rt.stock_count', A.epsilon, [['2019-07', 5]]);
   add('rt.stock_count', A.alpha, [['2019-06', 3]], { sex: 'female' });
   add('rt.stock_count', A.beta, [['2019-06', 40]], { sex: 'female' });
   add('rt.flow_count', A.alpha, [['2019-01', 5], ['2019-02', 7], ['2019-03', 11], ['2019-05', 2]]);
+  add('rt.flow_count', A.beta, [['2019-01', 1], ['2019-02', 2], ['2019-03', 3]]);
   add('rt.rate_num', A.alpha, [['2019-06', 10], ['2019-07', 1]]);
   add('rt.rate_den', A.alpha, [['2019-06', 100], ['2019-07', 3]]);
   add('rt.rate_num', A.beta, [['2019-06', 90]]);
@@ -88,8 +89,10 @@ describe('series', () => {
       { period: '2019-01', value: 10, derived: false, status: 'final' },
       { period: '2019-02', value: 20, derived: false, status: 'final' },
       { period: '2019-03', value: 30, derived: false, status: 'final' },
+      { period: '2019-05', value: 90, derived: false, status: 'provisional' },
       { period: '2019-06', value: 100, derived: false, status: 'provisional' },
       { period: '2019-07', value: 110, derived: false, status: 'provisional' },
+      { period: '2019-08', value: 120, derived: false, status: 'provisional' },
     ]);
     assert.ok(!('members' in s.points[0]), 'members appear only on derived points');
     assert.deepEqual(s.trend, { label: 'increasing', direction: 'getting_better', points: 5 });
@@ -115,24 +118,29 @@ describe('series', () => {
   test('cumulative=true leaves a stock unchanged and answers cumulative: false', async () => {
     const s = await series('rt.stock_count', `area=${A.alpha}&cumulative=true`);
     assert.equal(s.cumulative, false);
-    assert.deepEqual(s.points.map((p) => p.value), [10, 20, 30, 100, 110]);
+    assert.deepEqual(s.points.map((p) => p.value), [10, 20, 30, 90, 100, 110, 120]);
   });
 
   test('from, to and last choose the points shown', async () => {
     const s = await series('rt.stock_count', `area=${A.alpha}&from=2019-02&to=2019-06`);
-    assert.deepEqual(s.points.map((p) => p.period), ['2019-02', '2019-03', '2019-06']);
+    assert.deepEqual(s.points.map((p) => p.period), ['2019-02', '2019-03', '2019-05', '2019-06']);
     const last = await series('rt.stock_count', `area=${A.alpha}&last=2`);
-    assert.deepEqual(last.points.map((p) => p.period), ['2019-06', '2019-07']);
+    assert.deepEqual(last.points.map((p) => p.period), ['2019-07', '2019-08']);
   });
 
   test('a combined authority total sums its constituents only and names the missing', async () => {
-    const s = await series('rt.stock_count', `area=${A.ca}&from=2019-06`);
+    const s = await series('rt.stock_count', `area=${A.ca}&from=2019-05`);
     assert.deepEqual(s.points, [
-      { period: '2019-06', value: 150, derived: true, complete: false, status: 'provisional', lower: null,
+      { period: '2019-05', value: 135, derived: true, complete: false, status: 'provisional', lower: null,
         upper: null, members: [A.alpha, A.beta], missing: [A.gamma] },
+      { period: '2019-06', value: 170, derived: true, complete: true, status: 'provisional', lower: null,
+        upper: null, members: [A.alpha, A.beta, A.gamma], missing: [] },
       { period: '2019-07', value: 195, derived: true, complete: true, status: 'provisional', lower: null,
         upper: null, members: [A.alpha, A.beta, A.gamma], missing: [] },
+      { period: '2019-08', value: 120, derived: true, complete: false, status: 'provisional', lower: null,
+        upper: null, members: [A.alpha], missing: [A.beta, A.gamma] },
     ]);
+    assert.equal(s.trend, null, 'two whole figures are not five');
   });
 
   test('a derived total is final only when every figure in it is', async () => {
@@ -215,22 +223,24 @@ describe('targets', () => {
     assert.deepEqual([t.value, t.basis, t.start, t.end, t.baseline], [1200, 'level', '2019-01', '2020-01', 0]);
     assert.deepEqual(t.trajectory.map((p) => p.value), [0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1100, 1200]);
     assert.deepEqual([t.trajectory[0].period, t.trajectory[12].period], ['2019-01', '2020-01']);
-    // 195 of 1200 = 16.25% -> 16.3; of the 600 expected at 2019-07 = 32.5%; red.
+    // The partial 120 of 2019-08 is not measured; 195 of 1200 = 16.25% -> 16.3; of the
+    // 600 expected at 2019-07 = 32.5%; red.
     assert.deepEqual(t.latest, { period: '2019-07', actual: 195, expected: 600, percent_of_target: 16.3,
       percent_of_expected: 32.5, rag: 'red' });
     const asOf = await series('rt.stock_count', `area=${A.ca}&to=2019-06`);
-    assert.deepEqual(asOf.targets[0].latest, { period: '2019-06', actual: 150, expected: 500,
-      percent_of_target: 12.5, percent_of_expected: 30, rag: 'red' });
+    assert.deepEqual(asOf.targets[0].latest, { period: '2019-06', actual: 170, expected: 500,
+      percent_of_target: 14.2, percent_of_expected: 34, rag: 'red' });
   });
 
-  test('a cumulative target sums the flow over its window', async () => {
+  test('a cumulative target sums the flow over its window as far as no period is missing', async () => {
     const s = await series('rt.flow_count', `area=${A.alpha}`);
     const t = s.targets[0];
     assert.deepEqual(t.trajectory, [{ period: '2019-02', value: 0 }, { period: '2019-03', value: 13.3 },
       { period: '2019-04', value: 26.7 }, { period: '2019-05', value: 40 }]);
-    // 7 + 11 + 2 inside 2019-02..2019-05 (the 5 of 2019-01 is before the window).
-    assert.deepEqual(t.latest, { period: '2019-05', actual: 20, expected: 40, percent_of_target: 50,
-      percent_of_expected: 50, rag: 'red' });
+    // 7 + 11 in 2019-02..2019-03 (the 5 of 2019-01 is before the window); 2019-04 is
+    // missing, so the 2 of 2019-05 cannot be added as if April were nothing.
+    assert.deepEqual(t.latest, { period: '2019-03', actual: 18, expected: 13.3, percent_of_target: 45,
+      percent_of_expected: 135, rag: 'green' });
   });
 
   test('RAG: on the trajectory is green, exactly 10% short amber, further red', async () => {
@@ -321,7 +331,7 @@ describe('area comparison', () => {
     ]);
     assert.deepEqual(r.body.items[2].missing, [A.south]);
     const latest = await get('/v1/metrics/rt.stock_count/areas');
-    assert.equal(latest.body.period, '2019-07', 'without period= the latest period');
+    assert.equal(latest.body.period, '2019-08', 'without period= the latest period');
   });
 
   test('a period of another frequency is a 400', async () => {
@@ -348,35 +358,58 @@ describe('board view', () => {
   const tile = (board, code) => board.programmes.find((p) => p.code === P).metrics.find((m) => m.metric === code);
 
   test('one answer carries every headline metric with latest, previous, change, target and freshness', async () => {
-    const r = await get(`/v1/dashboard?area=${A.ca}`);
+    const r = await get(`/v1/dashboard?area=${A.alpha}`);
     assert.equal(r.status, 200);
-    assert.deepEqual(r.body.area, { code: A.ca, name: 'Reads Combined Authority', type: 'combined_authority' });
+    assert.deepEqual(r.body.area, { code: A.alpha, name: 'Alpha', type: 'metropolitan_district' });
     const prog = r.body.programmes.find((p) => p.code === P);
     assert.equal(prog.name, `Programme ${P}`);
     assert.deepEqual(prog.metrics.map((m) => m.metric), ['rt.stock_count', 'rt.flow_count', 'rt.rate_pct']);
     const stock = tile(r.body, 'rt.stock_count');
-    assert.deepEqual([stock.name, stock.unit, stock.kind, stock.polarity, stock.decimals, stock.frequency],
-      ['rt.stock_count', 'count', 'stock', 'higher_is_better', 0, 'monthly']);
-    assert.deepEqual(pick([stock.latest], 'period', 'value', 'derived', 'status', 'complete')[0],
-      { period: '2019-07', value: 195, derived: true, status: 'provisional', complete: true });
-    assert.deepEqual(pick([stock.previous], 'period', 'value', 'derived')[0], { period: '2019-06', value: 150, derived: true });
-    assert.equal(stock.change, 45);
-    assert.equal(stock.total_to_date, 195);
-    const { milestones, amber_within, baseline, actual, period, ...t } = stock.target;
-    assert.deepEqual(t, { id: ids.stock, value: 1200, basis: 'level', start: '2019-01', end: '2020-01', expected: 600,
-      percent_of_target: 16.3, percent_of_expected: 32.5, rag: 'red' });
-    assert.deepEqual([milestones, amber_within, baseline, actual, period], [[], 0.1, 0, 195, '2019-07']);
-    assert.deepEqual(stock.freshness, { last_period: '2019-07', periods_since: monthsSince('2019-07') });
-  });
-
-  test('a flow totals every period to date; a rate has no total', async () => {
-    const r = await get(`/v1/dashboard?area=${A.ca}`);
+    assert.deepEqual([stock.name, stock.programme, stock.unit, stock.kind, stock.polarity, stock.decimals, stock.frequency],
+      ['rt.stock_count', P, 'count', 'stock', 'higher_is_better', 0, 'monthly']);
+    assert.deepEqual(stock.latest, { period: '2019-08', value: 120, derived: false, complete: true,
+      status: 'provisional', lower: null, upper: null });
+    assert.deepEqual(pick([stock.previous], 'period', 'value')[0], { period: '2019-07', value: 110 });
+    assert.equal(stock.change, 10);
+    assert.equal(stock.total_to_date, 120, 'a stock: its latest value');
+    assert.equal(stock.target, null, 'no target is set for Alpha');
+    assert.deepEqual(stock.freshness, { last_period: '2019-08', periods_since: monthsSince('2019-08') });
+    assert.deepEqual(stock.trend, { label: 'increasing', direction: 'getting_better', points: 5 });
     const flow = tile(r.body, 'rt.flow_count');
-    assert.deepEqual([flow.latest.period, flow.latest.value, flow.previous.period, flow.previous.value, flow.change, flow.total_to_date],
-      ['2019-05', 2, '2019-03', 11, -9, 25]);
-    assert.equal(flow.target, null, 'the flow target is set for Alpha, not the authority');
+    const { milestones, amber_within, baseline, ...t } = flow.target;
+    assert.deepEqual(t, { id: ids.flow, value: 40, basis: 'cumulative', start: '2019-02', end: '2019-05',
+      period: '2019-03', actual: 18, expected: 13.3, percent_of_target: 45, percent_of_expected: 135, rag: 'green' });
+    assert.deepEqual([milestones, amber_within, baseline], [[], 0.1, 0]);
     const rate = tile(r.body, 'rt.rate_pct');
     assert.deepEqual([rate.latest.value, rate.previous.value, rate.change, rate.total_to_date], [33.333, 10, 23.333, null]);
+  });
+
+  test('a flow totals every period to date, and not across a missing one', async () => {
+    const beta = tile((await get(`/v1/dashboard?area=${A.beta}`)).body, 'rt.flow_count');
+    assert.deepEqual([beta.latest.value, beta.previous.value, beta.change, beta.total_to_date], [3, 2, 1, 6]);
+    const alpha = tile((await get(`/v1/dashboard?area=${A.alpha}`)).body, 'rt.flow_count');
+    assert.deepEqual([alpha.latest.period, alpha.latest.value, alpha.previous.period, alpha.previous.value, alpha.change,
+      alpha.total_to_date], ['2019-05', 2, '2019-03', 11, -9, null]);
+  });
+
+  test('a partial total shows as latest, but change, total and target use whole figures only', async () => {
+    const r = await get(`/v1/dashboard?area=${A.ca}`);
+    assert.deepEqual(r.body.area, { code: A.ca, name: 'Reads Combined Authority', type: 'combined_authority' });
+    const stock = tile(r.body, 'rt.stock_count');
+    assert.deepEqual(pick([stock.latest], 'period', 'value', 'derived', 'complete', 'members', 'missing')[0],
+      { period: '2019-08', value: 120, derived: true, complete: false, members: [A.alpha], missing: [A.beta, A.gamma] });
+    assert.deepEqual(pick([stock.previous], 'period', 'value', 'complete')[0], { period: '2019-07', value: 195, complete: true });
+    assert.equal(stock.change, null);
+    assert.equal(stock.total_to_date, null);
+    const { milestones, amber_within, baseline, ...t } = stock.target;
+    assert.deepEqual(t, { id: ids.stock, value: 1200, basis: 'level', start: '2019-01', end: '2020-01',
+      period: '2019-07', actual: 195, expected: 600, percent_of_target: 16.3, percent_of_expected: 32.5, rag: 'red' });
+    assert.deepEqual(stock.freshness, { last_period: '2019-08', periods_since: monthsSince('2019-08') });
+    const flow = tile(r.body, 'rt.flow_count');
+    assert.deepEqual([flow.latest.value, flow.latest.complete, flow.change, flow.total_to_date, flow.target],
+      [2, false, null, null, null]);
+    const rate = tile(r.body, 'rt.rate_pct');
+    assert.deepEqual([rate.latest.value, rate.latest.complete, rate.previous.value, rate.change], [33.333, false, 10, null]);
   });
 
   test('a metric with nothing to show has nulls', async () => {
