@@ -66,7 +66,7 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 build/fuzz/%: tests/fuzz/%.c $(DOMAIN_SRC) $(HEADERS)
 	@mkdir -p $(dir $@)
 	clang $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		$(CPPFLAGS) $< $(DOMAIN_SRC) -o $@
+		$(CPPFLAGS) $< $(DOMAIN_SRC) -o $@ -ljansson
 
 fuzz: $(FUZZ_BIN)
 	@set -e; for t in $(FUZZ_BIN); do n=$${t##*/}; mkdir -p build/fuzz/corpus/$$n; \
