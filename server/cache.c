@@ -9,8 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "auth.h"
+#include "domain/calendar.h"
 #include "router.h"
 #include "usage.h"
 
@@ -91,7 +93,7 @@ static bool key_put(struct cache_key *k, const char *s) {
     return true;
 }
 
-void cache_key_make(struct request *rq, const char *extra, struct cache_key *k) {
+void cache_key_make(struct request *rq, struct cache_key *k) {
     struct args a = {0};
     k->len = 0;
     k->text[0] = '\0';
@@ -99,6 +101,8 @@ void cache_key_make(struct request *rq, const char *extra, struct cache_key *k) 
     MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, collect_arg, &a);
     if (a.overflow)
         return;
+    char month[16];
+    snprintf(month, sizeof month, "%d", calendar_month_index((int64_t)time(NULL)));
     /* Sorted by name then value: the same question asked in another order is one key. */
     for (int i = 1; i < a.n; i++)
         for (int j = i; j > 0; j--) {
@@ -114,7 +118,7 @@ void cache_key_make(struct request *rq, const char *extra, struct cache_key *k) 
     bool ok = key_put(k, router_route_label(router_index(rq->route))) && key_put(k, rq->path) &&
               key_put(k, rq->csv ? "csv" : "json") &&
               key_put(k, rq->who.scopes & (SCOPE_READ | SCOPE_ADMIN) ? "key" : "open") &&
-              key_put(k, extra ? extra : "");
+              key_put(k, month);
     for (int i = 0; ok && i < a.n; i++)
         ok = key_put(k, a.key[i]) && key_put(k, a.value[i]);
     if (!ok)
@@ -166,6 +170,24 @@ bool cache_serve(struct request *rq, struct reply *rp, const struct cache_key *k
     atomic_fetch_add_explicit(&hits, 1, memory_order_relaxed);
     usage_count_list(found->metrics);
     return reply_with(rp, found);
+}
+
+void cache_count_revalidated(struct request *rq) {
+    struct cache_key k;
+    cache_key_make(rq, &k);
+    if (!k.usable)
+        return;
+    char *metrics = NULL;
+    pthread_rwlock_rdlock(&lock);
+    for (struct entry *e = buckets[k.hash % BUCKETS]; e; e = e->next)
+        if (e->hash == k.hash && e->version == rq->version && e->key_len == k.len &&
+            memcmp(e->key, k.text, k.len) == 0 && e->body->metrics) {
+            metrics = strdup(e->body->metrics);
+            break;
+        }
+    pthread_rwlock_unlock(&lock);
+    usage_count_list(metrics);
+    free(metrics);
 }
 
 static void entry_drop_locked(struct entry **link) {

@@ -26,9 +26,9 @@ struct cache_key {
 };
 
 /* The key: route, path, every query argument (sorted, length-prefixed so no two
- * requests share a key), representation, whether small counts are visible, and extra
- * (what else the answer depends on, e.g. the current month). */
-void cache_key_make(struct request *rq, const char *extra, struct cache_key *k);
+ * requests share a key), representation, whether small counts are visible, and the
+ * month (the board view counts periods up to today). */
+void cache_key_make(struct request *rq, struct cache_key *k);
 /* When an answer for k at rq->version is held: fills rp with it, counts its metrics as
  * read, and returns true. */
 bool cache_serve(struct request *rq, struct reply *rp, const struct cache_key *k);
@@ -39,6 +39,9 @@ void cache_reply(struct reply *rp, const struct cache_key *k, uint64_t version, 
 /* Keeps the 200 answer a handler has just put in rp (JSON or a ready body) for k at
  * version, and answers from the kept copy; anything else in rp is left alone. */
 void cache_keep(struct reply *rp, const struct cache_key *k, uint64_t version, const char *metrics);
+/* A 304 is a read too: counts the metrics of the answer the client already holds, when
+ * the cache still has it (rq->version is the version the ETag matched). */
+void cache_count_revalidated(struct request *rq);
 /* Prometheus lines: hits, misses, evictions, entries, bytes. */
 void cache_stats_render(struct strbuf *out);
 

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "config.h"
 #include "db.h"
 #include "domain/calendar.h"
@@ -319,6 +320,7 @@ static void dispatch(struct request *rq, struct reply *rp) {
         char etag[64];
         make_etag(rq, etag, sizeof etag);
         if (etag_matches(req_header(rq, "If-None-Match"), etag)) {
+            cache_count_revalidated(rq);
             rp->status = 304;
             return;
         }

@@ -138,12 +138,10 @@ void api_get_dashboard(struct request *rq, struct reply *rp) {
     const char *code = req_query(rq, "area");
     if (!code || !*code)
         code = DEFAULT_AREA;
-    /* periods_since counts to today: the month is part of the question. */
+    /* periods_since counts to today: the cache key and the ETag carry the month. */
     int now = figures_current_month();
-    char month[16];
-    snprintf(month, sizeof month, "%d", now);
     struct cache_key key;
-    cache_key_make(rq, month, &key);
+    cache_key_make(rq, &key);
     if (cache_serve(rq, rp, &key))
         return;
     uint64_t version = 0;

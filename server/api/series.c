@@ -143,7 +143,7 @@ void api_get_series(struct request *rq, struct reply *rp) {
     if (!parse_query(rq, rp, &q))
         return;
     struct cache_key key;
-    cache_key_make(rq, NULL, &key);
+    cache_key_make(rq, &key);
     if (cache_serve(rq, rp, &key))
         return;
     uint64_t version = 0;

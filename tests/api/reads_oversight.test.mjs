@@ -80,17 +80,25 @@ describe('completeness', () => {
 describe('usage', () => {
   const today = new Date().toISOString().slice(0, 10);
 
-  test('reads of each metric are counted per day, from every read route', async () => {
+  test('reads of each metric are counted per day, from every read route, 304s included', async () => {
     const before = await get('/v1/admin/usage?metric=rtc.alpha_count', { key: ADMIN });
     const had = before.body.totals.find((t) => t.metric === 'rtc.alpha_count')?.reads ?? 0;
-    for (let i = 0; i < 3; i++) assert.equal((await get(`/v1/metrics/rtc.alpha_count/series?area=${A.alpha}`)).status, 200);
+    let etag;
+    for (let i = 0; i < 3; i++) {
+      const r = await get(`/v1/metrics/rtc.alpha_count/series?area=${A.alpha}`);
+      assert.equal(r.status, 200);
+      etag = r.headers.get('etag');
+    }
+    // A browser revalidating what it holds has read the metric too.
+    const again = await get(`/v1/metrics/rtc.alpha_count/series?area=${A.alpha}`, { headers: { 'If-None-Match': etag } });
+    assert.equal(again.status, 304);
     assert.equal((await get('/v1/metrics/rtc.alpha_count/areas?period=2019-02')).status, 200);
     assert.equal((await get('/v1/observations?metric=rtc.alpha_count')).status, 200);
     assert.equal((await get('/v1/metrics/rtc.alpha_count/series?area=E99999999')).status, 404, 'a failed read is not a read');
     const r = await get('/v1/admin/usage?metric=rtc.alpha_count', { key: ADMIN });
     assert.equal(r.status, 200);
-    assert.deepEqual(r.body.items, [{ metric: 'rtc.alpha_count', day: today, reads: had + 5 }]);
-    assert.deepEqual(r.body.totals, [{ metric: 'rtc.alpha_count', reads: had + 5 }]);
+    assert.deepEqual(r.body.items, [{ metric: 'rtc.alpha_count', day: today, reads: had + 6 }]);
+    assert.deepEqual(r.body.totals, [{ metric: 'rtc.alpha_count', reads: had + 6 }]);
   });
 
   test('the board view counts a read of each metric it shows, from the cache too', async () => {
@@ -98,8 +106,14 @@ describe('usage', () => {
     try {
       const total = async () => (await get('/v1/admin/usage?metric=rtc.beta_count', { key: ADMIN })).body.totals[0]?.reads ?? 0;
       const had = await total();
-      for (let i = 0; i < 2; i++) assert.equal((await get(`/v1/dashboard?area=${A.gamma}`)).status, 200);
-      assert.equal(await total(), had + 2);
+      let etag;
+      for (let i = 0; i < 2; i++) {
+        const r = await get(`/v1/dashboard?area=${A.gamma}`);
+        assert.equal(r.status, 200);
+        etag = r.headers.get('etag');
+      }
+      assert.equal((await get(`/v1/dashboard?area=${A.gamma}`, { headers: { 'If-None-Match': etag } })).status, 304);
+      assert.equal(await total(), had + 3);
     } finally {
       await write([], "UPDATE metrics SET headline = false WHERE code = 'rtc.beta_count';");
     }
