@@ -16,7 +16,7 @@
 #include "../problem.h"
 #include "api_util.h"
 
-#define MAX_QUERY_METRICS 64
+#define MAX_QUERY_METRICS 256 /* a board of 64 headline metrics, each with two parts */
 
 struct lookup_ctx {
     const struct obs_set *s;

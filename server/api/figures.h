@@ -86,7 +86,7 @@ struct obs_set {
     struct obs_cell *cells[3];
 };
 
-/* Figures of the given metrics (codes, up to 64) with breakdown key bkey; areas: only
+/* Figures of the given metrics (codes, up to 256) with breakdown key bkey; areas: only
  * these (NULL: all); month: only that period start (-1: all). Columns: metric, area,
  * period_start, value, lower, upper, status. */
 PGresult *obs_query(struct db_conn *db, const char *const *metrics, int nmetrics,
