@@ -20,8 +20,8 @@ ASAN_DOMAIN_OBJ := $(DOMAIN_SRC:%.c=build/asan/obj/%.o)
 
 export WELLBEING_DATABASE_URL ?= $(shell scripts/devdb url)
 
-.PHONY: all deps run test unit api-test browser-test scripts-test asan fmt fmt-check clean \
-        bench bench-ingest db-start db-stop
+.PHONY: all deps run test test-all unit api-test browser-test asan fmt fmt-check clean \
+        bench bench-ingest db-start db-stop serve
 
 all: build/wellbeingd
 
@@ -51,9 +51,28 @@ build/asan/wellbeingd: $(ASAN_OBJ) | openapi/openapi.json
 
 asan: build/asan/wellbeingd
 
-build/asan/tests/%: tests/unit/%.c $(ASAN_DOMAIN_OBJ) $(HEADERS)
+build/asan/tests/%: tests/unit/%.c $(ASAN_DOMAIN_OBJ) $(HEADERS) | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) $< $(ASAN_DOMAIN_OBJ) -o $@ -lcmocka -ljansson
+
+# Fuzzers (libFuzzer + ASan + UBSan) over the pure domain code: each runs FUZZ_SECONDS from
+# its committed seeds in tests/fuzz/corpus/<target>/; new inputs and any crash stay in build/.
+FUZZ_SECONDS ?= 20
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+
+.PHONY: fuzz
+
+build/fuzz/%: tests/fuzz/%.c $(DOMAIN_SRC) $(HEADERS)
+	@mkdir -p $(dir $@)
+	clang $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		$(CPPFLAGS) $< $(DOMAIN_SRC) -o $@ -ljansson
+
+fuzz: $(FUZZ_BIN)
+	@set -e; for t in $(FUZZ_BIN); do n=$${t##*/}; mkdir -p build/fuzz/corpus/$$n; \
+	  echo "== $$n for $(FUZZ_SECONDS) s"; \
+	  $$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix=build/fuzz/$$n- \
+	    build/fuzz/corpus/$$n tests/fuzz/corpus/$$n; done
 
 db-start:
 	@scripts/deps db
@@ -62,8 +81,13 @@ db-start:
 db-stop:
 	@scripts/devdb stop
 
-# Serve on 127.0.0.1:8080 (or WELLBEING_LISTEN) with the private database.
-run: all db-start
+# Serve on 127.0.0.1:8080 (or WELLBEING_LISTEN) with the private database. Everything
+# missing is installed first, in one pass.
+run:
+	@scripts/deps build db
+	@$(MAKE) --no-print-directory serve
+
+serve: all db-start
 	build/wellbeingd migrate
 	@echo "admin key (shown once):"
 	@build/wellbeingd key create --name "make-run-admin" --scopes read,submit,admin
@@ -82,13 +106,18 @@ api-test: build/wellbeingd build/asan/wellbeingd db-start tests/node_modules/.pa
 	@scripts/deps test
 	tests/api/run.sh
 
-test: all asan unit api-test
+# Every test, after installing whatever is missing in one pass (one apt-get update).
+test:
+	@scripts/deps build db test
+	@$(MAKE) --no-print-directory test-all
+
+test-all: fmt-check all asan unit api-test
 
 fmt:
 	clang-format -i $(SERVER_SRC) $(HEADERS) $(UNIT_SRC)
 
 fmt-check:
-	clang-format --dry-run -Werror $(SERVER_SRC) $(HEADERS) $(UNIT_SRC)
+	@clang-format --dry-run -Werror $(SERVER_SRC) $(HEADERS) $(UNIT_SRC) && echo "fmt-check: formatted"
 
 clean:
 	rm -rf build openapi/openapi.json

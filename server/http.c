@@ -388,10 +388,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return MHD_NO;
         *state = rq;
         atomic_fetch_add(&in_flight, 1);
-        /* Refuse an announced oversized body before reading a byte of it. */
+        /* An announced oversized body: refuse it before reading a byte when the client
+         * waits for that (Expect: 100-continue) or the body is absurd; otherwise read and
+         * discard it, then answer, since a client still sending would see a reset. */
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-        if (cl && strtoull(cl, NULL, 10) > g_config.max_body) {
+        unsigned long long announced = cl ? strtoull(cl, NULL, 10) : 0;
+        const char *expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Expect");
+        if (announced > g_config.max_body)
             rq->body_too_large = true;
+        if (announced > g_config.max_body &&
+            ((expect && strcasecmp(expect, "100-continue") == 0) ||
+             announced / 4 > g_config.max_body)) {
             rq->answered_early = true;
             struct reply rp = {0};
             dispatch(rq, &rp);

@@ -15,7 +15,10 @@
 #include "../db_ingest.h"
 #include "../domain/copytext.h"
 #include "../domain/csvread.h"
+#include "../domain/ingest_csv.h"
+#include "../domain/ingest_json.h"
 #include "../domain/keyset.h"
+#include "../domain/utf8.h"
 #include "../log.h"
 #include "../problem.h"
 #include "../render.h"
@@ -45,12 +48,14 @@ static void add_row(struct batch *b, long ref, const char *pointer_prefix,
                     const struct ingest_raw *raw);
 static void add_error(struct batch *b, long ref, const char *pointer_prefix, const char *field,
                       const char *code, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static void add_read_errors(struct batch *b, long ref, const char *pointer_prefix,
+                            const struct ingest_errors *errs);
 static bool parse_json(struct request *rq, struct reply *rp, struct batch *b, const char **reason,
                        bool *override);
+static const char **known_dims(const struct ingest_catalogue *cat, int *ndims);
 static bool parse_csv(struct request *rq, struct reply *rp, struct batch *b);
 static json_t *counts_json(const struct ingest_counts *c);
 static void pointer_append_token(struct strbuf *out, const char *token);
-static bool number_text(json_t *v, char *out, size_t size);
 
 static bool uuid_v4(char out[37]) {
     unsigned char b[16];
@@ -186,35 +191,23 @@ static void add_row(struct batch *b, long ref, const char *pointer_prefix,
     copy_end_row(c);
 }
 
-/* A JSON number (or a string holding one) as text; the shortest form that reads
- * back as the same double. */
-static bool number_text(json_t *v, char *out, size_t size) {
-    if (json_is_integer(v)) {
-        snprintf(out, size, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-        return true;
-    }
-    if (json_is_real(v)) {
-        double d = json_real_value(v);
-        snprintf(out, size, "%.15g", d);
-        if (strtod(out, NULL) != d)
-            snprintf(out, size, "%.17g", d);
-        return true;
-    }
-    if (json_is_string(v)) {
-        snprintf(out, size, "%s", json_string_value(v));
-        return true;
-    }
-    return false;
+/* Every error of a row that could not be read, listed against the row. */
+static void add_read_errors(struct batch *b, long ref, const char *pointer_prefix,
+                            const struct ingest_errors *errs) {
+    b->rows++;
+    b->bad_rows++;
+    for (int i = 0; i < errs->n; i++)
+        add_error(b, ref, pointer_prefix, errs->items[i].field, errs->items[i].code, "%s",
+                  errs->items[i].message);
+    if (errs->lost)
+        add_error(b, ref, pointer_prefix, NULL, "server_busy", "out of memory checking rows");
 }
 
 static bool parse_json(struct request *rq, struct reply *rp, struct batch *b, const char **reason,
                        bool *override) {
-    static const char *const fields[] = {"metric", "area",      "period", "value",  "lower",
-                                         "upper",  "breakdown", "status", "note",   "delete",
-                                         NULL};
     json_error_t err;
-    json_t *doc = json_loadb(rq->body.data ? rq->body.data : "", rq->body.len,
-                             JSON_REJECT_DUPLICATES, &err);
+    json_t *doc =
+        json_loadb(rq->body.data ? rq->body.data : "", rq->body.len, JSON_REJECT_DUPLICATES, &err);
     if (!doc) {
         problem_reply(rp, 400, "the body is not valid JSON: %s at line %d, column %d", err.text,
                       err.line, err.column);
@@ -223,8 +216,9 @@ static bool parse_json(struct request *rq, struct reply *rp, struct batch *b, co
     json_t *obs = json_object_get(doc, "observations");
     if (!json_is_object(doc) || !json_is_array(obs)) {
         json_decref(doc);
-        problem_reply(rp, 422, "send {\"observations\": [{\"metric\": ..., \"area\": ..., "
-                               "\"period\": ..., \"value\": ...}, ...]}");
+        problem_reply(rp, 422,
+                      "send {\"observations\": [{\"metric\": ..., \"area\": ..., "
+                      "\"period\": ..., \"value\": ...}, ...]}");
         return false;
     }
     size_t nobs = json_array_size(obs); /* read before doc (which owns obs) is freed */
@@ -241,219 +235,107 @@ static bool parse_json(struct request *rq, struct reply *rp, struct batch *b, co
         *override = true;
     /* Known before any row is checked: an admin override lets rows into locked months. */
     b->snap.cat.override_locks = *override && b->is_admin;
+    struct ingest_errors errs = {0};
+    struct ingest_json_row in;
     size_t i;
     json_t *row;
     json_array_foreach(obs, i, row) {
-        long ref = (long)i;
-        if (!json_is_object(row)) {
-            b->rows++;
-            b->bad_rows++;
-            add_error(b, ref, "/observations", NULL, "not_an_object",
-                      "each observation must be an object");
-            continue;
-        }
-        struct ingest_raw raw = {0};
-        char value[64] = "", lower[64] = "", upper[64] = "";
-        const char *key;
-        json_t *v;
-        long before = b->nerrors;
-        json_object_foreach(row, key, v) {
-            bool known = false;
-            for (int f = 0; fields[f]; f++)
-                known |= strcmp(key, fields[f]) == 0;
-            if (!known)
-                add_error(b, ref, "/observations", key, "unknown_field",
-                          "\"%.40s\" is not a field of an observation; the fields are metric, "
-                          "area, period, value, lower, upper, breakdown, status, note, delete",
-                          key);
-        }
-        const char *texts[] = {"metric", "area", "period", "status", "note"};
-        const char **dst[] = {&raw.metric, &raw.area, &raw.period, &raw.status, &raw.note};
-        for (int f = 0; f < 5; f++) {
-            v = json_object_get(row, texts[f]);
-            if (v && !json_is_string(v) && !json_is_null(v))
-                add_error(b, ref, "/observations", texts[f], "wrong_type", "%s must be a string",
-                          texts[f]);
-            else if (v)
-                *dst[f] = json_string_value(v);
-        }
-        const char *nums[] = {"value", "lower", "upper"};
-        char *numbuf[] = {value, lower, upper};
-        const char **numdst[] = {&raw.value, &raw.lower, &raw.upper};
-        for (int f = 0; f < 3; f++) {
-            v = json_object_get(row, nums[f]);
-            if (!v || json_is_null(v))
-                continue;
-            if (!number_text(v, numbuf[f], 64))
-                add_error(b, ref, "/observations", nums[f], "not_a_number",
-                          "%s must be a number", nums[f]);
-            else
-                *numdst[f] = numbuf[f];
-        }
-        v = json_object_get(row, "delete");
-        if (v && !json_is_boolean(v))
-            add_error(b, ref, "/observations", "delete", "wrong_type", "delete must be true or false");
-        raw.del = json_is_true(v);
-        v = json_object_get(row, "breakdown");
-        if (v && !json_is_object(v) && !json_is_null(v)) {
-            add_error(b, ref, "/observations", "breakdown", "wrong_type",
-                      "breakdown must be an object of dimension: category, e.g. {\"sex\": "
-                      "\"female\"}");
-        } else if (v) {
-            const char *dim;
-            json_t *cat;
-            json_object_foreach(v, dim, cat) {
-                if (!json_is_string(cat) ||
-                    !breakdown_add(&raw.breakdown, dim, json_string_value(cat))) {
-                    add_error(b, ref, "/observations", "breakdown", "bad_breakdown",
-                              "breakdown \"%.40s\" must name one category (a string) per "
-                              "dimension, at most %d dimensions",
-                              dim, BREAKDOWN_MAX_DIMS);
-                    break;
-                }
-            }
-        }
-        if (b->nerrors > before) {
-            b->rows++;
-            b->bad_rows++;
-            continue;
-        }
-        add_row(b, ref, "/observations", &raw);
+        ingest_errors_clear(&errs);
+        if (ingest_json_read_row(row, &in, &errs))
+            add_row(b, (long)i, "/observations", &in.raw);
+        else
+            add_read_errors(b, (long)i, "/observations", &errs);
     }
+    ingest_errors_free(&errs);
     json_decref(doc);
     return true;
 }
 
+/* The dimension codes of the catalogue, once each (its categories are sorted by
+ * dimension). The names are borrowed from the snapshot; NULL when memory ran out. */
+static const char **known_dims(const struct ingest_catalogue *cat, int *ndims) {
+    const char **dims = malloc(((size_t)cat->ncategories + 1) * sizeof *dims);
+    *ndims = 0;
+    for (int k = 0; dims && k < cat->ncategories; k++)
+        if (*ndims == 0 || strcmp(dims[*ndims - 1], cat->categories[k].dim) != 0)
+            dims[(*ndims)++] = cat->categories[k].dim;
+    return dims;
+}
+
 static bool parse_csv(struct request *rq, struct reply *rp, struct batch *b) {
-    enum { C_METRIC, C_AREA, C_PERIOD, C_VALUE, C_LOWER, C_UPPER, C_STATUS, C_NOTE, C_DELETE, NFIXED };
-    static const char *const fixed[] = {"metric", "area",   "period", "value", "lower",
-                                        "upper",  "status", "note",   "delete"};
+    const char *data = rq->body.data ? rq->body.data : "";
+    /* PostgreSQL refuses text that is not UTF-8, so the whole batch would fail as a
+     * server error; named here, the partner can find the byte and re-save the file. */
+    struct utf8_fault bad;
+    if (!utf8_valid(data, rq->body.len, &bad)) {
+        problem_reply(rp, 400,
+                      "the CSV is not UTF-8 text: byte 0x%02X at line %ld, column %ld does not "
+                      "begin a character; save the file as UTF-8 (CSV UTF-8 in Excel)",
+                      bad.byte, bad.line, bad.column);
+        return false;
+    }
     struct csv_reader r;
-    csv_reader_init(&r, rq->body.data ? rq->body.data : "", rq->body.len);
+    csv_reader_init(&r, data, rq->body.len);
     enum csv_status st = csv_read_record(&r);
     if (st != CSV_RECORD) {
         if (st == CSV_ERROR)
-            problem_reply(rp, 400, "the CSV is malformed at line %ld, column %ld: %s",
-                          r.error_line, r.error_column, r.error);
+            problem_reply(rp, 400, "the CSV is malformed at line %ld, column %ld: %s", r.error_line,
+                          r.error_column, r.error);
         else
-            problem_reply(rp, 422, "the CSV is empty: send a header row metric,area,period,value "
-                                   "and one row per figure");
+            problem_reply(rp, 422,
+                          "the CSV is empty: send a header row metric,area,period,value "
+                          "and one row per figure");
         csv_reader_free(&r);
         return false;
     }
-    /* Header: each column is a known field or a breakdown dimension. */
-    int col_of[NFIXED];
-    int ncols = r.nfields;
-    char dims[CSV_MAX_FIELDS][64];
-    bool is_dim[CSV_MAX_FIELDS] = {false};
-    for (int f = 0; f < NFIXED; f++)
-        col_of[f] = -1;
-    json_t *header_errors = json_array();
-    for (int c = 0; c < ncols; c++) {
-        char name[64];
-        const char *h = r.fields[c];
-        while (*h == ' ')
-            h++;
-        snprintf(name, sizeof name, "%s", h);
-        for (char *p = name; *p; p++)
-            *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-        for (size_t n = strlen(name); n && name[n - 1] == ' ';)
-            name[--n] = '\0';
-        int found = -1;
-        for (int f = 0; f < NFIXED; f++)
-            if (strcmp(name, fixed[f]) == 0)
-                found = f;
-        if (found >= 0) {
-            if (col_of[found] >= 0)
-                json_array_append_new(header_errors,
-                                      json_pack("{s:i, s:s, s:s, s:s}", "row", 1, "field", name,
-                                                "code", "duplicate_column", "message",
-                                                "this column appears twice in the header"));
-            col_of[found] = c;
-            continue;
-        }
-        bool dim_known = false;
-        for (int k = 0; k < b->snap.cat.ncategories; k++)
-            dim_known |= strcmp(b->snap.cat.categories[k].dim, name) == 0;
-        if (!dim_known) {
-            char msg[300];
-            snprintf(msg, sizeof msg,
-                     "column \"%.40s\" is neither a field (metric, area, period, value, lower, "
-                     "upper, status, note, delete) nor a breakdown dimension (GET /v1/dimensions)",
-                     name);
-            json_array_append_new(header_errors, json_pack("{s:i, s:s, s:s, s:s}", "row", 1,
-                                                           "field", name, "code", "unknown_column",
-                                                           "message", msg));
-            continue;
-        }
-        is_dim[c] = true;
-        snprintf(dims[c], sizeof dims[c], "%s", name);
+    bool ok = false;
+    struct ingest_errors errs = {0};
+    struct ingest_csv_columns cols;
+    int ndims;
+    const char **dims = known_dims(&b->snap.cat, &ndims);
+    if (!dims) {
+        problem_reply(rp, 503, "the server is short of memory; try again");
+        goto done;
     }
-    for (int f = C_METRIC; f <= C_VALUE; f++)
-        if (col_of[f] < 0)
+    if (!ingest_csv_read_header(&cols, r.fields, r.nfields, dims, ndims, &errs)) {
+        if (errs.lost) {
+            problem_reply(rp, 503, "the server is short of memory; try again");
+            goto done;
+        }
+        json_t *header_errors = json_array();
+        for (int i = 0; i < errs.n; i++)
             json_array_append_new(header_errors,
-                                  json_pack("{s:i, s:s, s:s, s:s}", "row", 1, "field", fixed[f],
-                                            "code", "missing_column", "message",
-                                            "the header must have metric, area, period and value"));
-    if (json_array_size(header_errors)) {
-        csv_reader_free(&r);
+                                  json_pack("{s:i, s:s, s:s, s:s}", "row", 1, "field",
+                                            errs.items[i].field, "code", errs.items[i].code,
+                                            "message", errs.items[i].message));
         problem_reply_errors(rp, 422, header_errors,
                              "the CSV header is not right: see errors; nothing was written");
-        return false;
+        goto done;
     }
-    json_decref(header_errors);
-
     while ((st = csv_read_record(&r)) == CSV_RECORD) {
         long line = r.record_line;
         if (b->rows >= g_config.max_rows) {
-            csv_reader_free(&r);
             problem_reply(rp, 413, "the CSV has more than %ld rows; split it", g_config.max_rows);
-            return false;
+            goto done;
         }
-        if (r.nfields != ncols) {
-            b->rows++;
-            b->bad_rows++;
-            add_error(b, line, NULL, NULL, "wrong_field_count",
-                      "line %ld has %d fields; the header has %d", line, r.nfields, ncols);
-            continue;
-        }
-        struct ingest_raw raw = {0};
-        const char **dst[] = {&raw.metric, &raw.area,   &raw.period, &raw.value, &raw.lower,
-                              &raw.upper,  &raw.status, &raw.note};
-        for (int f = 0; f < C_DELETE; f++)
-            *dst[f] = col_of[f] >= 0 ? r.fields[col_of[f]] : NULL;
-        bool bad = false;
-        if (col_of[C_DELETE] >= 0) {
-            const char *d = r.fields[col_of[C_DELETE]];
-            if (strcasecmp(d, "true") == 0 || strcmp(d, "1") == 0 || strcasecmp(d, "yes") == 0)
-                raw.del = true;
-            else if (*d && strcasecmp(d, "false") != 0 && strcmp(d, "0") != 0 &&
-                     strcasecmp(d, "no") != 0) {
-                add_error(b, line, NULL, "delete", "wrong_type",
-                          "delete \"%.20s\" must be true or false", d);
-                bad = true;
-            }
-        }
-        for (int c = 0; c < ncols; c++)
-            if (is_dim[c] && r.fields[c][0] && !breakdown_add(&raw.breakdown, dims[c], r.fields[c])) {
-                add_error(b, line, NULL, dims[c], "bad_breakdown", "category is too long");
-                bad = true;
-            }
-        if (bad) {
-            b->rows++;
-            b->bad_rows++;
-            continue;
-        }
-        add_row(b, line, NULL, &raw);
+        struct ingest_raw raw;
+        ingest_errors_clear(&errs);
+        if (ingest_csv_read_row(&cols, r.fields, r.nfields, line, &raw, &errs))
+            add_row(b, line, NULL, &raw);
+        else
+            add_read_errors(b, line, NULL, &errs);
     }
     if (st == CSV_ERROR) {
         problem_reply(rp, 400, "the CSV is malformed at line %ld, column %ld: %s", r.error_line,
                       r.error_column, r.error);
-        csv_reader_free(&r);
-        return false;
+        goto done;
     }
+    ok = true;
+done:
+    ingest_errors_free(&errs);
+    free(dims);
     csv_reader_free(&r);
-    return true;
+    return ok;
 }
 
 static json_t *counts_json(const struct ingest_counts *c) {

@@ -314,3 +314,23 @@ test('every write bumps the data version', async () => {
   const v1 = Number(sql('SELECT version FROM data_version')[0][0]);
   assert.equal(v1, v0 + 1);
 });
+
+test('a CSV with a byte that is not UTF-8 in a note is a 400 naming its line and writes nothing', async () => {
+  const head = 'metric,area,period,value,note\n';
+  const good = `${COUNT},${SAND},2021-01,6,fine\n`;
+  const before = `${COUNT},${SAND},2021-02,7,caf`;
+  // "café" saved as Latin-1: 0xE9 alone is not UTF-8.
+  const latin1 = Buffer.concat([Buffer.from(head + good + before), Buffer.from([0xe9]), Buffer.from('\n')]);
+  const r = await api('POST', '/v1/submissions', { key: partnerKey, body: latin1, headers: { 'Content-Type': 'text/csv' } });
+  assert.equal(r.status, 400);
+  assert.match(r.headers.get('content-type'), /^application\/problem\+json/);
+  assert.equal(r.body.detail, `the CSV is not UTF-8 text: byte 0xE9 at line 3, column ${before.length + 1} does not begin a character; save the file as UTF-8 (CSV UTF-8 in Excel)`);
+  assert.deepEqual(stored(COUNT, SAND, '2021-01'), [], 'the good row before it was not written');
+  assert.deepEqual(stored(COUNT, SAND, '2021-02'), []);
+
+  // The same rows saved as UTF-8 are applied, the note intact.
+  const utf8 = await api('POST', '/v1/submissions', { key: partnerKey, body: head + good + before + 'é\n', headers: { 'Content-Type': 'text/csv' } });
+  assert.equal(utf8.status, 201, JSON.stringify(utf8.body));
+  assert.equal(utf8.body.counts.created, 2);
+  assert.deepEqual(sql(`SELECT value::text, note FROM observations WHERE metric='${COUNT}' AND area='${SAND}' AND period_start='2021-02-01' AND breakdown_key=''`), [['7', 'café']]);
+});
