@@ -295,11 +295,13 @@ static bool parse_csv(struct request *rq, struct reply *rp, struct batch *b) {
     const char **dims = known_dims(&b->snap.cat, &ndims);
     if (!dims) {
         problem_reply(rp, 503, "the server is short of memory; try again");
+        reply_header(rp, "Retry-After", "5");
         goto done;
     }
     if (!ingest_csv_read_header(&cols, r.fields, r.nfields, dims, ndims, &errs)) {
         if (errs.lost) {
             problem_reply(rp, 503, "the server is short of memory; try again");
+            reply_header(rp, "Retry-After", "5");
             goto done;
         }
         json_t *header_errors = json_array();

@@ -253,6 +253,11 @@ test('malformed JSON, malformed CSV and bad parameters are 400s; no key is a 401
   assert.equal(csv.status, 400);
   assert.match(csv.body.detail, /^the CSV is malformed at line 2, column \d+: /);
   await conforms(csv, ...POST);
+  const latin1 = Buffer.concat([Buffer.from(`metric,area,period,value,note\n${M},${HOME},2019-11,1,caf`), Buffer.from([0xe9, 0x0a])]);
+  const notUtf8 = await submitCsv(latin1);
+  assert.equal(notUtf8.status, 400);
+  assert.match(notUtf8.body.detail, /^the CSV is not UTF-8 text: byte 0xE9 at line 2, column \d+ /);
+  await conforms(notUtf8, ...POST);
   const dry = await submit({ observations: [row('2019-11', 1)] }, { query: '?dryRun=yes' });
   assert.equal(dry.status, 400);
   assert.equal(dry.body.detail, 'dryRun and overrideLock take true or false');
