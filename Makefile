@@ -4,7 +4,7 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE
 CPPFLAGS += -I/usr/include/postgresql -Iserver
-LDLIBS  := -lmicrohttpd -ljansson -lpq -lcrypto -lpthread
+LDLIBS  := -lmicrohttpd -ljansson -lpq -lcrypto -lpthread -lm
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 SERVER_SRC := $(wildcard server/*.c server/api/*.c server/domain/*.c)
@@ -53,7 +53,7 @@ asan: build/asan/wellbeingd
 
 build/asan/tests/%: tests/unit/%.c $(ASAN_DOMAIN_OBJ) $(HEADERS) | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) $< $(ASAN_DOMAIN_OBJ) -o $@ -lcmocka -ljansson
+	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) $< $(ASAN_DOMAIN_OBJ) -o $@ -lcmocka -ljansson -lm
 
 # Fuzzers (libFuzzer + ASan + UBSan) over the pure domain code: each runs FUZZ_SECONDS from
 # its committed seeds in tests/fuzz/corpus/<target>/; new inputs and any crash stay in build/.
@@ -121,6 +121,16 @@ fmt-check:
 
 clean:
 	rm -rf build openapi/openapi.json
+
+# Read benchmark: wrk against the board view and a series, beside a bare libmicrohttpd
+# program and nginx serving the same bytes (prints only; DURATION=10s CONNECTIONS=64).
+build/bench/bare_mhd: bench/bare_mhd.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O2 $< -o $@ -lmicrohttpd -lpthread
+
+bench: build/wellbeingd build/bench/bare_mhd db-start
+	@scripts/deps bench
+	scripts/bench
 
 # Ingest benchmark: 100,000 rows as one CSV submission against psql \copy (prints only).
 bench-ingest: build/wellbeingd db-start

@@ -393,11 +393,10 @@ bool db_ingest_store_receipt(struct db_conn *db, const struct ingest_meta *meta,
     char http[8], rows[24];
     snprintf(http, sizeof http, "%d", http_status);
     snprintf(rows, sizeof rows, "%ld", meta->rows);
-    long rejected = errors ? (long)json_array_size(errors) : 0;
-    json_t *jc = json_pack("{s:I, s:I, s:I, s:I, s:I}", "created", (json_int_t)counts->created,
-                           "updated", (json_int_t)counts->updated, "unchanged",
-                           (json_int_t)counts->unchanged, "deleted", (json_int_t)counts->deleted,
-                           "rejected", (json_int_t)rejected);
+    json_t *jc =
+        json_pack("{s:I, s:I, s:I, s:I, s:I}", "created", (json_int_t)counts->created, "updated",
+                  (json_int_t)counts->updated, "unchanged", (json_int_t)counts->unchanged,
+                  "deleted", (json_int_t)counts->deleted, "rejected", (json_int_t)counts->rejected);
     char *ct = json_dumps(jc, JSON_COMPACT);
     char *et = errors ? json_dumps(errors, JSON_COMPACT) : strdup("[]");
     char *wt = warnings ? json_dumps(warnings, JSON_COMPACT) : strdup("[]");
@@ -416,8 +415,13 @@ bool db_ingest_store_receipt(struct db_conn *db, const struct ingest_meta *meta,
     return ok;
 }
 
-#define RECEIPT_SELECT                                                                    \
-    "SELECT id, partner, received_at, format, status, http_status, row_count, counts, "   \
+/* received_at in RFC 3339 UTC, as updated_at is on observations, whatever the session's
+ * DateStyle and time zone. */
+#define RECEIVED_AT_RFC3339                                                                        \
+    "to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+#define RECEIPT_SELECT                                                                             \
+    "SELECT id, partner, " RECEIVED_AT_RFC3339                                                     \
+    ", format, status, http_status, row_count, counts, "                                           \
     "errors, warnings, dry_run, idempotency_key FROM submissions "
 
 static json_t *receipt_json(PGresult *r, int i) {
@@ -442,8 +446,8 @@ int db_ingest_find_idempotent(struct db_conn *db, const char *partner, const cha
                               const char *body_sha256_hex, json_t **receipt, bool *same_body) {
     static const struct db_stmt find = {
         "ingest_idempotent_lookup",
-        "SELECT id, partner, received_at, format, status, http_status, row_count, counts, "
-        "errors, warnings, dry_run, idempotency_key, body_sha256 = decode($3, 'hex') "
+        "SELECT id, partner, " RECEIVED_AT_RFC3339 ", format, status, http_status, row_count, "
+        "counts, errors, warnings, dry_run, idempotency_key, body_sha256 = decode($3, 'hex') "
         "FROM submissions WHERE coalesce(partner, '') = coalesce($1, '') AND "
         "idempotency_key = $2",
         3};

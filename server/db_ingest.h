@@ -38,6 +38,7 @@ struct ingest_meta {
 
 struct ingest_counts {
     long created, updated, unchanged, deleted;
+    long rejected; /* rows refused (not problems: a row may have several) */
 };
 
 enum ingest_outcome {

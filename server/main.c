@@ -50,7 +50,9 @@ static int cmd_serve(void) {
         return 1;
     }
     usage_start();
+    log_start();
     if (!http_start()) {
+        log_stop();
         usage_stop();
         db_shutdown();
         return 1;
@@ -62,6 +64,7 @@ static int cmd_serve(void) {
     sigwait(&stop, &sig);
     log_info("stop", "signal %d: finishing in-flight requests", sig);
     http_stop();
+    log_stop();
     usage_stop();
     db_shutdown();
     log_info("stop", "stopped");

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "cache.h"
 #include "db.h"
 #include "router.h"
 
@@ -118,4 +119,5 @@ void stats_render(struct strbuf *out) {
                   "wellbeing_ingest_rows_total{outcome=\"dry_run\"} %llu\n",
                   atomic_load(&st.ingest_applied), atomic_load(&st.ingest_rejected),
                   atomic_load(&st.ingest_dry_run));
+    cache_stats_render(out);
 }

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "db.h"
+#include "domain/calendar.h"
 #include <jansson.h>
 #include "log.h"
 
@@ -61,12 +62,29 @@ void usage_count(const char *metric) {
     if (!metric || strlen(metric) >= sizeof table[0].metric)
         return;
     char day[11];
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(day, sizeof day, "%Y-%m-%d", &tm);
+    calendar_day_text((int64_t)time(NULL), day);
     pthread_mutex_lock(&lock);
     add_locked(metric, day, 1);
+    pthread_mutex_unlock(&lock);
+}
+
+void usage_count_list(const char *metrics) {
+    char day[11], code[sizeof table[0].metric];
+    if (!metrics || !*metrics)
+        return;
+    /* On the cached read path: the day once, the lock once (calendar_day_text, unlike
+     * gmtime_r, takes no lock of its own). */
+    calendar_day_text((int64_t)time(NULL), day);
+    pthread_mutex_lock(&lock);
+    for (const char *p = metrics; *p;) {
+        size_t n = strcspn(p, ",");
+        if (n && n < sizeof code) {
+            memcpy(code, p, n);
+            code[n] = '\0';
+            add_locked(code, day, 1);
+        }
+        p += n + (p[n] == ',');
+    }
     pthread_mutex_unlock(&lock);
 }
 

@@ -24,6 +24,13 @@ void api_get_history(struct request *rq, struct reply *rp);
 void api_post_submission(struct request *rq, struct reply *rp);
 void api_get_submission(struct request *rq, struct reply *rp);
 void api_list_submissions(struct request *rq, struct reply *rp);
+/* series.c, metric_areas.c, dashboard.c: the dashboard's reads */
+void api_get_series(struct request *rq, struct reply *rp);
+void api_get_metric_areas(struct request *rq, struct reply *rp);
+void api_get_dashboard(struct request *rq, struct reply *rp);
+/* completeness.c, usage_report.c: oversight */
+void api_get_completeness(struct request *rq, struct reply *rp);
+void api_get_usage(struct request *rq, struct reply *rp);
 /* admin_partners.c */
 void api_list_partners(struct request *rq, struct reply *rp);
 void api_post_partner(struct request *rq, struct reply *rp);

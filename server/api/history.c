@@ -14,7 +14,9 @@ void api_get_history(struct request *rq, struct reply *rp) {
     static const struct db_stmt s = {
         "history_cell",
         "SELECT h.action, h.old_value, h.new_value, h.old_status, h.new_status, h.partner, "
-        "h.submission_id, h.changed_at, h.reason, h.lock_override, h.period_start, m.frequency "
+        "h.submission_id, to_char(h.changed_at AT TIME ZONE 'UTC', "
+        "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), h.reason, h.lock_override, h.period_start, "
+        "m.frequency "
         "FROM observation_history h JOIN metrics m ON m.code = h.metric "
         "WHERE h.metric = $1 AND h.area = $2 AND ($3::date IS NULL OR h.period_start = $3) "
         "AND h.breakdown_key = $4 ORDER BY h.period_start, h.id",

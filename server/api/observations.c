@@ -13,6 +13,7 @@
 #include "../domain/period.h"
 #include "../problem.h"
 #include "../render.h"
+#include "../usage.h"
 #include "api.h"
 #include "api_util.h"
 
@@ -236,6 +237,7 @@ void api_list_observations(struct request *rq, struct reply *rp) {
     struct db_conn *db = req_db(rq, rp);
     if (!db)
         return;
+    usage_count(q.params[0]);
     if (rq->csv) {
         stream_csv(rq, rp, &q);
         return;
@@ -298,6 +300,14 @@ static void stream_csv(struct request *rq, struct reply *rp, struct obs_query *q
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max) {
     (void)pos;
     struct obs_stream *s = cls;
+    /* Keep only what is still unsent before reading more rows: without this the buffer
+     * would hold the whole export, a chunk's worth at a time. */
+    if (s->sent) {
+        memmove(s->buf.data, s->buf.data + s->sent, s->buf.len - s->sent);
+        s->buf.len -= s->sent;
+        s->buf.data[s->buf.len] = '\0';
+        s->sent = 0;
+    }
     while (s->buf.len - s->sent < max && !s->finished) {
         PGresult *r = PQgetResult(db_pg(s->db));
         if (!r) {
@@ -323,10 +333,6 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max) {
     size_t n = left < max ? left : max;
     memcpy(buf, s->buf.data + s->sent, n);
     s->sent += n;
-    if (s->sent == s->buf.len) {
-        strbuf_reset(&s->buf);
-        s->sent = 0;
-    }
     return (ssize_t)n;
 }
 

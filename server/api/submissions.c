@@ -54,7 +54,8 @@ static bool parse_json(struct request *rq, struct reply *rp, struct batch *b, co
                        bool *override);
 static const char **known_dims(const struct ingest_catalogue *cat, int *ndims);
 static bool parse_csv(struct request *rq, struct reply *rp, struct batch *b);
-static json_t *counts_json(const struct ingest_counts *c, long rejected);
+static json_t *counts_json(const struct ingest_counts *c);
+static void pointer_append_token(struct strbuf *out, const char *token);
 
 static bool uuid_v4(char out[37]) {
     unsigned char b[16];
@@ -100,12 +101,31 @@ static void add_error(struct batch *b, long ref, const char *pointer_prefix, con
     json_t *e = problem_error(field, code, "%s", msg);
     json_object_set_new(e, "row", json_integer(ref));
     if (pointer_prefix) {
-        char ptr[96];
-        snprintf(ptr, sizeof ptr, "%s/%ld%s%s", pointer_prefix, ref, field ? "/" : "",
-                 field ? field : "");
-        json_object_set_new(e, "pointer", json_string(ptr));
+        struct strbuf ptr;
+        strbuf_init(&ptr);
+        strbuf_printf(&ptr, "%s/%ld", pointer_prefix, ref);
+        if (field)
+            pointer_append_token(&ptr, field);
+        json_t *jp = ptr.data ? json_string(ptr.data) : NULL;
+        if (jp)
+            json_object_set_new(e, "pointer", jp);
+        strbuf_free(&ptr);
     }
     json_array_append_new(b->errors, e);
+}
+
+/* One reference token of a JSON Pointer (RFC 6901): a member name such as an unknown
+ * field "a/b" must read "/a~1b", or the pointer names another place. */
+static void pointer_append_token(struct strbuf *out, const char *token) {
+    strbuf_putc(out, '/');
+    for (const char *p = token; *p; p++) {
+        if (*p == '~')
+            strbuf_puts(out, "~0");
+        else if (*p == '/')
+            strbuf_puts(out, "~1");
+        else
+            strbuf_putc(out, *p);
+    }
 }
 
 /* Checks one row; an accepted row becomes one line of COPY text. */
@@ -201,10 +221,11 @@ static bool parse_json(struct request *rq, struct reply *rp, struct batch *b, co
                       "\"period\": ..., \"value\": ...}, ...]}");
         return false;
     }
-    if ((long)json_array_size(obs) > g_config.max_rows) {
+    size_t nobs = json_array_size(obs); /* read before doc (which owns obs) is freed */
+    if ((long)nobs > g_config.max_rows) {
         json_decref(doc);
-        problem_reply(rp, 413, "the batch has %zu rows; the limit is %ld: split it",
-                      json_array_size(obs), g_config.max_rows);
+        problem_reply(rp, 413, "the batch has %zu rows; the limit is %ld: split it", nobs,
+                      g_config.max_rows);
         return false;
     }
     json_t *jr = json_object_get(doc, "reason");
@@ -274,11 +295,13 @@ static bool parse_csv(struct request *rq, struct reply *rp, struct batch *b) {
     const char **dims = known_dims(&b->snap.cat, &ndims);
     if (!dims) {
         problem_reply(rp, 503, "the server is short of memory; try again");
+        reply_header(rp, "Retry-After", "5");
         goto done;
     }
     if (!ingest_csv_read_header(&cols, r.fields, r.nfields, dims, ndims, &errs)) {
         if (errs.lost) {
             problem_reply(rp, 503, "the server is short of memory; try again");
+            reply_header(rp, "Retry-After", "5");
             goto done;
         }
         json_t *header_errors = json_array();
@@ -317,10 +340,10 @@ done:
     return ok;
 }
 
-static json_t *counts_json(const struct ingest_counts *c, long rejected) {
+static json_t *counts_json(const struct ingest_counts *c) {
     return json_pack("{s:I, s:I, s:I, s:I, s:I}", "created", (json_int_t)c->created, "updated",
                      (json_int_t)c->updated, "unchanged", (json_int_t)c->unchanged, "deleted",
-                     (json_int_t)c->deleted, "rejected", (json_int_t)rejected);
+                     (json_int_t)c->deleted, "rejected", (json_int_t)c->rejected);
 }
 
 void api_post_submission(struct request *rq, struct reply *rp) {
@@ -425,6 +448,7 @@ void api_post_submission(struct request *rq, struct reply *rp) {
     if (b.nerrors) {
         int status = b.n_not_granted == b.nerrors ? 403 : b.n_locked == b.nerrors ? 409 : 422;
         meta.idempotency_key = NULL; /* a refused batch may be corrected and sent again */
+        counts.rejected = b.bad_rows;
         db_ingest_store_receipt(db, &meta, "rejected", status, &counts, b.errors, NULL);
         stats_ingest_rows("rejected", (unsigned long long)b.rows);
         json_t *errs = b.errors;
@@ -435,7 +459,7 @@ void api_post_submission(struct request *rq, struct reply *rp) {
                              b.bad_rows, b.rows, b.nerrors);
         json_object_set_new(rp->json, "id", json_string(id));
         json_object_set_new(rp->json, "outcome", json_string("rejected"));
-        json_object_set_new(rp->json, "counts", counts_json(&counts, b.bad_rows));
+        json_object_set_new(rp->json, "counts", counts_json(&counts));
         if (b.nerrors > MAX_LISTED_ERRORS)
             json_object_set_new(rp->json, "errors_not_listed",
                                 json_integer(b.nerrors - MAX_LISTED_ERRORS));
@@ -469,18 +493,17 @@ void api_post_submission(struct request *rq, struct reply *rp) {
     }
     if (out == INGEST_NEEDS_REASON) {
         meta.idempotency_key = NULL;
-        long refused = (long)json_array_size(errors);
-        db_ingest_store_receipt(db, &meta, "rejected", 422, &(struct ingest_counts){0}, errors,
-                                NULL);
+        struct ingest_counts refused = {.rejected = (long)json_array_size(errors)};
+        db_ingest_store_receipt(db, &meta, "rejected", 422, &refused, errors, NULL);
         stats_ingest_rows("rejected", (unsigned long long)b.rows);
         problem_reply_errors(rp, 422, errors,
                              "%ld row(s) would change a final figure without a reason; nothing "
                              "was written",
-                             refused);
+                             refused.rejected);
         errors = NULL;
         json_object_set_new(rp->json, "id", json_string(id));
         json_object_set_new(rp->json, "outcome", json_string("rejected"));
-        json_object_set_new(rp->json, "counts", counts_json(&(struct ingest_counts){0}, refused));
+        json_object_set_new(rp->json, "counts", counts_json(&refused));
         goto done;
     }
     if (meta.dry_run) {
@@ -490,8 +513,8 @@ void api_post_submission(struct request *rq, struct reply *rp) {
         stats_ingest_rows("applied", (unsigned long long)b.rows);
     }
     json_t *answer = json_pack("{s:s, s:s, s:o, s:[], s:O}", "id", id, "status",
-                               meta.dry_run ? "dry_run" : "applied", "counts",
-                               counts_json(&counts, 0), "errors", "warnings", warnings);
+                               meta.dry_run ? "dry_run" : "applied", "counts", counts_json(&counts),
+                               "errors", "warnings", warnings);
     reply_json(rp, meta.dry_run ? 200 : 201, answer);
     if (!meta.dry_run) {
         char location[80];

@@ -1,0 +1,228 @@
+/* GET /v1/metrics/{code}/series: one metric for one area over time, each figure its
+ * own or a total derived from members, with the targets' trajectories and how the
+ * latest figure stands against them, a trend label, and the parent area beside it.
+ * Answers are kept in the response cache until the data version moves.
+ *
+ * The parent is the most specific area that 'contains' this one (a district's county,
+ * a county's region); a combined authority, which contains nothing, is compared with
+ * the region holding most of its constituents. Only the parent's whole figures are
+ * shown (its own, or derived with no member missing). cumulative=true turns a flow
+ * into running sums since its first figure (from= only trims what is shown); the
+ * trend is always read from the periods' own figures, the last five shown. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../cache.h"
+#include "../config.h"
+#include "../db.h"
+#include "../problem.h"
+#include "../render.h"
+#include "../usage.h"
+#include "api.h"
+#include "api_util.h"
+#include "figures.h"
+
+#define DEFAULT_AREA "E47000007"
+
+static const char *const point_columns[] = {"period",  "value",      "derived", "complete",
+                                            "status",  "lower",      "upper",   "members",
+                                            "missing", "suppressed", NULL};
+
+struct series_query {
+    const char *code, *area;
+    int lo, hi; /* months shown: lo <= month < hi */
+    int last;   /* the N latest of them (0: all) */
+    bool cumulative;
+};
+
+static bool parse_query(struct request *rq, struct reply *rp, struct series_query *q);
+static void window(const struct series *s, const struct series_query *q, int *from, int *to);
+static json_t *targets_json(PGresult *r, const struct metric *m, const struct series *s, int upto);
+static json_t *parent_json(const struct geo *g, const struct metric *m, const struct obs_set *set,
+                           int area, const struct series_opts *o, int from_month, int hi);
+
+static bool parse_query(struct request *rq, struct reply *rp, struct series_query *q) {
+    struct period from, to;
+    bool has_from, has_to;
+    memset(q, 0, sizeof *q);
+    q->code = req_param(rq, 0);
+    q->area = req_query(rq, "area");
+    if (!q->area || !*q->area)
+        q->area = DEFAULT_AREA;
+    if (!api_period_param(rq, rp, "from", &from, &has_from) ||
+        !api_period_param(rq, rp, "to", &to, &has_to))
+        return false;
+    q->lo = has_from ? period_month_index(&from) : INT_MIN;
+    q->hi = has_to ? period_end_index(&to) : INT_MAX;
+    const char *cum = req_query(rq, "cumulative");
+    if (cum && strcmp(cum, "true") != 0 && strcmp(cum, "false") != 0) {
+        problem_reply(rp, 400, "cumulative=%s: use cumulative=true or cumulative=false", cum);
+        return false;
+    }
+    q->cumulative = cum && strcmp(cum, "true") == 0;
+    const char *last = req_query(rq, "last");
+    if (last) {
+        char *end;
+        long n = strtol(last, &end, 10);
+        if (!*last || *end || n < 1 || n > 1000) {
+            problem_reply(rp, 400, "last=%s: use a whole number of periods from 1 to 1000", last);
+            return false;
+        }
+        q->last = (int)n;
+    }
+    return true;
+}
+
+/* The points shown: inside [lo, hi), and of those the last N when asked. */
+static void window(const struct series *s, const struct series_query *q, int *from, int *to) {
+    int a = 0, b = s->n;
+    while (a < s->n && s->pts[a].month < q->lo)
+        a++;
+    while (b > a && s->pts[b - 1].month >= q->hi)
+        b--;
+    if (q->last && b - a > q->last)
+        a = b - q->last;
+    *from = a;
+    *to = b;
+}
+
+/* Each target with its trajectory and the latest figure (up to the window's end)
+ * measured against it. */
+static json_t *targets_json(PGresult *r, const struct metric *m, const struct series *s, int upto) {
+    json_t *list = json_array();
+    struct series head = *s;
+    head.n = upto;
+    for (int i = 0; r && i < PQntuples(r); i++) {
+        struct target_row t;
+        struct target_eval ev;
+        target_from_row(r, i, m, &t);
+        target_evaluate(&t, m, &head, &ev);
+        json_t *j = target_head_json(&t, m);
+        json_object_set_new(j, "trajectory", target_trajectory_json(&t, m));
+        json_object_set_new(j, "latest", target_eval_json(&ev, m));
+        json_array_append_new(list, j);
+    }
+    return list;
+}
+
+static json_t *parent_json(const struct geo *g, const struct metric *m, const struct obs_set *set,
+                           int area, const struct series_opts *o, int from_month, int hi) {
+    struct derive_geo dg = geo_derive(g);
+    int parent = derive_parent(&dg, figures_current_month(), area);
+    if (parent < 0)
+        return json_null();
+    struct series ps;
+    if (!series_build(&ps, g, m, set, parent, o))
+        return json_null();
+    json_t *points = json_array();
+    for (int i = 0; i < ps.n; i++) {
+        /* A comparison needs the parent's whole figure: a total over some of its
+         * members is not one (it would often just repeat the area's own sum). */
+        if (ps.pts[i].month < from_month || ps.pts[i].month >= hi || !ps.pts[i].complete)
+            continue;
+        json_t *p = point_json(g, m, &ps.pts[i], false);
+        /* Beside the series a parent point needs its figure and how it was made. */
+        json_object_del(p, "lower");
+        json_object_del(p, "upper");
+        json_object_del(p, "status");
+        json_array_append_new(points, p);
+    }
+    series_free(&ps);
+    if (json_array_size(points) == 0) {
+        json_decref(points);
+        return json_null();
+    }
+    return json_pack("{s:s, s:s, s:s, s:o}", "code", g->code[parent], "name", g->name[parent],
+                     "type", g->type[parent], "points", points);
+}
+
+void api_get_series(struct request *rq, struct reply *rp) {
+    struct series_query q;
+    if (!parse_query(rq, rp, &q))
+        return;
+    struct cache_key key;
+    cache_key_make(rq, &key);
+    if (cache_serve(rq, rp, &key))
+        return;
+    uint64_t version = 0;
+    struct db_conn *db = figures_begin(rq, rp, &version);
+    if (!db)
+        return;
+    struct metric m;
+    struct geo g = {0};
+    struct obs_set set = {0};
+    struct series s = {0};
+    PGresult *obs = NULL, *targets = NULL;
+    json_t *breakdown = NULL;
+    char bkey[512];
+    if (!metric_load(db, rp, q.code, &m) || !geo_load(db, rp, &g))
+        goto done;
+    int area = geo_find(&g, q.area);
+    if (area < 0) {
+        problem_reply(rp, 404, "no area %s; GET /v1/areas lists them by ONS code", q.area);
+        goto done;
+    }
+    if (!figures_breakdown_param(rq, rp, &m, bkey, sizeof bkey, &breakdown))
+        goto done;
+    const char *codes[] = {m.code, m.numerator, m.denominator};
+    int ncodes = m.is_rate && m.numerator[0] ? 3 : 1;
+    obs = obs_query(db, codes, ncodes, &g, NULL, bkey, -1);
+    if (!api_result_ok(rp, db, obs, "observations")) {
+        obs = NULL;
+        goto done;
+    }
+    /* Targets are set for totals; a breakdown cell has none. */
+    if (!bkey[0]) {
+        targets = targets_query(db, codes, 1, g.code[area]);
+        if (!api_result_ok(rp, db, targets, "targets")) {
+            targets = NULL;
+            goto done;
+        }
+    }
+    figures_end(db);
+    struct series_opts o = {
+        .cumulative = q.cumulative,
+        .hide_small = bkey[0] && !(rq->who.scopes & (SCOPE_READ | SCOPE_ADMIN)) &&
+                      g_config.small_count_max > 0,
+        .small_max = g_config.small_count_max,
+    };
+    if (!obs_set_build(&set, &g, &m, obs) || !series_build(&s, &g, &m, &set, area, &o)) {
+        problem_reply(rp, 500, "out of memory");
+        goto done;
+    }
+    int from, to;
+    window(&s, &q, &from, &to);
+    if (rq->csv) {
+        /* The points alone, as a table: what a chart's "download" gives. */
+        json_t *items = json_array();
+        for (int i = from; i < to; i++)
+            json_array_append_new(items, point_json(&g, &m, &s.pts[i], true));
+        render_collection(rq, rp, items, point_columns, NULL);
+    } else {
+        json_t *points = json_array();
+        for (int i = from; i < to; i++)
+            json_array_append_new(points, point_json(&g, &m, &s.pts[i], true));
+        int parent_from = from < to ? s.pts[from].month : q.lo;
+        /* Targets are measured as of the window's end. */
+        reply_json(rp, 200,
+                   json_pack("{s:o, s:{s:s, s:s, s:s}, s:b, s:o, s:o, s:o, s:o, s:o}", "metric",
+                             metric_json(&m), "area", "code", g.code[area], "name", g.name[area],
+                             "type", g.type[area], "cumulative", q.cumulative && m.is_flow,
+                             "breakdown", breakdown, "points", points, "targets",
+                             targets_json(targets, &m, &s, to), "trend",
+                             trend_json(&m, &s, from, to), "parent",
+                             parent_json(&g, &m, &set, area, &o, parent_from, q.hi)));
+        breakdown = NULL;
+    }
+    usage_count(m.code);
+    cache_keep(rp, &key, version, m.code);
+done:
+    json_decref(breakdown);
+    series_free(&s);
+    obs_set_free(&set);
+    PQclear(obs);
+    PQclear(targets);
+    geo_free(&g);
+}
