@@ -24,8 +24,8 @@ static struct MHD_Daemon *daemon_handle;
 static atomic_int in_flight;
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_size, void **state);
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **state);
 static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
                          enum MHD_RequestTerminationCode code);
 static struct request *request_new(struct MHD_Connection *conn, const char *url,
@@ -33,6 +33,7 @@ static struct request *request_new(struct MHD_Connection *conn, const char *url,
 static void dispatch(struct request *rq, struct reply *rp);
 static enum MHD_Result send_reply(struct request *rq, struct reply *rp);
 static void reply_free(struct reply *rp);
+static bool reply_has_header(const struct reply *rp, const char *name);
 static const char *cors_origin(struct request *rq);
 static bool authorize(struct request *rq, struct reply *rp);
 static bool choose_format(struct request *rq, struct reply *rp);
@@ -87,6 +88,14 @@ void reply_header(struct reply *rp, const char *name, const char *value) {
     rp->headers[rp->nheaders][0] = strdup(name);
     rp->headers[rp->nheaders][1] = strdup(value);
     rp->nheaders++;
+}
+
+/* A handler that sets its own caching (the dashboard's files) keeps it. */
+static bool reply_has_header(const struct reply *rp, const char *name) {
+    for (int i = 0; i < rp->nheaders; i++)
+        if (strcasecmp(rp->headers[i][0], name) == 0)
+            return true;
+    return false;
 }
 
 static void reply_free(struct reply *rp) {
@@ -191,10 +200,13 @@ static bool authorize(struct request *rq, struct reply *rp) {
     else if ((flags & ROUTE_READ) && !g_config.public_read)
         allowed = s & (SCOPE_READ | SCOPE_ADMIN);
     if (!allowed) {
-        problem_reply(rp, 403, "this key's scopes do not allow %s %s; ask an admin for a key "
-                               "with the %s scope",
+        problem_reply(rp, 403,
+                      "this key's scopes do not allow %s %s; ask an admin for a key "
+                      "with the %s scope",
                       http_method_name(rq->route->method), rq->route->pattern,
-                      flags & ROUTE_ADMIN ? "admin" : flags & ROUTE_SUBMIT ? "submit" : "read");
+                      flags & ROUTE_ADMIN    ? "admin"
+                      : flags & ROUTE_SUBMIT ? "submit"
+                                             : "read");
         return false;
     }
     return true;
@@ -300,8 +312,9 @@ static void dispatch(struct request *rq, struct reply *rp) {
             struct db_conn *db = req_db(rq, rp);
             if (!db || !db_read_version(db, &rq->version)) {
                 if (db)
-                    problem_reply(rp, 503, "the database is not reachable just now; try again "
-                                           "shortly");
+                    problem_reply(rp, 503,
+                                  "the database is not reachable just now; try again "
+                                  "shortly");
                 reply_header(rp, "Retry-After", "5");
                 rq->version = 0;
                 return;
@@ -350,7 +363,7 @@ static enum MHD_Result send_reply(struct request *rq, struct reply *rp) {
         MHD_add_response_header(resp, "ETag", etag);
         MHD_add_response_header(resp, "Cache-Control", "no-cache");
         MHD_add_response_header(resp, "Vary", "Accept, Authorization, Origin");
-    } else {
+    } else if (!reply_has_header(rp, "Cache-Control")) {
         MHD_add_response_header(resp, "Cache-Control", "no-store");
     }
     const char *origin = cors_origin(rq);
@@ -375,8 +388,8 @@ static enum MHD_Result send_reply(struct request *rq, struct reply *rp) {
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_size, void **state) {
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **state) {
     (void)cls;
     (void)version;
     struct request *rq = *state;
@@ -483,12 +496,14 @@ bool http_start(void) {
     struct sockaddr_storage addr;
     socklen_t len;
     if (!parse_listen(g_config.listen, &addr, &len)) {
-        log_error("config", "WELLBEING_LISTEN \"%s\" is not host:port (127.0.0.1:8080, "
-                            "[::1]:8080)",
+        log_error("config",
+                  "WELLBEING_LISTEN \"%s\" is not host:port (127.0.0.1:8080, "
+                  "[::1]:8080)",
                   g_config.listen);
         return false;
     }
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    unsigned flags =
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     if (addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     daemon_handle = MHD_start_daemon(
