@@ -24,8 +24,8 @@ static struct MHD_Daemon *daemon_handle;
 static atomic_int in_flight;
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version, const char *upload_data,
-                                  size_t *upload_size, void **state);
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_size, void **state);
 static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
                          enum MHD_RequestTerminationCode code);
 static struct request *request_new(struct MHD_Connection *conn, const char *url,
@@ -200,13 +200,10 @@ static bool authorize(struct request *rq, struct reply *rp) {
     else if ((flags & ROUTE_READ) && !g_config.public_read)
         allowed = s & (SCOPE_READ | SCOPE_ADMIN);
     if (!allowed) {
-        problem_reply(rp, 403,
-                      "this key's scopes do not allow %s %s; ask an admin for a key "
-                      "with the %s scope",
+        problem_reply(rp, 403, "this key's scopes do not allow %s %s; ask an admin for a key "
+                               "with the %s scope",
                       http_method_name(rq->route->method), rq->route->pattern,
-                      flags & ROUTE_ADMIN    ? "admin"
-                      : flags & ROUTE_SUBMIT ? "submit"
-                                             : "read");
+                      flags & ROUTE_ADMIN ? "admin" : flags & ROUTE_SUBMIT ? "submit" : "read");
         return false;
     }
     return true;
@@ -312,9 +309,8 @@ static void dispatch(struct request *rq, struct reply *rp) {
             struct db_conn *db = req_db(rq, rp);
             if (!db || !db_read_version(db, &rq->version)) {
                 if (db)
-                    problem_reply(rp, 503,
-                                  "the database is not reachable just now; try again "
-                                  "shortly");
+                    problem_reply(rp, 503, "the database is not reachable just now; try again "
+                                           "shortly");
                 reply_header(rp, "Retry-After", "5");
                 rq->version = 0;
                 return;
@@ -388,8 +384,8 @@ static enum MHD_Result send_reply(struct request *rq, struct reply *rp) {
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version, const char *upload_data,
-                                  size_t *upload_size, void **state) {
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_size, void **state) {
     (void)cls;
     (void)version;
     struct request *rq = *state;
@@ -496,14 +492,12 @@ bool http_start(void) {
     struct sockaddr_storage addr;
     socklen_t len;
     if (!parse_listen(g_config.listen, &addr, &len)) {
-        log_error("config",
-                  "WELLBEING_LISTEN \"%s\" is not host:port (127.0.0.1:8080, "
-                  "[::1]:8080)",
+        log_error("config", "WELLBEING_LISTEN \"%s\" is not host:port (127.0.0.1:8080, "
+                            "[::1]:8080)",
                   g_config.listen);
         return false;
     }
-    unsigned flags =
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     if (addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     daemon_handle = MHD_start_daemon(
