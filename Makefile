@@ -46,7 +46,7 @@ $(CHART_JS): dashboard/node_modules/.package-lock.json
 # What an installation needs beside the binary, laid out as find_data_dir expects:
 # PREFIX/bin/wellbeingd with sql/, openapi/ and dashboard/ beside bin/.
 PREFIX ?= /usr/local/lib/wellbeing
-DASHBOARD_FILES := dashboard/index.html dashboard/app.js dashboard/styles.css
+DASHBOARD_FILES := dashboard/index.html dashboard/app.js dashboard/styles.css dashboard/favicon.svg
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/dashboard/vendor
 	install -m 755 build/wellbeingd $(DESTDIR)$(PREFIX)/bin/wellbeingd
@@ -111,9 +111,9 @@ browser-test: all db-start tests/browser/node_modules/.package-lock.json
 	tests/browser/run.sh
 
 # The compose file through docker-compose config, the Dockerfile's build held to make.
-docker-check:
+docker-check: all
 	@scripts/deps test docker
-	tests/docker/check.sh
+	node --test --test-reporter=spec tests/docker/
 
 test: all asan unit api-test browser-test docker-check
 
