@@ -12,6 +12,7 @@ DOMAIN_SRC := $(wildcard server/domain/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
 HEADERS    := $(wildcard server/*.h server/api/*.h server/domain/*.h)
+OPENAPI_SRC := openapi/src/base.json $(sort $(wildcard openapi/src/paths/*.json))
 
 OBJ      := $(SERVER_SRC:%.c=build/obj/%.o)
 ASAN_OBJ := $(SERVER_SRC:%.c=build/asan/obj/%.o)
@@ -25,8 +26,8 @@ CHART_JS := dashboard/vendor/chart-$(CHART_VERSION).umd.min.js
 
 export WELLBEING_DATABASE_URL ?= $(shell scripts/devdb url)
 
-.PHONY: all deps run test unit api-test browser-test scripts-test asan fmt fmt-check clean \
-        bench bench-ingest db-start db-stop install docker-check
+.PHONY: all deps run test test-all unit api-test browser-test asan fmt fmt-check clean \
+        bench bench-ingest db-start db-stop serve install docker-check
 
 all: build/wellbeingd $(CHART_JS)
 
@@ -48,9 +49,10 @@ $(CHART_JS): dashboard/node_modules/.package-lock.json
 PREFIX ?= /usr/local/lib/wellbeing
 DASHBOARD_FILES := dashboard/index.html dashboard/app.js dashboard/styles.css dashboard/favicon.svg
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/dashboard/vendor
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/openapi $(DESTDIR)$(PREFIX)/dashboard/vendor
 	install -m 755 build/wellbeingd $(DESTDIR)$(PREFIX)/bin/wellbeingd
 	cp -R sql $(DESTDIR)$(PREFIX)/
+	install -m 644 openapi/openapi.json $(DESTDIR)$(PREFIX)/openapi/
 	install -m 644 $(DASHBOARD_FILES) $(DESTDIR)$(PREFIX)/dashboard/
 	install -m 644 dashboard/vendor/* $(DESTDIR)$(PREFIX)/dashboard/vendor/
 
@@ -58,19 +60,26 @@ build/obj/%.o: %.c $(HEADERS) | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -c $< -o $@
 
-build/wellbeingd: $(OBJ)
+# The served spec, merged from one fragment per resource (openapi/README.md). The folder
+# is a prerequisite so that removing a fragment rebuilds it too.
+openapi/openapi.json: $(OPENAPI_SRC) openapi/src/paths scripts/build-openapi | deps
+	scripts/build-openapi $@ $(OPENAPI_SRC)
+
+# The binary reads the spec at run time rather than embedding it: order-only, so a spec
+# edit rebuilds the spec but does not relink.
+build/wellbeingd: $(OBJ) | openapi/openapi.json
 	$(CC) $(CFLAGS) -o $@ $(OBJ) $(LDLIBS)
 
 build/asan/obj/%.o: %.c $(HEADERS) | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -c $< -o $@
 
-build/asan/wellbeingd: $(ASAN_OBJ)
+build/asan/wellbeingd: $(ASAN_OBJ) | openapi/openapi.json
 	$(CC) $(SAN) -o $@ $(ASAN_OBJ) $(LDLIBS)
 
 asan: build/asan/wellbeingd
 
-build/asan/tests/%: tests/unit/%.c $(ASAN_DOMAIN_OBJ) $(HEADERS)
+build/asan/tests/%: tests/unit/%.c $(ASAN_DOMAIN_OBJ) $(HEADERS) | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) $< $(ASAN_DOMAIN_OBJ) -o $@ -lcmocka -ljansson
 
@@ -81,8 +90,13 @@ db-start:
 db-stop:
 	@scripts/devdb stop
 
-# Serve on 127.0.0.1:8080 (or WELLBEING_LISTEN) with the private database.
-run: all db-start
+# Serve on 127.0.0.1:8080 (or WELLBEING_LISTEN) with the private database. Everything
+# missing is installed first, in one pass.
+run:
+	@scripts/deps build page db
+	@$(MAKE) --no-print-directory serve
+
+serve: all db-start
 	build/wellbeingd migrate
 	@echo "admin key (shown once):"
 	@build/wellbeingd key create --name "make-run-admin" --scopes read,submit,admin
@@ -115,13 +129,23 @@ docker-check: all
 	@scripts/deps test docker
 	node --test --test-reporter=spec tests/docker/
 
-test: all asan unit api-test browser-test docker-check
+# Every test, after installing whatever is missing in one pass (one apt-get update).
+test:
+	@scripts/deps build page db test browser docker
+	@$(MAKE) --no-print-directory test-all
+
+test-all: fmt-check all asan unit api-test browser-test docker-check
 
 fmt:
 	clang-format -i $(SERVER_SRC) $(HEADERS) $(UNIT_SRC)
 
 fmt-check:
-	clang-format --dry-run -Werror $(SERVER_SRC) $(HEADERS) $(UNIT_SRC)
+	@clang-format --dry-run -Werror $(SERVER_SRC) $(HEADERS) $(UNIT_SRC) && echo "fmt-check: formatted"
 
 clean:
-	rm -rf build dashboard/vendor
+	rm -rf build openapi/openapi.json dashboard/vendor
+
+# Ingest benchmark: 100,000 rows as one CSV submission against psql \copy (prints only).
+bench-ingest: build/wellbeingd db-start
+	@scripts/deps test
+	scripts/bench-ingest

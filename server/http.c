@@ -308,10 +308,12 @@ static void dispatch(struct request *rq, struct reply *rp) {
             /* Not hearing from the database: ask it, or answer 503. */
             struct db_conn *db = req_db(rq, rp);
             if (!db || !db_read_version(db, &rq->version)) {
-                if (db)
+                /* Without a connection req_db has answered 503 with Retry-After already. */
+                if (db) {
                     problem_reply(rp, 503, "the database is not reachable just now; try again "
                                            "shortly");
-                reply_header(rp, "Retry-After", "5");
+                    reply_header(rp, "Retry-After", "5");
+                }
                 rq->version = 0;
                 return;
             }
@@ -395,10 +397,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return MHD_NO;
         *state = rq;
         atomic_fetch_add(&in_flight, 1);
-        /* Refuse an announced oversized body before reading a byte of it. */
+        /* An announced oversized body: refuse it before reading a byte when the client
+         * waits for that (Expect: 100-continue) or the body is absurd; otherwise read and
+         * discard it, then answer, since a client still sending would see a reset. */
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-        if (cl && strtoull(cl, NULL, 10) > g_config.max_body) {
+        unsigned long long announced = cl ? strtoull(cl, NULL, 10) : 0;
+        const char *expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Expect");
+        if (announced > g_config.max_body)
             rq->body_too_large = true;
+        if (announced > g_config.max_body &&
+            ((expect && strcasecmp(expect, "100-continue") == 0) ||
+             announced / 4 > g_config.max_body)) {
             rq->answered_early = true;
             struct reply rp = {0};
             dispatch(rq, &rp);

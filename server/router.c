@@ -28,6 +28,10 @@ static const struct route routes[] = {
     {HTTP_GET, "/v1/areas/{code}", api_get_area, R | E},
     {HTTP_GET, "/v1/dimensions", api_list_dimensions, R | E | C},
     {HTTP_GET, "/v1/observations", api_list_observations, R | E | C},
+    {HTTP_GET, "/v1/observations/history", api_get_history, ROUTE_KEY | E | C},
+    {HTTP_POST, "/v1/submissions", api_post_submission, ROUTE_SUBMIT | ROUTE_BODY},
+    {HTTP_GET, "/v1/submissions", api_list_submissions, ROUTE_KEY | C},
+    {HTTP_GET, "/v1/submissions/{id}", api_get_submission, ROUTE_KEY},
 };
 #define NROUTES ((int)(sizeof routes / sizeof routes[0]))
 

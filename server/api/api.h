@@ -18,5 +18,11 @@ void api_get_area(struct request *rq, struct reply *rp);
 void api_list_dimensions(struct request *rq, struct reply *rp);
 /* observations.c */
 void api_list_observations(struct request *rq, struct reply *rp);
+/* history.c */
+void api_get_history(struct request *rq, struct reply *rp);
+/* submissions.c */
+void api_post_submission(struct request *rq, struct reply *rp);
+void api_get_submission(struct request *rq, struct reply *rp);
+void api_list_submissions(struct request *rq, struct reply *rp);
 
 #endif

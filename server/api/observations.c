@@ -34,7 +34,10 @@
 static const struct db_stmt obs_page = {
     "observations_page",
     "SELECT o.metric, o.area, o.period_start, m.frequency, o.breakdown_key, o.breakdown::text, "
-    "o.value, o.lower_ci, o.upper_ci, o.status, o.note, o.updated_at, m.unit "
+    "o.value, o.lower_ci, o.upper_ci, o.status, o.note, "
+    /* RFC 3339 in UTC, as partners pass it back in updatedAfter=; PostgreSQL's own text
+     * form ("2019-02-01 10:00:00+00") is not one a client's date parser can rely on. */
+    "to_char(o.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), m.unit "
     "FROM observations o JOIN metrics m ON m.code = o.metric WHERE " OBS_WHERE
     "AND ($8::text IS NULL OR (o.metric, o.area, o.period_start, o.breakdown_key) > "
     "($8, $9, $10::date, $11)) "

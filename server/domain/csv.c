@@ -7,9 +7,11 @@
 
 static bool looks_numeric(const char *s);
 
+/* Decimal digits, point, exponent and signs only: strtod also reads "-inf", "-nan" and
+ * hex, which a spreadsheet would evaluate as a formula. */
 static bool looks_numeric(const char *s) {
     char *end;
-    if (!*s)
+    if (!*s || s[strspn(s, "0123456789.eE+-")] != '\0')
         return false;
     strtod(s, &end);
     return *end == '\0';

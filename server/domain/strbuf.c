@@ -75,8 +75,11 @@ bool strbuf_printf(struct strbuf *b, const char *fmt, ...) {
 }
 
 char *strbuf_take(struct strbuf *b, size_t *len) {
-    if (!b->data && !reserve(b, 0))
-        return NULL;
+    if (!b->data) { /* nothing appended yet: hand over "" rather than unset bytes */
+        if (!reserve(b, 0))
+            return NULL;
+        b->data[0] = '\0';
+    }
     char *d = b->data;
     if (len)
         *len = b->len;

@@ -8,7 +8,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, wr
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BASE, get, startServer } from './lib.mjs';
+import { BASE, conforms, get, startServer } from './lib.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DASH = join(ROOT, 'dashboard');
@@ -28,6 +28,13 @@ function raw(method, path, headers = {}, base = BASE) {
   });
 }
 
+// The shape conforms() reads, from a raw answer.
+function asFetched(r) {
+  const text = r.body.toString();
+  const json = /json/.test(r.headers['content-type'] || '') && text ? JSON.parse(text) : undefined;
+  return { status: r.status, headers: { get: (n) => r.headers[n.toLowerCase()] ?? null }, text, body: json };
+}
+
 test('GET / answers the board page as HTML that the browser revalidates', async () => {
   const r = await raw('GET', '/');
   assert.equal(r.status, 200);
@@ -38,6 +45,7 @@ test('GET / answers the board page as HTML that the browser revalidates', async 
   assert.equal(r.headers['x-content-type-options'], 'nosniff');
   assert.match(r.headers['content-security-policy'], /default-src 'self'; script-src 'self'; style-src 'self'/);
   assert.deepEqual(r.body, readFileSync(join(DASH, 'index.html')));
+  await conforms(asFetched(r), 'GET', '/');
 });
 
 test('the query string of a shared link does not change what / serves', async () => {
@@ -59,6 +67,7 @@ test('the page script, styles and icon answer with their types and no-cache', as
     assert.equal(r.headers['cache-control'], 'no-cache', name);
     assert.equal(r.headers['content-security-policy'], undefined, `${name}: the policy is the page's`);
     assert.deepEqual(r.body, readFileSync(join(DASH, name)), name);
+    await conforms(asFetched(r), 'GET', '/dashboard/{file}');
   }
 });
 
@@ -80,6 +89,7 @@ test('the chart library is the pinned npm build, cached as immutable for a year'
   assert.equal(r.headers['content-type'], 'text/javascript; charset=utf-8');
   assert.equal(r.headers['cache-control'], 'public, max-age=31536000, immutable');
   assert.deepEqual(r.body, readFileSync(join(DASH, 'node_modules/chart.js/dist/chart.umd.min.js')));
+  await conforms(asFetched(r), 'GET', '/dashboard/vendor/{file}');
   assert.match(r.body.subarray(0, 60).toString(), new RegExp(`Chart\\.js v${CHART_VERSION.replace(/\./g, '\\.')}`));
   const lic = await raw('GET', `/dashboard/vendor/chart-${CHART_VERSION}.LICENSE.txt`);
   assert.equal(lic.status, 200);
@@ -94,6 +104,7 @@ test('If-None-Match with the ETag answers 304 with no body; another tag gets the
   assert.equal(again.body.length, 0);
   assert.equal(again.headers.etag, first.headers.etag);
   assert.equal(again.headers['cache-control'], 'no-cache');
+  await conforms(asFetched(again), 'GET', '/dashboard/{file}');
   const listed = await raw('GET', '/dashboard/app.js', { 'If-None-Match': `"0-0", ${first.headers.etag}` });
   assert.equal(listed.status, 304);
   const other = await raw('GET', '/dashboard/app.js', { 'If-None-Match': '"0-0"' });
@@ -154,6 +165,8 @@ test('paths that climb out of the dashboard folder are refused', async () => {
     assert.equal(r.headers['cache-control'], 'no-store', p);
     const text = r.body.toString();
     assert.ok(!text.includes('root:') && !text.includes(makefile.subarray(0, 40).toString()), p);
+    if (p.startsWith('/dashboard/vendor/') && !p.slice(18).includes('/')) await conforms(asFetched(r), 'GET', '/dashboard/vendor/{file}');
+    else if (p.startsWith('/dashboard/') && !p.slice(11).includes('/')) await conforms(asFetched(r), 'GET', '/dashboard/{file}');
   }
 });
 
@@ -216,6 +229,7 @@ test('a server without a dashboard folder answers / with a 404 problem, not a cr
     assert.equal(r.status, 404);
     assert.equal(r.body.status, 404);
     assert.match(r.body.detail, /no dashboard file \//);
+    await conforms(r, 'GET', '/');
   } finally {
     assert.equal(await srv.stop(), 0);
     rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,75 @@
+/* GET /v1/observations/history: every change to one cell, oldest first, from the
+ * append-only observation_history table. */
+#include <string.h>
+
+#include "../db.h"
+#include "../domain/breakdown.h"
+#include "../domain/period.h"
+#include "../problem.h"
+#include "../render.h"
+#include "api.h"
+#include "api_util.h"
+
+void api_get_history(struct request *rq, struct reply *rp) {
+    static const struct db_stmt s = {
+        "history_cell",
+        "SELECT h.action, h.old_value, h.new_value, h.old_status, h.new_status, h.partner, "
+        "h.submission_id, h.changed_at, h.reason, h.lock_override, h.period_start, m.frequency "
+        "FROM observation_history h JOIN metrics m ON m.code = h.metric "
+        "WHERE h.metric = $1 AND h.area = $2 AND ($3::date IS NULL OR h.period_start = $3) "
+        "AND h.breakdown_key = $4 ORDER BY h.period_start, h.id",
+        4};
+    static const char *const columns[] = {"period", "action", "old_value", "new_value",
+                                          "old_status", "new_status", "partner", "submission_id",
+                                          "changed_at", "reason", "lock_override", NULL};
+    const char *metric = req_query(rq, "metric"), *area = req_query(rq, "area");
+    if (!metric || !area) {
+        problem_reply(rp, 400, "history needs metric= and area= (and period= for one period)");
+        return;
+    }
+    struct period p;
+    bool has_period;
+    if (!api_period_param(rq, rp, "period", &p, &has_period))
+        return;
+    char start[16] = "", key[512] = "";
+    if (has_period)
+        period_start_date(&p, start, sizeof start);
+    const char *bd = req_query(rq, "breakdown");
+    if (bd && *bd && strcmp(bd, "total") != 0) {
+        struct breakdown b;
+        bool dims_only;
+        if (!breakdown_parse_filter(bd, &b, &dims_only) || dims_only) {
+            problem_reply(rp, 400, "breakdown=%s: name one cell, e.g. sex=female", bd);
+            return;
+        }
+        breakdown_key(&b, key, sizeof key);
+    }
+    struct db_conn *db = req_db(rq, rp);
+    if (!db)
+        return;
+    const char *params[] = {metric, area, has_period ? start : NULL, key};
+    PGresult *r = db_exec(db, &s, params);
+    if (!api_result_ok(rp, db, r, "history"))
+        return;
+    json_t *items = json_array();
+    for (int i = 0; i < PQntuples(r); i++) {
+        struct period at;
+        enum period_freq f = PERIOD_MONTHLY;
+        char period[16] = "";
+        period_freq_parse(PQgetvalue(r, i, 11), &f);
+        if (period_from_date(PQgetvalue(r, i, 10), f, &at))
+            period_format(&at, period, sizeof period);
+        json_array_append_new(
+            items, json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}", "period",
+                             period, "action", render_text(r, i, 0), "old_value",
+                             render_number(r, i, 1), "new_value", render_number(r, i, 2),
+                             "old_status", render_text(r, i, 3), "new_status",
+                             render_text(r, i, 4), "partner", render_text(r, i, 5),
+                             "submission_id", render_text(r, i, 6), "changed_at",
+                             render_text(r, i, 7), "reason", render_text(r, i, 8),
+                             "lock_override", PQgetvalue(r, i, 9)[0] == 't'));
+    }
+    PQclear(r);
+    json_t *extra = json_pack("{s:s, s:s}", "metric", metric, "area", area);
+    render_collection(rq, rp, items, columns, extra);
+}

@@ -1,0 +1,702 @@
+/* POST /v1/submissions and the receipts. A batch is all or nothing: every row is
+ * checked first (domain/ingest.c) and turned into COPY text; if any row is refused,
+ * nothing is written and the answer lists every refused row with a stable code. */
+#include <openssl/evp.h>
+#include <stdarg.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "../config.h"
+#include "../db.h"
+#include "../db_ingest.h"
+#include "../domain/copytext.h"
+#include "../domain/csvread.h"
+#include "../domain/keyset.h"
+#include "../log.h"
+#include "../problem.h"
+#include "../render.h"
+#include "../stats.h"
+#include "api.h"
+#include "api_util.h"
+
+#define MAX_LISTED_ERRORS 1000
+
+/* Everything one POST carries through its checks. */
+struct batch {
+    struct ingest_snapshot snap;
+    struct keyset *seen;
+    struct strbuf copy;   /* COPY text of the accepted rows */
+    json_t *errors;       /* listed row errors (at most MAX_LISTED_ERRORS) */
+    long nerrors;         /* all row errors, listed or not */
+    long bad_rows;
+    long rows;
+    long n_not_granted, n_locked; /* errors of each access kind */
+    bool is_admin;
+};
+
+static bool uuid_v4(char out[37]);
+static void sha256_hex(const char *data, size_t len, char out[65]);
+static int today_month_index(void);
+static void add_row(struct batch *b, long ref, const char *pointer_prefix,
+                    const struct ingest_raw *raw);
+static void add_error(struct batch *b, long ref, const char *pointer_prefix, const char *field,
+                      const char *code, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static bool parse_json(struct request *rq, struct reply *rp, struct batch *b, const char **reason,
+                       bool *override);
+static bool parse_csv(struct request *rq, struct reply *rp, struct batch *b);
+static json_t *counts_json(const struct ingest_counts *c, long rejected);
+static bool number_text(json_t *v, char *out, size_t size);
+
+static bool uuid_v4(char out[37]) {
+    unsigned char b[16];
+    if (RAND_bytes(b, sizeof b) != 1)
+        return false;
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+             b[13], b[14], b[15]);
+    return true;
+}
+
+static void sha256_hex(const char *data, size_t len, char out[65]) {
+    unsigned char d[32];
+    unsigned int n = 32;
+    EVP_Digest(data ? data : "", len, d, &n, EVP_sha256(), NULL);
+    for (int i = 0; i < 32; i++)
+        snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+static int today_month_index(void) {
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    return (tm.tm_year + 1900) * 12 + tm.tm_mon;
+}
+
+static void add_error(struct batch *b, long ref, const char *pointer_prefix, const char *field,
+                      const char *code, const char *fmt, ...) {
+    b->nerrors++;
+    if (strcmp(code, "not_granted") == 0)
+        b->n_not_granted++;
+    else if (strcmp(code, "locked") == 0)
+        b->n_locked++;
+    if (json_array_size(b->errors) >= MAX_LISTED_ERRORS)
+        return;
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    json_t *e = problem_error(field, code, "%s", msg);
+    json_object_set_new(e, "row", json_integer(ref));
+    if (pointer_prefix) {
+        char ptr[96];
+        snprintf(ptr, sizeof ptr, "%s/%ld%s%s", pointer_prefix, ref, field ? "/" : "",
+                 field ? field : "");
+        json_object_set_new(e, "pointer", json_string(ptr));
+    }
+    json_array_append_new(b->errors, e);
+}
+
+/* Checks one row; an accepted row becomes one line of COPY text. */
+static void add_row(struct batch *b, long ref, const char *pointer_prefix,
+                    const struct ingest_raw *raw) {
+    struct ingest_checked ck;
+    b->rows++;
+    bool ok = ingest_check_row(&b->snap.cat, raw, &ck);
+    char key[sizeof ck.breakdown_key + 200];
+    if (ok) {
+        int n = snprintf(key, sizeof key, "%s|%s|%d|%s", ck.metric->code, raw->area,
+                         period_month_index(&ck.period), ck.breakdown_key);
+        long first = keyset_add(b->seen, key, (size_t)n, ref);
+        if (first >= 0) {
+            ok = false;
+            ck.nerrors = 0;
+            add_error(b, ref, pointer_prefix, NULL, "duplicate_row",
+                      "row %ld sends the same cell (metric, area, period, breakdown) as row %ld; "
+                      "send each cell once",
+                      ref, first);
+        } else if (first == -2) {
+            ok = false;
+            add_error(b, ref, pointer_prefix, NULL, "server_busy", "out of memory checking rows");
+        }
+    }
+    for (int i = 0; i < ck.nerrors; i++)
+        add_error(b, ref, pointer_prefix, ck.errors[i].field, ck.errors[i].code, "%s",
+                  ck.errors[i].message);
+    if (!ok) {
+        b->bad_rows++;
+        return;
+    }
+    if (b->bad_rows)
+        return; /* the batch is refused already: no need to build its COPY text */
+    char idx[24], start[16];
+    snprintf(idx, sizeof idx, "%ld", ref);
+    period_start_date(&ck.period, start, sizeof start);
+    /* The breakdown as JSON text. Dimensions and categories were matched against the
+     * catalogue, whose codes are plain [a-z0-9_+-], so no escaping is needed. */
+    char bd_text[sizeof ck.breakdown_key + 64];
+    size_t used = 0;
+    bd_text[used++] = '{';
+    for (int i = 0; i < raw->breakdown.n; i++) {
+        int w = snprintf(bd_text + used, sizeof bd_text - used, "%s\"%s\":\"%s\"",
+                         i ? "," : "", raw->breakdown.dim[i], raw->breakdown.cat[i]);
+        if (w > 0 && (size_t)w < sizeof bd_text - used)
+            used += (size_t)w;
+    }
+    snprintf(bd_text + used, sizeof bd_text - used, "}");
+    struct strbuf *c = &b->copy;
+    copy_put_field(c, idx, true);
+    copy_put_field(c, ck.metric->code, false);
+    copy_put_field(c, raw->area, false);
+    copy_put_field(c, start, false);
+    copy_put_field(c, ck.breakdown_key, false);
+    copy_put_field(c, bd_text, false);
+    copy_put_field(c, raw->del ? NULL : ck.value, false);
+    copy_put_field(c, ck.lower[0] ? ck.lower : NULL, false);
+    copy_put_field(c, ck.upper[0] ? ck.upper : NULL, false);
+    copy_put_field(c, ck.final ? "final" : "provisional", false);
+    copy_put_field(c, raw->note && *raw->note ? raw->note : NULL, false);
+    copy_put_field(c, raw->del ? "t" : "f", false);
+    copy_end_row(c);
+}
+
+/* A JSON number (or a string holding one) as text; the shortest form that reads
+ * back as the same double. */
+static bool number_text(json_t *v, char *out, size_t size) {
+    if (json_is_integer(v)) {
+        snprintf(out, size, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        return true;
+    }
+    if (json_is_real(v)) {
+        double d = json_real_value(v);
+        snprintf(out, size, "%.15g", d);
+        if (strtod(out, NULL) != d)
+            snprintf(out, size, "%.17g", d);
+        return true;
+    }
+    if (json_is_string(v)) {
+        snprintf(out, size, "%s", json_string_value(v));
+        return true;
+    }
+    return false;
+}
+
+static bool parse_json(struct request *rq, struct reply *rp, struct batch *b, const char **reason,
+                       bool *override) {
+    static const char *const fields[] = {"metric", "area",      "period", "value",  "lower",
+                                         "upper",  "breakdown", "status", "note",   "delete",
+                                         NULL};
+    json_error_t err;
+    json_t *doc = json_loadb(rq->body.data ? rq->body.data : "", rq->body.len,
+                             JSON_REJECT_DUPLICATES, &err);
+    if (!doc) {
+        problem_reply(rp, 400, "the body is not valid JSON: %s at line %d, column %d", err.text,
+                      err.line, err.column);
+        return false;
+    }
+    json_t *obs = json_object_get(doc, "observations");
+    if (!json_is_object(doc) || !json_is_array(obs)) {
+        json_decref(doc);
+        problem_reply(rp, 422, "send {\"observations\": [{\"metric\": ..., \"area\": ..., "
+                               "\"period\": ..., \"value\": ...}, ...]}");
+        return false;
+    }
+    if ((long)json_array_size(obs) > g_config.max_rows) {
+        json_decref(doc);
+        problem_reply(rp, 413, "the batch has %zu rows; the limit is %ld: split it",
+                      json_array_size(obs), g_config.max_rows);
+        return false;
+    }
+    json_t *jr = json_object_get(doc, "reason");
+    if (json_is_string(jr) && json_string_length(jr))
+        *reason = strdup(json_string_value(jr));
+    if (json_is_true(json_object_get(doc, "override_lock")))
+        *override = true;
+    /* Known before any row is checked: an admin override lets rows into locked months. */
+    b->snap.cat.override_locks = *override && b->is_admin;
+    size_t i;
+    json_t *row;
+    json_array_foreach(obs, i, row) {
+        long ref = (long)i;
+        if (!json_is_object(row)) {
+            b->rows++;
+            b->bad_rows++;
+            add_error(b, ref, "/observations", NULL, "not_an_object",
+                      "each observation must be an object");
+            continue;
+        }
+        struct ingest_raw raw = {0};
+        char value[64] = "", lower[64] = "", upper[64] = "";
+        const char *key;
+        json_t *v;
+        long before = b->nerrors;
+        json_object_foreach(row, key, v) {
+            bool known = false;
+            for (int f = 0; fields[f]; f++)
+                known |= strcmp(key, fields[f]) == 0;
+            if (!known)
+                add_error(b, ref, "/observations", key, "unknown_field",
+                          "\"%.40s\" is not a field of an observation; the fields are metric, "
+                          "area, period, value, lower, upper, breakdown, status, note, delete",
+                          key);
+        }
+        const char *texts[] = {"metric", "area", "period", "status", "note"};
+        const char **dst[] = {&raw.metric, &raw.area, &raw.period, &raw.status, &raw.note};
+        for (int f = 0; f < 5; f++) {
+            v = json_object_get(row, texts[f]);
+            if (v && !json_is_string(v) && !json_is_null(v))
+                add_error(b, ref, "/observations", texts[f], "wrong_type", "%s must be a string",
+                          texts[f]);
+            else if (v)
+                *dst[f] = json_string_value(v);
+        }
+        const char *nums[] = {"value", "lower", "upper"};
+        char *numbuf[] = {value, lower, upper};
+        const char **numdst[] = {&raw.value, &raw.lower, &raw.upper};
+        for (int f = 0; f < 3; f++) {
+            v = json_object_get(row, nums[f]);
+            if (!v || json_is_null(v))
+                continue;
+            if (!number_text(v, numbuf[f], 64))
+                add_error(b, ref, "/observations", nums[f], "not_a_number",
+                          "%s must be a number", nums[f]);
+            else
+                *numdst[f] = numbuf[f];
+        }
+        v = json_object_get(row, "delete");
+        if (v && !json_is_boolean(v))
+            add_error(b, ref, "/observations", "delete", "wrong_type", "delete must be true or false");
+        raw.del = json_is_true(v);
+        v = json_object_get(row, "breakdown");
+        if (v && !json_is_object(v) && !json_is_null(v)) {
+            add_error(b, ref, "/observations", "breakdown", "wrong_type",
+                      "breakdown must be an object of dimension: category, e.g. {\"sex\": "
+                      "\"female\"}");
+        } else if (v) {
+            const char *dim;
+            json_t *cat;
+            json_object_foreach(v, dim, cat) {
+                if (!json_is_string(cat) ||
+                    !breakdown_add(&raw.breakdown, dim, json_string_value(cat))) {
+                    add_error(b, ref, "/observations", "breakdown", "bad_breakdown",
+                              "breakdown \"%.40s\" must name one category (a string) per "
+                              "dimension, at most %d dimensions",
+                              dim, BREAKDOWN_MAX_DIMS);
+                    break;
+                }
+            }
+        }
+        if (b->nerrors > before) {
+            b->rows++;
+            b->bad_rows++;
+            continue;
+        }
+        add_row(b, ref, "/observations", &raw);
+    }
+    json_decref(doc);
+    return true;
+}
+
+static bool parse_csv(struct request *rq, struct reply *rp, struct batch *b) {
+    enum { C_METRIC, C_AREA, C_PERIOD, C_VALUE, C_LOWER, C_UPPER, C_STATUS, C_NOTE, C_DELETE, NFIXED };
+    static const char *const fixed[] = {"metric", "area",   "period", "value", "lower",
+                                        "upper",  "status", "note",   "delete"};
+    struct csv_reader r;
+    csv_reader_init(&r, rq->body.data ? rq->body.data : "", rq->body.len);
+    enum csv_status st = csv_read_record(&r);
+    if (st != CSV_RECORD) {
+        if (st == CSV_ERROR)
+            problem_reply(rp, 400, "the CSV is malformed at line %ld, column %ld: %s",
+                          r.error_line, r.error_column, r.error);
+        else
+            problem_reply(rp, 422, "the CSV is empty: send a header row metric,area,period,value "
+                                   "and one row per figure");
+        csv_reader_free(&r);
+        return false;
+    }
+    /* Header: each column is a known field or a breakdown dimension. */
+    int col_of[NFIXED];
+    int ncols = r.nfields;
+    char dims[CSV_MAX_FIELDS][64];
+    bool is_dim[CSV_MAX_FIELDS] = {false};
+    for (int f = 0; f < NFIXED; f++)
+        col_of[f] = -1;
+    json_t *header_errors = json_array();
+    for (int c = 0; c < ncols; c++) {
+        char name[64];
+        const char *h = r.fields[c];
+        while (*h == ' ')
+            h++;
+        snprintf(name, sizeof name, "%s", h);
+        for (char *p = name; *p; p++)
+            *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+        for (size_t n = strlen(name); n && name[n - 1] == ' ';)
+            name[--n] = '\0';
+        int found = -1;
+        for (int f = 0; f < NFIXED; f++)
+            if (strcmp(name, fixed[f]) == 0)
+                found = f;
+        if (found >= 0) {
+            if (col_of[found] >= 0)
+                json_array_append_new(header_errors,
+                                      json_pack("{s:i, s:s, s:s, s:s}", "row", 1, "field", name,
+                                                "code", "duplicate_column", "message",
+                                                "this column appears twice in the header"));
+            col_of[found] = c;
+            continue;
+        }
+        bool dim_known = false;
+        for (int k = 0; k < b->snap.cat.ncategories; k++)
+            dim_known |= strcmp(b->snap.cat.categories[k].dim, name) == 0;
+        if (!dim_known) {
+            char msg[300];
+            snprintf(msg, sizeof msg,
+                     "column \"%.40s\" is neither a field (metric, area, period, value, lower, "
+                     "upper, status, note, delete) nor a breakdown dimension (GET /v1/dimensions)",
+                     name);
+            json_array_append_new(header_errors, json_pack("{s:i, s:s, s:s, s:s}", "row", 1,
+                                                           "field", name, "code", "unknown_column",
+                                                           "message", msg));
+            continue;
+        }
+        is_dim[c] = true;
+        snprintf(dims[c], sizeof dims[c], "%s", name);
+    }
+    for (int f = C_METRIC; f <= C_VALUE; f++)
+        if (col_of[f] < 0)
+            json_array_append_new(header_errors,
+                                  json_pack("{s:i, s:s, s:s, s:s}", "row", 1, "field", fixed[f],
+                                            "code", "missing_column", "message",
+                                            "the header must have metric, area, period and value"));
+    if (json_array_size(header_errors)) {
+        csv_reader_free(&r);
+        problem_reply_errors(rp, 422, header_errors,
+                             "the CSV header is not right: see errors; nothing was written");
+        return false;
+    }
+    json_decref(header_errors);
+
+    while ((st = csv_read_record(&r)) == CSV_RECORD) {
+        long line = r.record_line;
+        if (b->rows >= g_config.max_rows) {
+            csv_reader_free(&r);
+            problem_reply(rp, 413, "the CSV has more than %ld rows; split it", g_config.max_rows);
+            return false;
+        }
+        if (r.nfields != ncols) {
+            b->rows++;
+            b->bad_rows++;
+            add_error(b, line, NULL, NULL, "wrong_field_count",
+                      "line %ld has %d fields; the header has %d", line, r.nfields, ncols);
+            continue;
+        }
+        struct ingest_raw raw = {0};
+        const char **dst[] = {&raw.metric, &raw.area,   &raw.period, &raw.value, &raw.lower,
+                              &raw.upper,  &raw.status, &raw.note};
+        for (int f = 0; f < C_DELETE; f++)
+            *dst[f] = col_of[f] >= 0 ? r.fields[col_of[f]] : NULL;
+        bool bad = false;
+        if (col_of[C_DELETE] >= 0) {
+            const char *d = r.fields[col_of[C_DELETE]];
+            if (strcasecmp(d, "true") == 0 || strcmp(d, "1") == 0 || strcasecmp(d, "yes") == 0)
+                raw.del = true;
+            else if (*d && strcasecmp(d, "false") != 0 && strcmp(d, "0") != 0 &&
+                     strcasecmp(d, "no") != 0) {
+                add_error(b, line, NULL, "delete", "wrong_type",
+                          "delete \"%.20s\" must be true or false", d);
+                bad = true;
+            }
+        }
+        for (int c = 0; c < ncols; c++)
+            if (is_dim[c] && r.fields[c][0] && !breakdown_add(&raw.breakdown, dims[c], r.fields[c])) {
+                add_error(b, line, NULL, dims[c], "bad_breakdown", "category is too long");
+                bad = true;
+            }
+        if (bad) {
+            b->rows++;
+            b->bad_rows++;
+            continue;
+        }
+        add_row(b, line, NULL, &raw);
+    }
+    if (st == CSV_ERROR) {
+        problem_reply(rp, 400, "the CSV is malformed at line %ld, column %ld: %s", r.error_line,
+                      r.error_column, r.error);
+        csv_reader_free(&r);
+        return false;
+    }
+    csv_reader_free(&r);
+    return true;
+}
+
+static json_t *counts_json(const struct ingest_counts *c, long rejected) {
+    return json_pack("{s:I, s:I, s:I, s:I, s:I}", "created", (json_int_t)c->created, "updated",
+                     (json_int_t)c->updated, "unchanged", (json_int_t)c->unchanged, "deleted",
+                     (json_int_t)c->deleted, "rejected", (json_int_t)rejected);
+}
+
+void api_post_submission(struct request *rq, struct reply *rp) {
+    const char *ctype = req_header(rq, "Content-Type");
+    bool is_json = ctype && strncasecmp(ctype, "application/json", 16) == 0;
+    bool is_csv = ctype && strncasecmp(ctype, "text/csv", 8) == 0;
+    if (!is_json && !is_csv) {
+        problem_reply(rp, 415, "send Content-Type: application/json or text/csv (got %s)",
+                      ctype ? ctype : "none");
+        return;
+    }
+    const char *dry = req_query(rq, "dryRun");
+    const char *override_q = req_query(rq, "overrideLock");
+    if ((dry && strcmp(dry, "true") && strcmp(dry, "false")) ||
+        (override_q && strcmp(override_q, "true") && strcmp(override_q, "false"))) {
+        problem_reply(rp, 400, "dryRun and overrideLock take true or false");
+        return;
+    }
+    const char *idem = req_header(rq, "Idempotency-Key");
+    if (idem && (strlen(idem) == 0 || strlen(idem) > 200)) {
+        problem_reply(rp, 400, "Idempotency-Key must be 1 to 200 characters");
+        return;
+    }
+    bool is_admin = rq->who.scopes & SCOPE_ADMIN;
+    const char *partner = rq->who.partner[0] ? rq->who.partner : NULL;
+    struct db_conn *db = req_db(rq, rp);
+    if (!db)
+        return;
+
+    char sha[65];
+    sha256_hex(rq->body.data, rq->body.len, sha);
+    if (idem) {
+        json_t *prior = NULL;
+        bool same = false;
+        int found = db_ingest_find_idempotent(db, partner, idem, sha, &prior, &same);
+        if (found < 0) {
+            api_result_ok(rp, db, PQmakeEmptyPGresult(NULL, PGRES_FATAL_ERROR), "submission");
+            return;
+        }
+        if (found && !same) {
+            json_decref(prior);
+            problem_reply(rp, 409, "Idempotency-Key %s was used for a different body; use a new "
+                                   "key for a new submission",
+                          idem);
+            return;
+        }
+        if (found) {
+            reply_json(rp, 200, prior);
+            reply_header(rp, "Idempotent-Replayed", "true");
+            return;
+        }
+    }
+
+    struct batch b = {0};
+    b.errors = json_array();
+    strbuf_init(&b.copy);
+    const char *reason_q = req_query(rq, "reason");
+    char *reason_body = NULL;
+    bool override = override_q && strcmp(override_q, "true") == 0;
+    char id[37];
+    struct ingest_counts counts = {0};
+    json_t *warnings = NULL, *errors = NULL;
+    if (!uuid_v4(id)) {
+        problem_reply(rp, 500, "no randomness for a submission id");
+        goto done;
+    }
+    if (!db_ingest_snapshot(db, partner, &b.snap)) {
+        api_result_ok(rp, db, PQmakeEmptyPGresult(NULL, PGRES_FATAL_ERROR), "catalogue");
+        goto done;
+    }
+    b.is_admin = is_admin;
+    b.snap.cat.check_grants = !is_admin;
+    b.snap.cat.override_locks = override && is_admin;
+    b.snap.cat.today_month_index = today_month_index();
+    b.seen = keyset_new(1024);
+    bool parsed = is_json ? parse_json(rq, rp, &b, (const char **)&reason_body, &override)
+                          : parse_csv(rq, rp, &b);
+    if (!parsed)
+        goto done;
+    const char *reason = reason_body ? reason_body : reason_q;
+    if (override && (!is_admin || !reason)) {
+        problem_reply(rp, is_admin ? 422 : 403,
+                      is_admin ? "overriding a lock needs a reason (\"reason\" or ?reason=)"
+                               : "only an admin key can override a period lock");
+        goto done;
+    }
+    struct ingest_meta meta = {.id = id,
+                               .partner = partner,
+                               .key_id = rq->who.key_id,
+                               .format = is_json ? "json" : "csv",
+                               .idempotency_key = idem,
+                               .body_sha256_hex = sha,
+                               .payload = rq->body.data ? rq->body.data : "",
+                               .rows = b.rows,
+                               .dry_run = dry && strcmp(dry, "true") == 0,
+                               .lock_override = override,
+                               .reason = reason};
+    if (b.rows == 0) {
+        problem_reply(rp, 422, "the submission has no rows");
+        goto done;
+    }
+    if (b.nerrors) {
+        int status = b.n_not_granted == b.nerrors ? 403 : b.n_locked == b.nerrors ? 409 : 422;
+        meta.idempotency_key = NULL; /* a refused batch may be corrected and sent again */
+        db_ingest_store_receipt(db, &meta, "rejected", status, &counts, b.errors, NULL);
+        stats_ingest_rows("rejected", (unsigned long long)b.rows);
+        json_t *errs = b.errors;
+        b.errors = NULL;
+        problem_reply_errors(rp, status, errs,
+                             "%ld of %ld rows were refused (%ld problems); nothing was written. "
+                             "Fix the rows listed and send the whole batch again.",
+                             b.bad_rows, b.rows, b.nerrors);
+        json_object_set_new(rp->json, "id", json_string(id));
+        json_object_set_new(rp->json, "outcome", json_string("rejected"));
+        json_object_set_new(rp->json, "counts", counts_json(&counts, b.bad_rows));
+        if (b.nerrors > MAX_LISTED_ERRORS)
+            json_object_set_new(rp->json, "errors_not_listed",
+                                json_integer(b.nerrors - MAX_LISTED_ERRORS));
+        goto done;
+    }
+    if (meta.dry_run)
+        meta.idempotency_key = NULL; /* a dry run reserves nothing */
+    uint64_t version = 0;
+    enum ingest_outcome out =
+        db_ingest_apply(db, &meta, &b.copy, &counts, &warnings, &errors, &version);
+    if (out == INGEST_DUPLICATE_KEY) {
+        /* Another request with this key won the race: answer as its replay. */
+        json_t *prior = NULL;
+        bool same = false;
+        if (db_ingest_find_idempotent(db, partner, idem, sha, &prior, &same) == 1) {
+            if (same) {
+                reply_json(rp, 200, prior);
+                reply_header(rp, "Idempotent-Replayed", "true");
+            } else {
+                json_decref(prior);
+                problem_reply(rp, 409, "Idempotency-Key %s was used for a different body", idem);
+            }
+        } else {
+            problem_reply(rp, 409, "Idempotency-Key %s is in use; retry", idem);
+        }
+        goto done;
+    }
+    if (out == INGEST_DB_FAILED) {
+        api_result_ok(rp, db, PQmakeEmptyPGresult(NULL, PGRES_FATAL_ERROR), "submission");
+        goto done;
+    }
+    if (out == INGEST_NEEDS_REASON) {
+        meta.idempotency_key = NULL;
+        long refused = (long)json_array_size(errors);
+        db_ingest_store_receipt(db, &meta, "rejected", 422, &(struct ingest_counts){0}, errors,
+                                NULL);
+        stats_ingest_rows("rejected", (unsigned long long)b.rows);
+        problem_reply_errors(rp, 422, errors,
+                             "%ld row(s) would change a final figure without a reason; nothing "
+                             "was written",
+                             refused);
+        errors = NULL;
+        json_object_set_new(rp->json, "id", json_string(id));
+        json_object_set_new(rp->json, "outcome", json_string("rejected"));
+        json_object_set_new(rp->json, "counts", counts_json(&(struct ingest_counts){0}, refused));
+        goto done;
+    }
+    if (meta.dry_run) {
+        db_ingest_store_receipt(db, &meta, "dry_run", 200, &counts, NULL, warnings);
+        stats_ingest_rows("dry_run", (unsigned long long)b.rows);
+    } else {
+        stats_ingest_rows("applied", (unsigned long long)b.rows);
+    }
+    json_t *answer = json_pack("{s:s, s:s, s:o, s:[], s:O}", "id", id, "status",
+                               meta.dry_run ? "dry_run" : "applied", "counts",
+                               counts_json(&counts, 0), "errors", "warnings", warnings);
+    reply_json(rp, meta.dry_run ? 200 : 201, answer);
+    if (!meta.dry_run) {
+        char location[80];
+        snprintf(location, sizeof location, "/v1/submissions/%s", id);
+        reply_header(rp, "Location", location);
+    }
+done:
+    json_decref(warnings);
+    json_decref(errors);
+    json_decref(b.errors);
+    keyset_free(b.seen);
+    strbuf_free(&b.copy);
+    db_ingest_snapshot_free(&b.snap);
+    free(reason_body);
+}
+
+/* A uuid as text, so a malformed id is a 404 rather than a database error. */
+static bool looks_like_uuid(const char *s) {
+    if (strlen(s) != 36)
+        return false;
+    for (int i = 0; i < 36; i++) {
+        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        char c = s[i];
+        if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+            return false;
+    }
+    return true;
+}
+
+void api_get_submission(struct request *rq, struct reply *rp) {
+    const char *id = req_param(rq, 0);
+    bool is_admin = rq->who.scopes & SCOPE_ADMIN;
+    if (!looks_like_uuid(id)) {
+        problem_reply(rp, 404, "no submission %s", id);
+        return;
+    }
+    if (!is_admin && !rq->who.partner[0]) {
+        problem_reply(rp, 403, "this key belongs to no partner, so it has no submissions");
+        return;
+    }
+    struct db_conn *db = req_db(rq, rp);
+    if (!db)
+        return;
+    json_t *receipt = NULL;
+    int found = db_ingest_receipt(db, id, is_admin ? NULL : rq->who.partner, &receipt);
+    if (found < 0)
+        api_result_ok(rp, db, PQmakeEmptyPGresult(NULL, PGRES_FATAL_ERROR), "submission");
+    else if (!found)
+        problem_reply(rp, 404, "no submission %s for this key", id);
+    else
+        reply_json(rp, 200, receipt);
+}
+
+void api_list_submissions(struct request *rq, struct reply *rp) {
+    static const char *const columns[] = {"id", "partner", "received_at", "format", "status",
+                                          "http_status", "row_count", "counts", NULL};
+    bool is_admin = rq->who.scopes & SCOPE_ADMIN;
+    const char *partner = req_query(rq, "partner");
+    if (!is_admin) {
+        if (!rq->who.partner[0]) {
+            problem_reply(rp, 403, "this key belongs to no partner, so it has no submissions");
+            return;
+        }
+        if (partner && strcmp(partner, rq->who.partner) != 0) {
+            problem_reply(rp, 403, "a partner key sees only its own partner's submissions");
+            return;
+        }
+        partner = rq->who.partner;
+    }
+    int limit = 100;
+    const char *l = req_query(rq, "limit");
+    if (l) {
+        char *end;
+        long n = strtol(l, &end, 10);
+        if (*end || n < 1 || n > 1000) {
+            problem_reply(rp, 400, "limit=%s: use a whole number from 1 to 1000", l);
+            return;
+        }
+        limit = (int)n;
+    }
+    struct db_conn *db = req_db(rq, rp);
+    if (!db)
+        return;
+    json_t *items = NULL;
+    if (!db_ingest_list(db, partner, limit, &items)) {
+        api_result_ok(rp, db, PQmakeEmptyPGresult(NULL, PGRES_FATAL_ERROR), "submissions");
+        return;
+    }
+    render_collection(rq, rp, items, columns, NULL);
+}

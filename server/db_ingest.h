@@ -1,0 +1,75 @@
+/* The database half of a submission: the catalogue snapshot rows are checked against,
+ * the set-based apply (COPY into a staging table, one upsert with history), and the
+ * stored receipts. */
+#ifndef DB_INGEST_H
+#define DB_INGEST_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "domain/ingest.h"
+#include "domain/strbuf.h"
+
+struct db_conn;
+
+struct ingest_snapshot {
+    struct ingest_catalogue cat;
+    struct ingest_metric *metrics;
+    char (*areas)[16];
+    struct ingest_category *categories;
+    struct ingest_grant *grants;
+    struct ingest_lock *locks;
+};
+
+struct ingest_meta {
+    const char *id;        /* a new UUID */
+    const char *partner;   /* NULL for an admin key without a partner */
+    const char *key_id;
+    const char *format;    /* json or csv */
+    const char *idempotency_key;
+    const char *body_sha256_hex;
+    const char *payload;
+    long rows;
+    bool dry_run;
+    bool lock_override;
+    const char *reason;
+};
+
+struct ingest_counts {
+    long created, updated, unchanged, deleted;
+};
+
+enum ingest_outcome {
+    INGEST_APPLIED,       /* written (or, for a dry run, would be) */
+    INGEST_NEEDS_REASON,  /* a final figure would change without a reason: errors filled */
+    INGEST_DUPLICATE_KEY, /* another request took the Idempotency-Key first */
+    INGEST_DB_FAILED,
+};
+
+bool db_ingest_snapshot(struct db_conn *db, const char *partner, struct ingest_snapshot *out);
+void db_ingest_snapshot_free(struct ingest_snapshot *s);
+
+/* Stages the COPY rows (staging columns, see db_ingest.c) and applies them in one
+ * transaction; a dry run rolls back. Fills counts, warnings (array, taken by caller)
+ * and, for INGEST_NEEDS_REASON, errors. */
+enum ingest_outcome db_ingest_apply(struct db_conn *db, const struct ingest_meta *meta,
+                                    const struct strbuf *copy_rows, struct ingest_counts *counts,
+                                    json_t **warnings, json_t **errors, uint64_t *version);
+
+/* Stores the receipt of a submission that wrote nothing (rejected or dry run). */
+bool db_ingest_store_receipt(struct db_conn *db, const struct ingest_meta *meta,
+                             const char *status, int http_status,
+                             const struct ingest_counts *counts, json_t *errors,
+                             json_t *warnings);
+
+/* An earlier applied submission with this partner and Idempotency-Key: 1 found (receipt
+ * filled, same_body set), 0 none, -1 failure. */
+int db_ingest_find_idempotent(struct db_conn *db, const char *partner, const char *key,
+                              const char *body_sha256_hex, json_t **receipt, bool *same_body);
+/* A receipt by id as the caller may see it (partner NULL: any). 1 found, 0 not, -1 fail. */
+int db_ingest_receipt(struct db_conn *db, const char *id, const char *partner, json_t **out);
+/* Receipts newest first; partner NULL lists every partner's. */
+bool db_ingest_list(struct db_conn *db, const char *partner, int limit, json_t **items);
+
+#endif

@@ -1,0 +1,405 @@
+// The OpenAPI document: valid OpenAPI 3.1, assembled from the fragments as the build
+// does, in step with the route table both ways, and true to the server's real answers
+// (conforms() in lib.mjs validates each against the served spec).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import {
+  BIN, ADMIN, get, sql, makeKey, startServer, conforms, servedSpec, specResolve, specValidators,
+} from './lib.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+// OPTIONS (CORS preflight) and HEAD (as GET) are answered for every route by http.c, so
+// neither the route table nor the spec needs to list them.
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'trace'];
+
+function operations(spec) {
+  const out = [];
+  for (const [path, item] of Object.entries(spec.paths)) {
+    for (const [verb, op] of Object.entries(item)) {
+      if (METHODS.includes(verb)) out.push({ id: `${verb.toUpperCase()} ${path}`, path, verb, op });
+    }
+  }
+  return out;
+}
+
+function buildSpec(dir, fragments) {
+  const files = Object.entries(fragments).map(([name, doc]) => {
+    const f = join(dir, name);
+    writeFileSync(f, JSON.stringify(doc));
+    return f;
+  });
+  return spawnSync(join(ROOT, 'scripts/build-openapi'),
+    [join(dir, 'out.json'), join(ROOT, 'openapi/src/base.json'), ...files], { encoding: 'utf8' });
+}
+
+// ---- the document itself ----
+
+test('the served spec is a valid OpenAPI 3.1 document', async () => {
+  const spec = await servedSpec();
+  const validator = new Validator();
+  const result = await validator.validate(structuredClone(spec));
+  assert.equal(result.valid, true, JSON.stringify(result.errors, null, 2)?.slice(0, 3000));
+  assert.equal(validator.version, '3.1');
+});
+
+test('the served spec is the one the build makes from openapi/src now', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'spec-'));
+  try {
+    const fragments = readdirSync(join(ROOT, 'openapi/src/paths')).filter((f) => f.endsWith('.json')).sort()
+      .map((f) => join(ROOT, 'openapi/src/paths', f));
+    execFileSync(join(ROOT, 'scripts/build-openapi'),
+      [join(dir, 'out.json'), join(ROOT, 'openapi/src/base.json'), ...fragments]);
+    const fresh = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8'));
+    assert.deepEqual(await servedSpec(), fresh, 'openapi/openapi.json is stale: run make');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('every schema in the spec compiles as strict JSON Schema 2020-12', async () => {
+  const spec = await servedSpec();
+  const v = specValidators(spec);
+  const seen = [];
+  const each = (schema, where) => {
+    assert.doesNotThrow(() => v.compile(schema), where);
+    seen.push(where);
+  };
+  for (const [name, s] of Object.entries(spec.components.schemas)) each(s, `schemas.${name}`);
+  for (const { id, op } of operations(spec)) {
+    for (const p of op.parameters ?? []) each(specResolve(spec, p).schema, `${id} ${specResolve(spec, p).name}`);
+    for (const [status, r] of Object.entries(op.responses)) {
+      const res = specResolve(spec, r);
+      for (const [type, m] of Object.entries(res.content ?? {})) each(m.schema, `${id} ${status} ${type}`);
+      for (const [name, h] of Object.entries(res.headers ?? {})) each(specResolve(spec, h).schema, `${id} ${status} ${name}`);
+    }
+  }
+  assert.ok(seen.length > 100, `only ${seen.length} schemas found`);
+});
+
+test('a misspelt keyword in a schema is refused, not ignored', async () => {
+  const v = specValidators(await servedSpec());
+  assert.throws(() => v.compile({ type: 'object', requried: ['code'] }), /unknown keyword/);
+});
+
+test('every example in the spec validates against its schema', async () => {
+  const spec = await servedSpec();
+  const v = specValidators(spec);
+  let n = 0;
+  const examples = (holder) => [
+    ...('example' in holder ? [holder.example] : []),
+    ...Object.values(holder.examples ?? {}).map((e) => specResolve(spec, e).value),
+  ];
+  for (const [name, s] of Object.entries(spec.components.schemas)) {
+    for (const e of s.examples ?? []) { v.check(s, e, `schemas.${name} example`); n++; }
+  }
+  for (const { id, op } of operations(spec)) {
+    for (const ref of op.parameters ?? []) {
+      const p = specResolve(spec, ref);
+      for (const e of examples(p)) { v.check(p.schema, e, `${id} parameter ${p.name} example`); n++; }
+    }
+    for (const [status, r] of Object.entries(op.responses)) {
+      for (const [type, m] of Object.entries(specResolve(spec, r).content ?? {})) {
+        for (const e of examples(m)) { v.check(m.schema, e, `${id} ${status} ${type} example`); n++; }
+      }
+    }
+  }
+  assert.ok(n >= 30, `only ${n} examples checked`);
+});
+
+test('every operation documents the answers http.c can give before its handler runs', async () => {
+  // format= is checked on every route (400, or 406 for csv where no CSV is offered), and a
+  // key that is sent is always verified (401 when bad, 503 when the database is away).
+  const spec = await servedSpec();
+  const missing = [];
+  for (const { id, op } of operations(spec)) {
+    for (const s of ['400', '401', '406', '503']) if (!op.responses[s]) missing.push(`${id} ${s}`);
+  }
+  assert.deepEqual(missing, []);
+});
+
+test('operationIds are unique and every operation has a tag the spec declares', async () => {
+  const spec = await servedSpec();
+  const tags = new Set(spec.tags.map((t) => t.name));
+  const ids = operations(spec).map(({ op }) => op.operationId);
+  assert.equal(new Set(ids).size, ids.length);
+  for (const { id, op } of operations(spec)) {
+    assert.ok(op.operationId, `${id} has no operationId`);
+    assert.ok(op.tags?.length && op.tags.every((t) => tags.has(t)), `${id} tags ${op.tags}`);
+  }
+});
+
+// ---- the route table ----
+
+test('the route table and the spec list the same operations', async () => {
+  const spec = await servedSpec();
+  const routed = execFileSync(BIN, ['routes'], { encoding: 'utf8' }).split('\n').filter(Boolean)
+    .filter((l) => !/^(HEAD|OPTIONS) /.test(l));
+  const documented = operations(spec).map((o) => o.id);
+  assert.ok(routed.length >= 11, `routes printed ${routed.length} lines`);
+  assert.deepEqual(routed.filter((r) => !documented.includes(r)), [], 'routed but not in openapi/src');
+  assert.deepEqual(documented.filter((d) => !routed.includes(d)), [], 'documented but not routed');
+});
+
+// ---- the build ----
+
+test('the spec build refuses a second definition of the same path and method', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'spec-'));
+  try {
+    const op = { get: { responses: { 200: { description: 'ok' } } } };
+    const r = buildSpec(dir, { 'a.json': { paths: { '/x': op } }, 'b.json': { paths: { '/x': op } } });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /b\.json: GET \/x is already defined in .*a\.json/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the spec build refuses one schema name defined two ways, and accepts it defined alike', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'spec-'));
+  try {
+    const frag = (verb, type) => ({
+      paths: { '/x': { [verb]: { responses: { 200: { description: 'ok' } } } } },
+      components: { schemas: { Thing: { type } } },
+    });
+    const clash = buildSpec(dir, { 'a.json': frag('get', 'string'), 'b.json': frag('post', 'integer') });
+    assert.notEqual(clash.status, 0);
+    assert.match(clash.stderr, /b\.json: components\.schemas\.Thing is already defined differently in .*a\.json/);
+    const alike = buildSpec(dir, { 'a.json': frag('get', 'string'), 'b.json': frag('post', 'string') });
+    assert.equal(alike.status, 0, alike.stderr);
+    const out = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8'));
+    assert.deepEqual(Object.keys(out.paths['/x']), ['get', 'post']);
+    assert.deepEqual(out.components.schemas.Thing, { type: 'string' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the spec build refuses a $ref that points nowhere and a clash with base.json', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'spec-'));
+  try {
+    const dangling = buildSpec(dir, { 'a.json': { paths: { '/x': { get: { responses: { 404: { $ref: '#/components/responses/Gone' } } } } } } });
+    assert.notEqual(dangling.status, 0);
+    assert.match(dangling.stderr, /\$ref to nothing: #\/components\/responses\/Gone/);
+    const base = buildSpec(dir, { 'a.json': { paths: {}, components: { schemas: { Problem: { type: 'string' } } } } });
+    assert.notEqual(base.status, 0);
+    assert.match(base.stderr, /components\.schemas\.Problem is already defined differently in .*base\.json/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// ---- real answers against the spec ----
+
+// Rows of our own under codes no seed uses, removed afterwards so other files see the
+// catalogue as the seed left it. The data version is bumped so ETags move with them.
+const P = 'spec_check';
+const M = `${P}.people`;
+const RATE = `${P}.share_pct`;
+const DIM = 'spec_sex';
+const TOWN = 'W99999901';
+const CA = 'W99999900';
+const PARTNER = 'spec-check';
+
+function cleanup() {
+  sql(`BEGIN;
+    DELETE FROM observations WHERE metric LIKE '${P}.%';
+    DELETE FROM metric_dimensions WHERE metric LIKE '${P}.%';
+    DELETE FROM metrics WHERE programme = '${P}';
+    DELETE FROM programmes WHERE code = '${P}';
+    DELETE FROM dimension_categories WHERE dimension = '${DIM}';
+    DELETE FROM dimensions WHERE code = '${DIM}';
+    DELETE FROM area_memberships WHERE child IN ('${TOWN}', '${CA}') OR parent IN ('${TOWN}', '${CA}');
+    DELETE FROM areas WHERE code IN ('${TOWN}', '${CA}');
+    DELETE FROM api_keys WHERE partner = '${PARTNER}';
+    DELETE FROM partners WHERE code = '${PARTNER}';
+    UPDATE data_version SET version = version + 1;
+    COMMIT;`);
+}
+
+before(() => {
+  cleanup();
+  sql(`BEGIN;
+    INSERT INTO programmes (code, name, description) VALUES ('${P}', 'Spec check', 'Rows for the spec test');
+    INSERT INTO dimensions (code, name) VALUES ('${DIM}', 'Sex (spec test)');
+    INSERT INTO dimension_categories (dimension, code, name) VALUES ('${DIM}', 'female', 'Female');
+    INSERT INTO metrics (code, programme, name, unit, frequency, kind)
+      VALUES ('${M}', '${P}', 'People trained', 'count', 'monthly', 'stock');
+    INSERT INTO metrics (code, programme, name, unit, frequency, kind, decimals, has_confidence)
+      VALUES ('${RATE}', '${P}', 'Share active', 'percent', 'monthly', 'rate', 1, true);
+    INSERT INTO metric_dimensions (metric, dimension) VALUES ('${M}', '${DIM}');
+    INSERT INTO areas (code, name, type) VALUES ('${CA}', 'Spec authority', 'combined_authority'),
+      ('${TOWN}', 'Spec town', 'metropolitan_district');
+    INSERT INTO area_memberships (child, parent, role) VALUES ('${TOWN}', '${CA}', 'constituent');
+    INSERT INTO observations (metric, area, period_start, value, status, note)
+      VALUES ('${M}', '${TOWN}', '2019-01-01', 412, 'final', 'board paper, January 2019');
+    INSERT INTO observations (metric, area, period_start, breakdown_key, breakdown, value)
+      VALUES ('${M}', '${TOWN}', '2019-01-01', '${DIM}=female', '{"${DIM}": "female"}', 3);
+    INSERT INTO observations (metric, area, period_start, value, lower_ci, upper_ci)
+      VALUES ('${RATE}', '${CA}', '2018-11-01', 60.3, 59.1, 61.5);
+    INSERT INTO partners (code, name) VALUES ('${PARTNER}', 'Spec check partner');
+    UPDATE data_version SET version = version + 1;
+    COMMIT;`);
+});
+
+after(cleanup);
+
+test('health routes answer as documented', async () => {
+  const h = await get('/healthz');
+  assert.deepEqual(h.body, { status: 'ok' });
+  await conforms(h, 'GET', '/healthz');
+  const r = await get('/readyz');
+  assert.deepEqual(r.body, { status: 'ready', database: 'ok' });
+  await conforms(r, 'GET', '/readyz');
+  const m = await get('/metrics');
+  assert.equal(m.status, 200);
+  await conforms(m, 'GET', '/metrics');
+  const o = await get('/openapi.json');
+  assert.equal(o.status, 200);
+  await conforms(o, 'GET', '/openapi.json');
+});
+
+test('format and key errors before any handler are documented problems', async () => {
+  const bad = await get('/healthz?format=xml');
+  assert.equal(bad.status, 400);
+  await conforms(bad, 'GET', '/healthz');
+  const csv = await get('/v1/metrics/spec_check.people?format=csv');
+  assert.equal(csv.status, 406);
+  await conforms(csv, 'GET', '/v1/metrics/{code}');
+  const key = await get('/v1/programmes', { key: 'not-a-key' });
+  assert.equal(key.status, 401);
+  assert.equal(key.headers.get('www-authenticate'), 'Bearer error="invalid_token"');
+  await conforms(key, 'GET', '/v1/programmes');
+});
+
+test('programmes and dimensions answer JSON, CSV and 304 as documented', async () => {
+  const p = await get('/v1/programmes');
+  assert.deepEqual(p.body.items.find((x) => x.code === P),
+    { code: P, name: 'Spec check', description: 'Rows for the spec test', metrics: 2 });
+  await conforms(p, 'GET', '/v1/programmes');
+  const pc = await get('/v1/programmes?format=csv');
+  await conforms(pc, 'GET', '/v1/programmes');
+  const again = await get('/v1/programmes', { headers: { 'If-None-Match': p.headers.get('etag') } });
+  assert.equal(again.status, 304);
+  await conforms(again, 'GET', '/v1/programmes');
+
+  const d = await get('/v1/dimensions');
+  assert.deepEqual(d.body.items.find((x) => x.code === DIM),
+    { code: DIM, name: 'Sex (spec test)', description: '', categories: [{ code: 'female', name: 'Female' }] });
+  await conforms(d, 'GET', '/v1/dimensions');
+  await conforms(await get('/v1/dimensions', { headers: { Accept: 'text/csv' } }), 'GET', '/v1/dimensions');
+});
+
+test('metrics answer a list, one metric, CSV, 404 and 400 as documented', async () => {
+  const list = await get(`/v1/metrics?programme=${P}&active=true`);
+  assert.deepEqual(list.body.items.map((m) => m.code), [M, RATE]);
+  await conforms(list, 'GET', '/v1/metrics');
+  await conforms(await get(`/v1/metrics?programme=${P}&format=csv`), 'GET', '/v1/metrics');
+  const one = await get(`/v1/metrics/${RATE}`);
+  assert.equal(one.body.unit, 'percent');
+  assert.equal(one.body.confidence_limits, true);
+  assert.equal(one.body.decimals, 1);
+  await conforms(one, 'GET', '/v1/metrics/{code}');
+  const cached = await get(`/v1/metrics/${RATE}`, { headers: { 'If-None-Match': one.headers.get('etag') } });
+  assert.equal(cached.status, 304);
+  await conforms(cached, 'GET', '/v1/metrics/{code}');
+  const missing = await get('/v1/metrics/spec_check.nothing');
+  assert.equal(missing.status, 404);
+  await conforms(missing, 'GET', '/v1/metrics/{code}');
+  const bad = await get('/v1/metrics?active=maybe');
+  assert.equal(bad.status, 400);
+  await conforms(bad, 'GET', '/v1/metrics');
+});
+
+test('areas answer a list, one area, CSV, 404 and 400 as documented', async () => {
+  const list = await get(`/v1/areas?parent=${CA}`);
+  assert.deepEqual(list.body.items, [{
+    code: TOWN, name: 'Spec town', type: 'metropolitan_district', members: [],
+    parents: [{ code: CA, name: 'Spec authority', role: 'constituent', from: '1974-04-01', to: null }],
+  }]);
+  await conforms(list, 'GET', '/v1/areas');
+  const csv = await get(`/v1/areas?parent=${CA}&format=csv`);
+  assert.equal(csv.text, `code,name,type,parents\r\n${TOWN},Spec town,metropolitan_district,${CA}:constituent\r\n`);
+  await conforms(csv, 'GET', '/v1/areas');
+  const one = await get(`/v1/areas/${CA}`);
+  assert.deepEqual(one.body.members.map((m) => m.code), [TOWN]);
+  await conforms(one, 'GET', '/v1/areas/{code}');
+  const missing = await get('/v1/areas/W99999999');
+  assert.equal(missing.status, 404);
+  await conforms(missing, 'GET', '/v1/areas/{code}');
+  const bad = await get('/v1/areas?type=planet');
+  assert.equal(bad.status, 400);
+  await conforms(bad, 'GET', '/v1/areas');
+});
+
+test('observations answer pages, CSV, suppression and 400s as documented', async () => {
+  const first = await get(`/v1/observations?metric=${M}&breakdown=all&limit=1`);
+  assert.equal(first.body.items.length, 1);
+  assert.equal(first.body.items[0].value, 412);
+  assert.match(first.body.items[0].updated_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+  assert.equal(typeof first.body.next_cursor, 'string');
+  await conforms(first, 'GET', '/v1/observations');
+  const second = await get(`/v1/observations?metric=${M}&breakdown=all&limit=1&cursor=${first.body.next_cursor}`);
+  assert.deepEqual(second.body.items.map((o) => [o.breakdown, o.value, o.suppressed]), [[{ [DIM]: 'female' }, null, true]]);
+  assert.equal(second.body.next_cursor, null);
+  await conforms(second, 'GET', '/v1/observations');
+  const keyed = await get(`/v1/observations?metric=${M}&breakdown=${DIM}`, { key: ADMIN });
+  assert.deepEqual(keyed.body.items.map((o) => [o.value, 'suppressed' in o]), [[3, false]]);
+  await conforms(keyed, 'GET', '/v1/observations');
+  const rate = await get(`/v1/observations?metric=${RATE}&area=${CA}&from=2018-11&to=2018-11`);
+  assert.deepEqual(rate.body.items.map((o) => [o.period, o.value, o.lower, o.upper]), [['2018-11', 60.3, 59.1, 61.5]]);
+  await conforms(rate, 'GET', '/v1/observations');
+  const csv = await get(`/v1/observations?metric=${M}&breakdown=all&format=csv`);
+  assert.equal(csv.text.split('\r\n').length, 4, csv.text);
+  await conforms(csv, 'GET', '/v1/observations');
+  for (const q of ['from=2019-13', 'limit=0', 'last=x', 'cursor=bm9wZQ', 'updatedAfter=notatime']) {
+    const bad = await get(`/v1/observations?${q}`);
+    assert.equal(bad.status, 400, q);
+    await conforms(bad, 'GET', '/v1/observations');
+  }
+});
+
+test('closed reads answer 401 without a key and 403 for a key without the read scope', async () => {
+  const srv = await startServer({ WELLBEING_PUBLIC_READ: '0' });
+  try {
+    const none = await get('/v1/metrics', { base: srv.base });
+    assert.equal(none.status, 401);
+    await conforms(none, 'GET', '/v1/metrics');
+    const submitKey = makeKey('spec-submit', 'submit', PARTNER);
+    const scoped = await get(`/v1/observations?metric=${M}`, { base: srv.base, key: submitKey });
+    assert.equal(scoped.status, 403);
+    await conforms(scoped, 'GET', '/v1/observations');
+  } finally {
+    assert.equal(await srv.stop(), 0);
+  }
+});
+
+test('without the database, data routes and readyz answer a documented 503', async () => {
+  const srv = await startServer({ WELLBEING_DATABASE_URL: 'host=/nonexistent dbname=none connect_timeout=1' });
+  try {
+    const ready = await get('/readyz', { base: srv.base });
+    assert.equal(ready.status, 503);
+    assert.equal(ready.headers.get('retry-after'), '5');
+    await conforms(ready, 'GET', '/readyz');
+    const areas = await get('/v1/areas', { base: srv.base });
+    assert.equal(areas.status, 503);
+    await conforms(areas, 'GET', '/v1/areas');
+  } finally {
+    assert.equal(await srv.stop(), 0);
+  }
+});
+
+test('conforms() refuses an answer the spec does not describe', async () => {
+  const real = await get(`/v1/metrics/${M}`);
+  await assert.rejects(conforms({ ...real, status: 418 }, 'GET', '/v1/metrics/{code}'), /status not documented/);
+  await assert.rejects(conforms({ ...real, body: { ...real.body, unit: 'furlongs' } }, 'GET', '/v1/metrics/{code}'),
+    /unit must be equal to one of the allowed values/);
+  await assert.rejects(conforms({ ...real, body: { ...real.body, extra: 1 } }, 'GET', '/v1/metrics/{code}'),
+    /must NOT have additional properties/);
+  await assert.rejects(conforms(real, 'DELETE', '/v1/metrics/{code}'), /no DELETE/);
+});
