@@ -244,16 +244,17 @@
   function tile(m) {
     const t = m.target;
     const rag = t ? t.rag : null;
-    const rows = [
+    /* Without a figure there is no change or total to show: the tile says so once. */
+    const rows = m.latest ? [
       ['Change', changeText(m)],
       ['Total to date', m.total_to_date !== null && m.total_to_date !== undefined
         ? fmtValue(m.total_to_date, m) : m.kind === 'rate' ? 'Not added up (a rate)' : '\u2013'],
-      ['Target', t ? `${fmtValue(t.value, m)} by ${fmtPeriod(t.end)}` : 'No target set'],
-    ];
+    ] : [];
+    rows.push(['Target', t ? `${fmtValue(t.value, m)} by ${fmtPeriod(t.end)}` : 'No target set']);
     let meter = null;
     if (t) {
       const pct = t.percent_of_target;
-      rows.push(['Progress', pct !== null && pct !== undefined ? `${fmtNumber(pct, 1)}% of target` : '\u2013']);
+      if (pct !== null && pct !== undefined) rows.push(['Progress', `${fmtNumber(pct, 1)}% of target`]);
       if (pct !== null && pct !== undefined) {
         meter = el('div', { class: 'meter', role: 'presentation' },
           el('span', { style: { width: `${Math.max(0, Math.min(100, pct))}%` } }));
@@ -265,7 +266,7 @@
     const latest = m.latest;
     const asof = latest
       ? `${fmtPeriod(latest.period)} \u00b7 ${latest.status === 'final' ? 'final' : 'provisional'}${latest.derived ? ' \u00b7 derived from member areas' : ''}`
-      : 'No figure for this area yet';
+      : `No figure for ${areaName(state.area)} yet`;
     const dl = el('dl', {});
     for (const [k, v] of rows) {
       dl.append(el('dt', { text: k }), el('dd', { 'data-field': k.toLowerCase().replace(/ /g, '-'), text: v }));
@@ -277,7 +278,7 @@
       el('p', { class: 'asof', text: asof }),
       ragBadge(rag, !!t),
       dl,
-      freshnessNode(m),
+      m.latest ? freshnessNode(m) : null,
       el('a', { class: 'more', href: `#trend-${m.metric}` }, 'Trend chart', el('span', { class: 'vh', text: ` for ${m.name}` })));
   }
 
@@ -324,6 +325,7 @@
     else if (info.kind === 'rate') bits.push('a rate');
     if (target) bits.push(`target ${fmtValue(target.value, info)} by ${fmtPeriod(target.end)}`);
     else bits.push('no target set');
+    if (series && (series.points || []).some((p) => p.derived)) bits.push('\u25B2 marks a total added up from member areas');
     if (series && series.trend) bits.push(`trend: ${series.trend.label.replace('_', ' ')}${series.trend.direction ? `, ${series.trend.direction.replace('_', ' ')}` : ''}`);
     const card = chartCard(id, m.name, bits.join('; '));
     card.dataset.area = state.area;
@@ -345,7 +347,8 @@
     const parent = series.parent && series.parent.points ? series.parent : null;
     const parentBy = new Map(parent ? parent.points.map((p) => [p.period, p.value]) : []);
     const lastTraj = trajBy.get(last);
-    const summary = `${m.name} for ${areaName(state.area)}: ${plural(points.length, 'figure')} from ${fmtPeriod(points[0].period)} to ${fmtPeriod(last)}, latest ${fmtValue(byPeriod.get(last).value, info)}` +
+    const span = points.length === 1 ? `one figure, for ${fmtPeriod(last)}` : `${plural(points.length, 'figure')} from ${fmtPeriod(points[0].period)} to ${fmtPeriod(last)}`;
+    const summary = `${m.name} for ${areaName(state.area)}: ${span}, latest ${fmtValue(byPeriod.get(last).value, info)}` +
       (lastTraj !== undefined ? `; the target trajectory is ${fmtValue(lastTraj, info)} at ${fmtPeriod(last)}` : '') + '.';
     const canvas = el('canvas', { role: 'img', 'aria-label': summary });
     card.append(el('div', { class: 'chart-box' }, canvas));
@@ -356,7 +359,7 @@
       borderColor: COLOURS.actual,
       backgroundColor: COLOURS.actual,
       borderWidth: 2.5,
-      pointRadius: labels.map((l) => (byPeriod.has(l) ? 3.5 : 0)),
+      pointRadius: labels.map((l) => (byPeriod.has(l) ? (points.length <= 3 ? 6 : 3.5) : 0)),
       pointStyle: labels.map((l) => (byPeriod.has(l) && byPeriod.get(l).derived ? 'triangle' : 'circle')),
       spanGaps: true,
     }];
@@ -407,7 +410,7 @@
           },
         },
         scales: {
-          x: { ticks: { autoSkip: true, maxTicksLimit: 8, maxRotation: 0, callback(v) { return fmtPeriod(this.getLabelForValue(v)); } } },
+          x: { offset: labels.length <= 3, ticks: { autoSkip: true, maxTicksLimit: 8, maxRotation: 0, callback(v) { return fmtPeriod(this.getLabelForValue(v)); } } },
           y: { beginAtZero: true, ticks: { callback: (v) => fmtCompact(v, info) } },
         },
       },
@@ -428,9 +431,12 @@
         p && p.members ? p.members : '', p && p.missing ? p.missing : '',
         trajBy.has(l) ? trajBy.get(l) : '', parentBy.has(l) ? parentBy.get(l) : ''];
     });
-    const href = csvBlobUrl(['metric', 'area', 'period', 'value', 'derived', 'status', 'members', 'missing', 'target_trajectory', 'parent_value'], csvRows);
+    const href = traj.length === 0 ? null : csvBlobUrl(['metric', 'area', 'period', 'value', 'derived', 'status', 'members', 'missing', 'target_trajectory', 'parent_value'], csvRows);
     card.append(el('div', { class: 'chart-actions' },
-      csvLink(href, `${m.metric}-${state.area}${series.cumulative ? '-cumulative' : ''}.csv`, m.name),
+      csvLink(`/v1/metrics/${enc(m.metric)}/series?area=${enc(state.area)}&cumulative=${!!series.cumulative}&format=csv`,
+        `${m.metric}-${state.area}${series.cumulative ? '-cumulative' : ''}.csv`, m.name),
+      href ? el('a', { href, download: `${m.metric}-${state.area}-with-target.csv`, class: 'csv-target' },
+        'CSV with the target line', el('span', { class: 'vh', text: ` for ${m.name}` })) : null,
       el('details', {}, el('summary', {}, 'Figures as a table', el('span', { class: 'vh', text: ` for ${m.name}` })),
         table(`${m.name}, ${areaName(state.area)}`, head, rows, { numeric: [1, 4, 5] }))));
     return card;
@@ -546,8 +552,10 @@
     if (seq !== state.seq) return;
     const items = (answer.items || []).filter((it) => it.value !== null && it.value !== undefined)
       .sort((a, b) => b.value - a.value);
+    const chosenIn = items.some((it) => it.area === state.area);
     const card = chartCard('compare-card', `${info.name}, ${fmtPeriod(period)}`,
-      `Every area with a figure for ${fmtPeriod(period)}; ${areaName(state.area)} is marked \u25B6.`);
+      `Every area with a figure for ${fmtPeriod(period)}; ` +
+      (chosenIn ? `${areaName(state.area)} is marked \u25B6.` : `${areaName(state.area)} has none.`));
     card.dataset.metric = code;
     card.dataset.period = period;
     if (!items.length) {
@@ -618,6 +626,11 @@
     }));
     if (seq !== state.seq) return;
     root.replaceChildren();
+    if (answers.every((a) => !a.error && !a.items.length)) {
+      const names = dims.map((d) => (state.dimensions.get(d) || { name: d }).name.toLowerCase());
+      root.append(el('p', { class: 'note', text: `No figures for ${info.name} in ${areaName(state.area)}, ${fmtPeriod(period)}, broken down by ${names.join(', ')}.` }));
+      return;
+    }
     const grid = el('div', { class: 'chart-grid' });
     root.append(el('p', { class: 'note', text: `${info.name} in ${areaName(state.area)}, ${fmtPeriod(period)}. Counts of 1 to 4 are hidden to protect people's privacy.` }), grid);
     for (const { d, q, items, error } of answers) {

@@ -13,6 +13,7 @@ const OUT = process.env.BROWSER_OUT;
 const WMCA = 'E47000007';
 const BIRMINGHAM = 'E08000025';
 const MHFA = 'mhfa.people_trained';
+const MHTR = 'thrive.mhtr_orders';
 
 // Root, no network: no sandbox (root cannot have one), and nothing that phones home.
 // playwright-core gives every launch a fresh temporary --user-data-dir of its own.
@@ -65,6 +66,16 @@ function assertClean(seen) {
 const tile = (page, code) => page.locator(`li[id="tile-${code}"]`);
 const trendCard = (page, code) => page.locator(`figure[id="trend-${code}"]`);
 
+// Clicks a download link; returns the saved file's lines (saved under tests/out/browser).
+async function download(page, link, filename) {
+  assert.equal(await link.getAttribute('download'), filename);
+  const [d] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  assert.equal(d.suggestedFilename(), filename);
+  const file = join(OUT, filename);
+  await d.saveAs(file);
+  return readFileSync(file, 'utf8').replace(/\r?\n$/, '').split(/\r?\n/);
+}
+
 // Snapshots of every chart canvas on the page, keyed by the id of its card.
 function canvasImages(page) {
   return page.evaluate(() => Object.fromEntries([...document.querySelectorAll('figure canvas')]
@@ -91,7 +102,10 @@ describe('the board page', () => {
     assert.equal(await page.locator('#area-name').textContent(), 'West Midlands Combined Authority');
     // The trend chart carries the trajectory beside the figures.
     const card = trendCard(page, MHFA);
-    assert.match(await card.locator('canvas').getAttribute('aria-label'), /target trajectory is 96,639 at Dec 2018/);
+    assert.equal(await card.locator('canvas').getAttribute('aria-label'),
+      'People trained in MHFA for West Midlands Combined Authority: one figure, for Dec 2018, latest 12,013; ' +
+      'the target trajectory is 96,639 at Dec 2018.');
+    assert.equal(await card.locator('.caption').textContent(), 'total to date as reported; target 500,000 by Dec 2026');
     assertClean(seen);
     await context.close();
   });
@@ -105,6 +119,11 @@ describe('the board page', () => {
     await page.waitForSelector(`body[data-ready][data-area="${BIRMINGHAM}"]`, { timeout: 20000 });
     await page.screenshot({ path: join(OUT, 'dashboard-birmingham.png'), fullPage: true });
     assert.equal(await page.locator('#area-name').textContent(), 'Birmingham');
+    // Birmingham's own MHTR figure from the October 2018 paper; no MHFA figure of its own.
+    assert.equal(await tile(page, MHTR).locator('.value data').textContent(), '28');
+    assert.equal(await tile(page, MHTR).locator('.asof').textContent(), 'Oct 2018 \u00b7 final');
+    assert.equal(await tile(page, MHFA).locator('.asof').textContent(), 'No figure for Birmingham yet');
+    assert.match(await trendCard(page, MHTR).locator('canvas').getAttribute('aria-label'), /^Mental Health Treatment Requirement orders for Birmingham: one figure, for Oct 2018, latest 28\.$/);
     assert.match(new URL(page.url()).search, /area=E08000025/);
     // Every trend card now answers for Birmingham.
     const areas = await page.locator('#trends figure').evaluateAll((fs) => fs.map((f) => f.dataset.area));
@@ -116,26 +135,36 @@ describe('the board page', () => {
     const same = Object.keys(now).filter((id) => before[id] && before[id] === now[id]);
     assert.deepEqual(same, [], 'charts left as they were for WMCA');
     assert.ok(redrawn.length + Object.keys(now).filter((id) => !before[id]).length > 0, 'a chart drawn for Birmingham');
-    // The comparison marks the chosen area in words, not colour alone.
-    const chosen = await page.locator('#compare tr.selected th').allTextContents();
-    assert.ok(chosen.every((t) => t.endsWith('(chosen area)')));
+    // Birmingham has no MHFA figure of its own: the comparison says so rather than marking it.
+    assert.deepEqual(await page.locator('#compare tr.selected').count(), 0);
+    assert.equal(await page.locator('#compare .caption').textContent(), 'Every area with a figure for Dec 2018; Birmingham has none.');
     assertClean(seen);
     await context.close();
   });
 
-  test('the CSV beside the MHFA chart downloads the charted figures', async () => {
+  test('the CSV beside the MHFA chart downloads the published figure from the API', async () => {
     const { context, page, seen } = await openPage();
     await loadBoard(page);
     const link = trendCard(page, MHFA).locator('a.csv');
-    assert.equal(await link.getAttribute('download'), `${MHFA}-${WMCA}.csv`);
-    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
-    const file = join(OUT, download.suggestedFilename());
-    await download.saveAs(file);
-    const lines = readFileSync(file, 'utf8').trim().split('\r\n');
+    assert.equal(await link.getAttribute('href'), `/v1/metrics/${MHFA}/series?area=${WMCA}&cumulative=false&format=csv`);
+    const lines = await download(page, link, `${MHFA}-${WMCA}.csv`);
+    assert.deepEqual(lines, [
+      'period,value,derived,complete,status,lower,upper,members,missing,suppressed',
+      '2018-12,12013,false,true,final,,,,,',
+    ]);
+    assertClean(seen);
+    await context.close();
+  });
+
+  test('the CSV with the target line holds the charted trajectory beside the figure', async () => {
+    const { context, page, seen } = await openPage();
+    await loadBoard(page);
+    const lines = await download(page, trendCard(page, MHFA).locator('a.csv-target'), `${MHFA}-${WMCA}-with-target.csv`);
     assert.equal(lines[0], 'metric,area,period,value,derived,status,members,missing,target_trajectory,parent_value');
-    const dec = lines.find((l) => l.startsWith(`${MHFA},${WMCA},2018-12,`));
-    assert.ok(dec, 'a row for 2018-12');
-    assert.match(dec, /^mhfa\.people_trained,E47000007,2018-12,12013,false,[a-z]+,,,96638\.7,/);
+    // The trajectory runs from 0 at 2017-01 (23 months to 2018-12, of 119 to 2026-12).
+    assert.equal(lines.length, 1 + 24);
+    assert.equal(lines[1], 'mhfa.people_trained,E47000007,2017-01,,,,,,0,');
+    assert.equal(lines[24], 'mhfa.people_trained,E47000007,2018-12,12013,false,final,,,96638.7,');
     assertClean(seen);
     await context.close();
   });
@@ -143,15 +172,18 @@ describe('the board page', () => {
   test('the area comparison CSV comes from the API with its fixed columns', async () => {
     const { context, page, seen } = await openPage();
     await loadBoard(page);
+    // By default the comparison is the first headline metric at its latest period.
+    assert.equal(await page.locator('#compare-metric').inputValue(), MHFA);
+    assert.equal(await page.locator('#compare-period').inputValue(), '2018-12');
+    assert.deepEqual(await page.locator('#compare tr.selected th').allTextContents(), ['West Midlands Combined Authority (chosen area)']);
+    assert.equal(await page.locator('#compare .caption').textContent(), 'Every area with a figure for Dec 2018; West Midlands Combined Authority is marked \u25B6.');
     const link = page.locator('#compare a.csv');
-    const href = await link.getAttribute('href');
-    assert.match(href, /^\/v1\/metrics\/[a-z_.]+\/areas\?period=[0-9A-Z-]+&format=csv$/);
-    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
-    const file = join(OUT, download.suggestedFilename());
-    await download.saveAs(file);
-    const lines = readFileSync(file, 'utf8').trim().split(/\r?\n/);
-    assert.equal(lines[0], 'area,name,type,value,derived,status,lower,upper');
-    assert.ok(lines.length > 1, 'at least one area row');
+    assert.equal(await link.getAttribute('href'), `/v1/metrics/${MHFA}/areas?period=2018-12&format=csv`);
+    const lines = await download(page, link, `${MHFA}-2018-12-areas.csv`);
+    assert.deepEqual(lines, [
+      'area,name,type,value,derived,status,lower,upper',
+      'E47000007,West Midlands Combined Authority,combined_authority,12013,false,final,,',
+    ]);
     assertClean(seen);
     await context.close();
   });
