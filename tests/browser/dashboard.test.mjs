@@ -52,9 +52,17 @@ async function openPage(viewport = { width: 1280, height: 900 }) {
   return { context, page, seen };
 }
 
+// Waits until the board has drawn for area; fails at once with the page's own message
+// when it shows an error instead.
+async function waitForBoard(page, area) {
+  await page.waitForSelector(`body[data-ready][data-area="${area}"], #error:not([hidden])`, { timeout: 20000 });
+  const error = page.locator('#error');
+  if (await error.isVisible()) assert.fail(`the page says: ${await error.textContent()}`);
+}
+
 async function loadBoard(page, area) {
   await page.goto(area ? `${BASE}/?area=${area}` : `${BASE}/`);
-  await page.waitForSelector(`body[data-ready][data-area="${area || WMCA}"]`, { timeout: 20000 });
+  await waitForBoard(page, area || WMCA);
 }
 
 function assertClean(seen) {
@@ -116,7 +124,7 @@ describe('the board page', () => {
     const before = await canvasImages(page);
     assert.ok(Object.keys(before).length > 0, 'charts drawn for WMCA');
     await page.selectOption('#area', BIRMINGHAM);
-    await page.waitForSelector(`body[data-ready][data-area="${BIRMINGHAM}"]`, { timeout: 20000 });
+    await waitForBoard(page, BIRMINGHAM);
     await page.screenshot({ path: join(OUT, 'dashboard-birmingham.png'), fullPage: true });
     assert.equal(await page.locator('#area-name').textContent(), 'Birmingham');
     // Birmingham's own MHTR figure from the October 2018 paper; no MHFA figure of its own.
@@ -205,7 +213,7 @@ describe('the board page', () => {
       return s.options[s.selectedIndex + 1].value;
     });
     await page.keyboard.press('ArrowDown');
-    await page.waitForSelector(`body[data-ready][data-area="${next}"]`, { timeout: 20000 });
+    await waitForBoard(page, next);
     // The trend toggle is a real checkbox: Space flips it and the charts follow.
     await page.focus('#whole-window');
     await page.keyboard.press('Space');
