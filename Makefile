@@ -18,15 +18,43 @@ OBJ      := $(SERVER_SRC:%.c=build/obj/%.o)
 ASAN_OBJ := $(SERVER_SRC:%.c=build/asan/obj/%.o)
 ASAN_DOMAIN_OBJ := $(DOMAIN_SRC:%.c=build/asan/obj/%.o)
 
+# The dashboard's one run-time library, installed from the npm registry at the exact
+# version dashboard/package-lock.json pins and copied into dashboard/vendor/ (git-ignored)
+# under a name carrying that version, so the server may mark it immutable.
+CHART_VERSION := $(shell sed -n 's/^ *"chart\.js": *"\([0-9][0-9.]*\)".*/\1/p' dashboard/package.json)
+CHART_JS := dashboard/vendor/chart-$(CHART_VERSION).umd.min.js
+
 export WELLBEING_DATABASE_URL ?= $(shell scripts/devdb url)
 
 .PHONY: all deps run test test-all unit api-test browser-test asan fmt fmt-check clean \
-        bench bench-ingest db-start db-stop serve
+        bench bench-ingest db-start db-stop serve install docker-check
 
-all: build/wellbeingd
+all: build/wellbeingd $(CHART_JS)
 
 deps:
 	@scripts/deps build
+
+dashboard/node_modules/.package-lock.json: dashboard/package.json dashboard/package-lock.json
+	@scripts/deps page
+	cd dashboard && npm ci --no-audit --no-fund --loglevel=error
+
+$(CHART_JS): dashboard/node_modules/.package-lock.json
+	@mkdir -p dashboard/vendor
+	rm -f dashboard/vendor/chart-*
+	cp dashboard/node_modules/chart.js/dist/chart.umd.min.js $@
+	cp dashboard/node_modules/chart.js/LICENSE.md dashboard/vendor/chart-$(CHART_VERSION).LICENSE.txt
+
+# What an installation needs beside the binary, laid out as find_data_dir expects:
+# PREFIX/bin/wellbeingd with sql/, openapi/ and dashboard/ beside bin/.
+PREFIX ?= /usr/local/lib/wellbeing
+DASHBOARD_FILES := dashboard/index.html dashboard/app.js dashboard/styles.css dashboard/favicon.svg
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/openapi $(DESTDIR)$(PREFIX)/dashboard/vendor
+	install -m 755 build/wellbeingd $(DESTDIR)$(PREFIX)/bin/wellbeingd
+	cp -R sql $(DESTDIR)$(PREFIX)/
+	install -m 644 openapi/openapi.json $(DESTDIR)$(PREFIX)/openapi/
+	install -m 644 $(DASHBOARD_FILES) $(DESTDIR)$(PREFIX)/dashboard/
+	install -m 644 dashboard/vendor/* $(DESTDIR)$(PREFIX)/dashboard/vendor/
 
 build/obj/%.o: %.c $(HEADERS) | deps
 	@mkdir -p $(dir $@)
@@ -84,7 +112,7 @@ db-stop:
 # Serve on 127.0.0.1:8080 (or WELLBEING_LISTEN) with the private database. Everything
 # missing is installed first, in one pass.
 run:
-	@scripts/deps build db
+	@scripts/deps build page db
 	@$(MAKE) --no-print-directory serve
 
 serve: all db-start
@@ -106,12 +134,26 @@ api-test: build/wellbeingd build/asan/wellbeingd db-start tests/node_modules/.pa
 	@scripts/deps test
 	tests/api/run.sh
 
+tests/browser/node_modules/.package-lock.json: tests/browser/package.json tests/browser/package-lock.json
+	@scripts/deps test
+	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
+
+# The dashboard in Debian's Chromium (installed if missing) against a real server.
+browser-test: all db-start tests/browser/node_modules/.package-lock.json
+	@scripts/deps test browser
+	tests/browser/run.sh
+
+# The compose file through docker-compose config, the Dockerfile's build held to make.
+docker-check: all
+	@scripts/deps test docker
+	node --test --test-reporter=spec tests/docker/
+
 # Every test, after installing whatever is missing in one pass (one apt-get update).
 test:
-	@scripts/deps build db test
+	@scripts/deps build page db test browser docker
 	@$(MAKE) --no-print-directory test-all
 
-test-all: fmt-check all asan unit api-test
+test-all: fmt-check all asan unit api-test browser-test docker-check
 
 fmt:
 	clang-format -i $(SERVER_SRC) $(HEADERS) $(UNIT_SRC)
@@ -120,7 +162,7 @@ fmt-check:
 	@clang-format --dry-run -Werror $(SERVER_SRC) $(HEADERS) $(UNIT_SRC) && echo "fmt-check: formatted"
 
 clean:
-	rm -rf build openapi/openapi.json
+	rm -rf build openapi/openapi.json dashboard/vendor
 
 # Read benchmark: wrk against the board view and a series, beside a bare libmicrohttpd
 # program and nginx serving the same bytes (prints only; DURATION=10s CONNECTIONS=64).

@@ -35,6 +35,7 @@ static struct request *request_new(struct MHD_Connection *conn, const char *url,
 static void dispatch(struct request *rq, struct reply *rp);
 static enum MHD_Result send_reply(struct request *rq, struct reply *rp);
 static void reply_free(struct reply *rp);
+static bool reply_has_header(const struct reply *rp, const char *name);
 static const char *cors_origin(struct request *rq);
 static bool authorize(struct request *rq, struct reply *rp);
 static bool choose_format(struct request *rq, struct reply *rp);
@@ -89,6 +90,14 @@ void reply_header(struct reply *rp, const char *name, const char *value) {
     rp->headers[rp->nheaders][0] = strdup(name);
     rp->headers[rp->nheaders][1] = strdup(value);
     rp->nheaders++;
+}
+
+/* A handler that sets its own caching (the dashboard's files) keeps it. */
+static bool reply_has_header(const struct reply *rp, const char *name) {
+    for (int i = 0; i < rp->nheaders; i++)
+        if (strcasecmp(rp->headers[i][0], name) == 0)
+            return true;
+    return false;
 }
 
 static void reply_free(struct reply *rp) {
@@ -361,7 +370,7 @@ static enum MHD_Result send_reply(struct request *rq, struct reply *rp) {
         MHD_add_response_header(resp, "ETag", etag);
         MHD_add_response_header(resp, "Cache-Control", "no-cache");
         MHD_add_response_header(resp, "Vary", "Accept, Authorization, Origin");
-    } else {
+    } else if (!reply_has_header(rp, "Cache-Control")) {
         MHD_add_response_header(resp, "Cache-Control", "no-store");
     }
     const char *origin = cors_origin(rq);
