@@ -11,8 +11,8 @@ enum scope { SCOPE_READ = 1, SCOPE_SUBMIT = 2, SCOPE_ADMIN = 4 };
 struct identity {
     bool authenticated;
     unsigned scopes;
-    char key_id[40];   /* the key's uuid, safe to log */
-    char partner[72];  /* empty when the key has no partner */
+    char key_id[40];  /* the key's uuid, safe to log */
+    char partner[72]; /* empty when the key has no partner */
 };
 
 struct db_conn;

@@ -71,7 +71,8 @@ static bool conn_open(struct db_conn *c) {
         return true;
     int64_t t = now_ms();
     pthread_mutex_lock(&pool.lock);
-    bool recent_failure = pool.connect_failed_at_ms && t - pool.connect_failed_at_ms < RETRY_AFTER_FAIL_MS;
+    bool recent_failure =
+        pool.connect_failed_at_ms && t - pool.connect_failed_at_ms < RETRY_AFTER_FAIL_MS;
     pthread_mutex_unlock(&pool.lock);
     if (recent_failure)
         return false;
@@ -326,8 +327,10 @@ static void *listener_main(void *arg) {
 
 void db_pool_stats(struct db_pool_stats *out) {
     pthread_mutex_lock(&pool.lock);
-    *out = (struct db_pool_stats){.size = pool.size, .waits = pool.waits,
-                                  .timeouts = pool.timeouts, .reconnects = pool.reconnects};
+    *out = (struct db_pool_stats){.size = pool.size,
+                                  .waits = pool.waits,
+                                  .timeouts = pool.timeouts,
+                                  .reconnects = pool.reconnects};
     for (int i = 0; i < pool.size; i++) {
         out->in_use += pool.conns[i].busy;
         out->connected += pool.conns[i].pg != NULL && !pool.conns[i].lost;

@@ -26,8 +26,8 @@ bool db_ingest_snapshot(struct db_conn *db, const char *partner, struct ingest_s
         "FROM metrics m LEFT JOIN metric_dimensions d ON d.metric = m.code "
         "WHERE m.active GROUP BY m.code ORDER BY m.code COLLATE \"C\"",
         0};
-    static const struct db_stmt areas = {
-        "ingest_areas", "SELECT code FROM areas ORDER BY code COLLATE \"C\"", 0};
+    static const struct db_stmt areas = {"ingest_areas",
+                                         "SELECT code FROM areas ORDER BY code COLLATE \"C\"", 0};
     static const struct db_stmt categories = {
         "ingest_categories",
         "SELECT dimension, code FROM dimension_categories "
@@ -172,12 +172,12 @@ static bool copy_rows(struct db_conn *db, const struct strbuf *rows) {
 
 /* The staged rows beside what is stored for the same cells. A row is "same" when
  * nothing a reader sees would change, so a re-sent figure writes no history. */
-#define STAGE_CURRENT                                                                         \
-    "SELECT s.*, o.value AS old_value, o.status AS old_status, (o.metric IS NOT NULL) AS "    \
-    "existed, (o.metric IS NOT NULL AND o.value = s.value AND o.lower_ci IS NOT DISTINCT "     \
-    "FROM s.lower_ci AND o.upper_ci IS NOT DISTINCT FROM s.upper_ci AND o.status = s.status " \
-    "AND o.note IS NOT DISTINCT FROM s.note) AS same "                                        \
-    "FROM ingest_stage s LEFT JOIN observations o ON o.metric = s.metric AND o.area = "       \
+#define STAGE_CURRENT                                                                              \
+    "SELECT s.*, o.value AS old_value, o.status AS old_status, (o.metric IS NOT NULL) AS "         \
+    "existed, (o.metric IS NOT NULL AND o.value = s.value AND o.lower_ci IS NOT DISTINCT "         \
+    "FROM s.lower_ci AND o.upper_ci IS NOT DISTINCT FROM s.upper_ci AND o.status = s.status "      \
+    "AND o.note IS NOT DISTINCT FROM s.note) AS same "                                             \
+    "FROM ingest_stage s LEFT JOIN observations o ON o.metric = s.metric AND o.area = "            \
     "s.area AND o.period_start = s.period_start AND o.breakdown_key = s.breakdown_key"
 
 enum ingest_outcome db_ingest_apply(struct db_conn *db, const struct ingest_meta *meta,
@@ -255,9 +255,16 @@ enum ingest_outcome db_ingest_apply(struct db_conn *db, const struct ingest_meta
     memset(counts, 0, sizeof *counts);
     char rows_text[24];
     snprintf(rows_text, sizeof rows_text, "%ld", meta->rows);
-    const char *sub[] = {meta->id, meta->partner, meta->key_id, meta->format,
-                         meta->idempotency_key, meta->body_sha256_hex,
-                         meta->dry_run ? "true" : "false", rows_text, meta->reason, meta->payload};
+    const char *sub[] = {meta->id,
+                         meta->partner,
+                         meta->key_id,
+                         meta->format,
+                         meta->idempotency_key,
+                         meta->body_sha256_hex,
+                         meta->dry_run ? "true" : "false",
+                         rows_text,
+                         meta->reason,
+                         meta->payload};
     if (!exec_ok(db, "BEGIN"))
         return INGEST_DB_FAILED;
     PGresult *r = db_exec(db, &insert_submission, sub);
@@ -291,12 +298,13 @@ enum ingest_outcome db_ingest_apply(struct db_conn *db, const struct ingest_meta
     if (PQntuples(r) > 0) {
         *errors = json_array();
         for (int i = 0; i < PQntuples(r); i++)
-            json_array_append_new(
-                *errors,
-                json_pack("{s:I, s:s, s:s, s:s++}", "row", (json_int_t)atoll(PQgetvalue(r, i, 0)),
-                          "field", "value", "code", "reason_required", "message",
-                          "the stored figure for ", PQgetvalue(r, i, 1), " is final: send a reason "
-                          "(\"reason\" in the body or ?reason=) to change it"));
+            json_array_append_new(*errors,
+                                  json_pack("{s:I, s:s, s:s, s:s++}", "row",
+                                            (json_int_t)atoll(PQgetvalue(r, i, 0)), "field",
+                                            "value", "code", "reason_required", "message",
+                                            "the stored figure for ", PQgetvalue(r, i, 1),
+                                            " is final: send a reason "
+                                            "(\"reason\" in the body or ?reason=) to change it"));
         PQclear(r);
         exec_ok(db, "ROLLBACK");
         return INGEST_NEEDS_REASON;
@@ -353,10 +361,10 @@ enum ingest_outcome db_ingest_apply(struct db_conn *db, const struct ingest_meta
         exec_ok(db, "ROLLBACK");
         return INGEST_APPLIED;
     }
-    json_t *jc = json_pack("{s:I, s:I, s:I, s:I, s:i}", "created", (json_int_t)counts->created,
-                           "updated", (json_int_t)counts->updated, "unchanged",
-                           (json_int_t)counts->unchanged, "deleted", (json_int_t)counts->deleted,
-                           "rejected", 0);
+    json_t *jc =
+        json_pack("{s:I, s:I, s:I, s:I, s:i}", "created", (json_int_t)counts->created, "updated",
+                  (json_int_t)counts->updated, "unchanged", (json_int_t)counts->unchanged,
+                  "deleted", (json_int_t)counts->deleted, "rejected", 0);
     char *counts_text = json_dumps(jc, JSON_COMPACT);
     char *warnings_text = json_dumps(*warnings, JSON_COMPACT);
     json_decref(jc);
@@ -380,9 +388,8 @@ failed:
 
 /* ---- receipts ---- */
 
-bool db_ingest_store_receipt(struct db_conn *db, const struct ingest_meta *meta,
-                             const char *status, int http_status,
-                             const struct ingest_counts *counts, json_t *errors,
+bool db_ingest_store_receipt(struct db_conn *db, const struct ingest_meta *meta, const char *status,
+                             int http_status, const struct ingest_counts *counts, json_t *errors,
                              json_t *warnings) {
     static const struct db_stmt s = {
         "ingest_receipt_insert",
@@ -401,9 +408,20 @@ bool db_ingest_store_receipt(struct db_conn *db, const struct ingest_meta *meta,
     char *et = errors ? json_dumps(errors, JSON_COMPACT) : strdup("[]");
     char *wt = warnings ? json_dumps(warnings, JSON_COMPACT) : strdup("[]");
     json_decref(jc);
-    const char *params[] = {meta->id, meta->partner, meta->key_id, meta->format,
-                            meta->body_sha256_hex, meta->dry_run ? "true" : "false", status, http,
-                            rows, ct, et, wt, meta->reason, meta->payload};
+    const char *params[] = {meta->id,
+                            meta->partner,
+                            meta->key_id,
+                            meta->format,
+                            meta->body_sha256_hex,
+                            meta->dry_run ? "true" : "false",
+                            status,
+                            http,
+                            rows,
+                            ct,
+                            et,
+                            wt,
+                            meta->reason,
+                            meta->payload};
     PGresult *r = db_exec(db, &s, params);
     bool ok = db_ok(r);
     if (!ok)
@@ -428,15 +446,14 @@ static json_t *receipt_json(PGresult *r, int i) {
     json_t *counts = json_loads(PQgetvalue(r, i, 7), 0, NULL);
     json_t *errors = json_loads(PQgetvalue(r, i, 8), 0, NULL);
     json_t *warnings = json_loads(PQgetvalue(r, i, 9), 0, NULL);
-    json_t *j = json_pack("{s:s, s:s, s:o, s:s, s:s, s:i, s:I, s:o, s:o, s:o, s:b}", "id",
-                          PQgetvalue(r, i, 0), "status", PQgetvalue(r, i, 4), "partner",
-                          PQgetisnull(r, i, 1) ? json_null() : json_string(PQgetvalue(r, i, 1)),
-                          "received_at", PQgetvalue(r, i, 2), "format", PQgetvalue(r, i, 3),
-                          "http_status", atoi(PQgetvalue(r, i, 5)),
-                          "row_count", (json_int_t)atoll(PQgetvalue(r, i, 6)), "counts",
-                          counts ? counts : json_object(), "errors", errors ? errors : json_array(),
-                          "warnings", warnings ? warnings : json_array(), "dry_run",
-                          PQgetvalue(r, i, 10)[0] == 't');
+    json_t *j = json_pack(
+        "{s:s, s:s, s:o, s:s, s:s, s:i, s:I, s:o, s:o, s:o, s:b}", "id", PQgetvalue(r, i, 0),
+        "status", PQgetvalue(r, i, 4), "partner",
+        PQgetisnull(r, i, 1) ? json_null() : json_string(PQgetvalue(r, i, 1)), "received_at",
+        PQgetvalue(r, i, 2), "format", PQgetvalue(r, i, 3), "http_status",
+        atoi(PQgetvalue(r, i, 5)), "row_count", (json_int_t)atoll(PQgetvalue(r, i, 6)), "counts",
+        counts ? counts : json_object(), "errors", errors ? errors : json_array(), "warnings",
+        warnings ? warnings : json_array(), "dry_run", PQgetvalue(r, i, 10)[0] == 't');
     if (!PQgetisnull(r, i, 11))
         json_object_set_new(j, "idempotency_key", json_string(PQgetvalue(r, i, 11)));
     return j;

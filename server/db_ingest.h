@@ -23,10 +23,10 @@ struct ingest_snapshot {
 };
 
 struct ingest_meta {
-    const char *id;        /* a new UUID */
-    const char *partner;   /* NULL for an admin key without a partner */
+    const char *id;      /* a new UUID */
+    const char *partner; /* NULL for an admin key without a partner */
     const char *key_id;
-    const char *format;    /* json or csv */
+    const char *format; /* json or csv */
     const char *idempotency_key;
     const char *body_sha256_hex;
     const char *payload;
@@ -59,9 +59,8 @@ enum ingest_outcome db_ingest_apply(struct db_conn *db, const struct ingest_meta
                                     json_t **warnings, json_t **errors, uint64_t *version);
 
 /* Stores the receipt of a submission that wrote nothing (rejected or dry run). */
-bool db_ingest_store_receipt(struct db_conn *db, const struct ingest_meta *meta,
-                             const char *status, int http_status,
-                             const struct ingest_counts *counts, json_t *errors,
+bool db_ingest_store_receipt(struct db_conn *db, const struct ingest_meta *meta, const char *status,
+                             int http_status, const struct ingest_counts *counts, json_t *errors,
                              json_t *warnings);
 
 /* An earlier applied submission with this partner and Idempotency-Key: 1 found (receipt

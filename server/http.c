@@ -26,8 +26,8 @@ static struct MHD_Daemon *daemon_handle;
 static atomic_int in_flight;
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_size, void **state);
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **state);
 static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
                          enum MHD_RequestTerminationCode code);
 static struct request *request_new(struct MHD_Connection *conn, const char *url,
@@ -202,10 +202,13 @@ static bool authorize(struct request *rq, struct reply *rp) {
     else if ((flags & ROUTE_READ) && !g_config.public_read)
         allowed = s & (SCOPE_READ | SCOPE_ADMIN);
     if (!allowed) {
-        problem_reply(rp, 403, "this key's scopes do not allow %s %s; ask an admin for a key "
-                               "with the %s scope",
+        problem_reply(rp, 403,
+                      "this key's scopes do not allow %s %s; ask an admin for a key "
+                      "with the %s scope",
                       http_method_name(rq->route->method), rq->route->pattern,
-                      flags & ROUTE_ADMIN ? "admin" : flags & ROUTE_SUBMIT ? "submit" : "read");
+                      flags & ROUTE_ADMIN    ? "admin"
+                      : flags & ROUTE_SUBMIT ? "submit"
+                                             : "read");
         return false;
     }
     return true;
@@ -318,8 +321,9 @@ static void dispatch(struct request *rq, struct reply *rp) {
             if (!db || !db_read_version(db, &rq->version)) {
                 /* Without a connection req_db has answered 503 with Retry-After already. */
                 if (db) {
-                    problem_reply(rp, 503, "the database is not reachable just now; try again "
-                                           "shortly");
+                    problem_reply(rp, 503,
+                                  "the database is not reachable just now; try again "
+                                  "shortly");
                     reply_header(rp, "Retry-After", "5");
                 }
                 rq->version = 0;
@@ -395,8 +399,8 @@ static enum MHD_Result send_reply(struct request *rq, struct reply *rp) {
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_size, void **state) {
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **state) {
     (void)cls;
     (void)version;
     struct request *rq = *state;
@@ -414,9 +418,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         const char *expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Expect");
         if (announced > g_config.max_body)
             rq->body_too_large = true;
-        if (announced > g_config.max_body &&
-            ((expect && strcasecmp(expect, "100-continue") == 0) ||
-             announced / 4 > g_config.max_body)) {
+        if (announced > g_config.max_body && ((expect && strcasecmp(expect, "100-continue") == 0) ||
+                                              announced / 4 > g_config.max_body)) {
             rq->answered_early = true;
             struct reply rp = {0};
             dispatch(rq, &rp);
@@ -510,12 +513,14 @@ bool http_start(void) {
     struct sockaddr_storage addr;
     socklen_t len;
     if (!parse_listen(g_config.listen, &addr, &len)) {
-        log_error("config", "WELLBEING_LISTEN \"%s\" is not host:port (127.0.0.1:8080, "
-                            "[::1]:8080)",
+        log_error("config",
+                  "WELLBEING_LISTEN \"%s\" is not host:port (127.0.0.1:8080, "
+                  "[::1]:8080)",
                   g_config.listen);
         return false;
     }
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    unsigned flags =
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     if (addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     /* libmicrohttpd zeroes a connection's whole memory pool after every request on it:

@@ -15,7 +15,15 @@
 #define ROUTE_MAX_PARAMS 4
 #define REPLY_MAX_HEADERS 10
 
-enum http_method { HTTP_GET, HTTP_HEAD, HTTP_POST, HTTP_PUT, HTTP_DELETE, HTTP_OPTIONS, HTTP_OTHER };
+enum http_method {
+    HTTP_GET,
+    HTTP_HEAD,
+    HTTP_POST,
+    HTTP_PUT,
+    HTTP_DELETE,
+    HTTP_OPTIONS,
+    HTTP_OTHER
+};
 
 struct route;
 struct db_conn;
@@ -41,14 +49,14 @@ struct request {
 
 struct reply {
     int status;
-    json_t *json;             /* body to serialise (owned) */
-    char *body;               /* or a ready body (owned) */
+    json_t *json; /* body to serialise (owned) */
+    char *body;   /* or a ready body (owned) */
     size_t body_len;
-    const char *content_type; /* static string */
+    const char *content_type;      /* static string */
     struct MHD_Response *response; /* or a streamed response (owned) */
     char *headers[REPLY_MAX_HEADERS][2];
     int nheaders;
-    bool no_etag;             /* the answer does not follow the data version */
+    bool no_etag; /* the answer does not follow the data version */
 };
 
 typedef void (*handler_fn)(struct request *rq, struct reply *rp);

@@ -95,8 +95,8 @@ static void put_fmt(struct line *l, const char *fmt, ...) {
         l->n += (size_t)w;
 }
 
-void log_access(const char *method, const char *path, const char *route, int status,
-                double seconds, const char *key_id, unsigned long long bytes) {
+void log_access(const char *method, const char *path, const char *route, int status, double seconds,
+                const char *key_id, unsigned long long bytes) {
     struct line l = {.n = 0};
     put(&l, "{\"level\":\"info\",\"event\":\"request\",\"method\":\"");
     put_safe(&l, method, 32);

@@ -5,8 +5,8 @@
 
 void log_event(const char *level, const char *event, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-void log_access(const char *method, const char *path, const char *route, int status,
-                double seconds, const char *key_id, unsigned long long bytes);
+void log_access(const char *method, const char *path, const char *route, int status, double seconds,
+                const char *key_id, unsigned long long bytes);
 /* While serving, access lines gather in stdout's buffer and are written at least once a
  * second and at log_stop: one write for many lines, not one per request. */
 void log_start(void);

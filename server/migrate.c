@@ -128,10 +128,11 @@ int migrate_run(const char *conninfo, const char *data_dir) {
             fprintf(stderr, "migrate: cannot read %s\n", path);
             goto done;
         }
-        if (!exec_ok(pg, "BEGIN", "begin") || !exec_ok(pg, sql.data ? sql.data : "", files.names[i]))
+        if (!exec_ok(pg, "BEGIN", "begin") ||
+            !exec_ok(pg, sql.data ? sql.data : "", files.names[i]))
             goto done;
-        r = PQexecParams(pg, "INSERT INTO schema_migrations (version) VALUES ($1)", 1, NULL,
-                         params, NULL, NULL, 0);
+        r = PQexecParams(pg, "INSERT INTO schema_migrations (version) VALUES ($1)", 1, NULL, params,
+                         NULL, NULL, 0);
         bool recorded = PQresultStatus(r) == PGRES_COMMAND_OK;
         PQclear(r);
         if (!recorded || !exec_ok(pg, "COMMIT", "commit"))
@@ -164,8 +165,8 @@ int migrate_run(const char *conninfo, const char *data_dir) {
     for (int i = 0; i < 32; i++)
         snprintf(hex + 2 * i, 3, "%02x", digest[i]);
     const char *hp[] = {hex};
-    PGresult *r = PQexecParams(pg, "SELECT 1 FROM seed_state WHERE sha256 = $1", 1, NULL, hp,
-                               NULL, NULL, 0);
+    PGresult *r =
+        PQexecParams(pg, "SELECT 1 FROM seed_state WHERE sha256 = $1", 1, NULL, hp, NULL, NULL, 0);
     bool seeded = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
     PQclear(r);
     if (seeded) {

@@ -9,19 +9,32 @@ static json_t *problem_new(int status, json_t *errors, const char *fmt, va_list 
 
 const char *problem_title(int status) {
     switch (status) {
-    case 400: return "Bad request";
-    case 401: return "Authentication required";
-    case 403: return "Not allowed";
-    case 404: return "Not found";
-    case 405: return "Method not allowed";
-    case 406: return "Not acceptable";
-    case 409: return "Conflict";
-    case 413: return "Payload too large";
-    case 415: return "Unsupported media type";
-    case 422: return "Unprocessable content";
-    case 429: return "Too many requests";
-    case 503: return "Service unavailable";
-    default: return status >= 500 ? "Internal error" : "Request failed";
+    case 400:
+        return "Bad request";
+    case 401:
+        return "Authentication required";
+    case 403:
+        return "Not allowed";
+    case 404:
+        return "Not found";
+    case 405:
+        return "Method not allowed";
+    case 406:
+        return "Not acceptable";
+    case 409:
+        return "Conflict";
+    case 413:
+        return "Payload too large";
+    case 415:
+        return "Unsupported media type";
+    case 422:
+        return "Unprocessable content";
+    case 429:
+        return "Too many requests";
+    case 503:
+        return "Service unavailable";
+    default:
+        return status >= 500 ? "Internal error" : "Request failed";
     }
 }
 

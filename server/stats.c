@@ -9,16 +9,16 @@
 #include "db.h"
 #include "router.h"
 
-static const int status_codes[] = {200, 201, 204, 304, 400, 401, 403, 404, 405, 406,
-                                   409, 413, 415, 422, 429, 500, 503, 0};
+static const int status_codes[] = {200, 201, 204, 304, 400, 401, 403, 404, 405,
+                                   406, 409, 413, 415, 422, 429, 500, 503, 0};
 #define NSTATUS (sizeof status_codes / sizeof status_codes[0]) /* last slot: any other */
-static const double buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
+static const double buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                 0.1,    0.25,  0.5,    1,     2.5,  5};
 #define NBUCKETS (sizeof buckets / sizeof buckets[0])
 
 static struct {
-    int nroutes; /* plus one row for "no route" */
-    atomic_ullong *requests;  /* [nroutes+1][NSTATUS] */
+    int nroutes;             /* plus one row for "no route" */
+    atomic_ullong *requests; /* [nroutes+1][NSTATUS] */
     atomic_ullong latency[NBUCKETS + 1];
     atomic_ullong latency_sum_us;
     atomic_ullong latency_count;
@@ -49,7 +49,7 @@ void stats_request(int route_index, int status, double seconds) {
 }
 
 void stats_ingest_rows(const char *outcome, unsigned long long n) {
-    atomic_ullong *c = outcome[0] == 'a' ? &st.ingest_applied
+    atomic_ullong *c = outcome[0] == 'a'   ? &st.ingest_applied
                        : outcome[0] == 'r' ? &st.ingest_rejected
                                            : &st.ingest_dry_run;
     atomic_fetch_add_explicit(c, n, memory_order_relaxed);

@@ -106,9 +106,9 @@ void usage_flush(struct db_conn *c) {
     json_t *rows = json_array();
     for (int i = 0; i < SLOTS; i++)
         if (pending[i].count)
-            json_array_append_new(rows, json_pack("{s:s, s:s, s:I}", "metric", pending[i].metric,
-                                                  "day", pending[i].day, "reads",
-                                                  (json_int_t)pending[i].count));
+            json_array_append_new(rows,
+                                  json_pack("{s:s, s:s, s:I}", "metric", pending[i].metric, "day",
+                                            pending[i].day, "reads", (json_int_t)pending[i].count));
     if (json_array_size(rows)) {
         char *text = json_dumps(rows, JSON_COMPACT);
         const char *params[] = {text};

@@ -11,15 +11,16 @@
 static json_t *metric_json(PGresult *r, int i);
 static json_t *area_json(PGresult *r, int i);
 
-static const char *const metric_columns[] = {
-    "code", "programme", "name", "unit", "frequency", "kind", "polarity", "decimals",
-    "dimensions", "numerator", "denominator", "headline", "active", "source", "description", NULL};
+static const char *const metric_columns[] = {"code",       "programme", "name",        "unit",
+                                             "frequency",  "kind",      "polarity",    "decimals",
+                                             "dimensions", "numerator", "denominator", "headline",
+                                             "active",     "source",    "description", NULL};
 
-#define METRIC_SELECT                                                                         \
-    "SELECT m.code, m.programme, m.name, m.description, m.unit, m.frequency, m.kind, "       \
-    "m.polarity, m.decimals, m.source, m.active, m.headline, m.numerator_metric, "            \
-    "m.denominator_metric, m.has_confidence, "                                               \
-    "coalesce((SELECT string_agg(d.dimension, ',' ORDER BY d.dimension) "                    \
+#define METRIC_SELECT                                                                              \
+    "SELECT m.code, m.programme, m.name, m.description, m.unit, m.frequency, m.kind, "             \
+    "m.polarity, m.decimals, m.source, m.active, m.headline, m.numerator_metric, "                 \
+    "m.denominator_metric, m.has_confidence, "                                                     \
+    "coalesce((SELECT string_agg(d.dimension, ',' ORDER BY d.dimension) "                          \
     "FROM metric_dimensions d WHERE d.metric = m.code), '') FROM metrics m "
 
 void api_list_programmes(struct request *rq, struct reply *rp) {
@@ -38,10 +39,10 @@ void api_list_programmes(struct request *rq, struct reply *rp) {
         return;
     json_t *items = json_array();
     for (int i = 0; i < PQntuples(r); i++)
-        json_array_append_new(items, json_pack("{s:o, s:o, s:o, s:o}", "code", render_text(r, i, 0),
-                                               "name", render_text(r, i, 1), "description",
-                                               render_text(r, i, 2), "metrics",
-                                               render_number(r, i, 3)));
+        json_array_append_new(items,
+                              json_pack("{s:o, s:o, s:o, s:o}", "code", render_text(r, i, 0),
+                                        "name", render_text(r, i, 1), "description",
+                                        render_text(r, i, 2), "metrics", render_number(r, i, 3)));
     PQclear(r);
     render_collection(rq, rp, items, columns, NULL);
 }
@@ -67,12 +68,11 @@ static json_t *metric_json(PGresult *r, int i) {
 }
 
 void api_list_metrics(struct request *rq, struct reply *rp) {
-    static const struct db_stmt s = {
-        "metrics_list",
-        METRIC_SELECT "WHERE ($1::text IS NULL OR m.programme = $1) "
-                      "AND ($2::boolean IS NULL OR m.active = $2) "
-                      "ORDER BY m.programme, m.sort_order, m.code",
-        2};
+    static const struct db_stmt s = {"metrics_list",
+                                     METRIC_SELECT "WHERE ($1::text IS NULL OR m.programme = $1) "
+                                                   "AND ($2::boolean IS NULL OR m.active = $2) "
+                                                   "ORDER BY m.programme, m.sort_order, m.code",
+                                     2};
     const char *programme = req_query(rq, "programme");
     const char *active = req_query(rq, "active");
     if (active && strcmp(active, "true") != 0 && strcmp(active, "false") != 0) {
@@ -109,15 +109,15 @@ void api_get_metric(struct request *rq, struct reply *rp) {
     PQclear(r);
 }
 
-#define AREA_SELECT                                                                          \
-    "SELECT a.code, a.name, a.type, "                                                        \
-    "coalesce((SELECT json_agg(json_build_object('code', m.parent, 'name', p.name, 'role', " \
-    "m.role, 'from', m.valid_from, 'to', m.valid_to) ORDER BY m.parent) "                    \
-    "FROM area_memberships m JOIN areas p ON p.code = m.parent WHERE m.child = a.code), "    \
-    "'[]'), "                                                                                \
-    "coalesce((SELECT json_agg(json_build_object('code', m.child, 'name', c.name, 'role', "  \
-    "m.role, 'from', m.valid_from, 'to', m.valid_to) ORDER BY m.child) "                     \
-    "FROM area_memberships m JOIN areas c ON c.code = m.child WHERE m.parent = a.code), "    \
+#define AREA_SELECT                                                                                \
+    "SELECT a.code, a.name, a.type, "                                                              \
+    "coalesce((SELECT json_agg(json_build_object('code', m.parent, 'name', p.name, 'role', "       \
+    "m.role, 'from', m.valid_from, 'to', m.valid_to) ORDER BY m.parent) "                          \
+    "FROM area_memberships m JOIN areas p ON p.code = m.parent WHERE m.child = a.code), "          \
+    "'[]'), "                                                                                      \
+    "coalesce((SELECT json_agg(json_build_object('code', m.child, 'name', c.name, 'role', "        \
+    "m.role, 'from', m.valid_from, 'to', m.valid_to) ORDER BY m.child) "                           \
+    "FROM area_memberships m JOIN areas c ON c.code = m.child WHERE m.parent = a.code), "          \
     "'[]') FROM areas a "
 
 static json_t *area_json(PGresult *r, int i) {
@@ -138,9 +138,10 @@ void api_list_areas(struct request *rq, struct reply *rp) {
                     "ORDER BY a.type, a.name",
         2};
     static const char *const columns[] = {"code", "name", "type", "parents", NULL};
-    static const char *const types[] = {"region", "combined_authority", "county", "unitary",
-                                        "metropolitan_district", "non_metropolitan_district",
-                                        NULL};
+    static const char *const types[] = {
+        "region",  "combined_authority",    "county",
+        "unitary", "metropolitan_district", "non_metropolitan_district",
+        NULL};
     const char *type = req_query(rq, "type");
     if (type) {
         bool known = false;
@@ -168,9 +169,9 @@ void api_list_areas(struct request *rq, struct reply *rp) {
             /* In CSV a parent list reads better as codes with their roles. */
             json_t *flat = json_array(), *p;
             size_t k;
-            json_array_foreach(json_object_get(a, "parents"), k, p)
-                json_array_append_new(flat, json_sprintf("%s:%s", json_string_value(json_object_get(p, "code")),
-                                                         json_string_value(json_object_get(p, "role"))));
+            json_array_foreach(json_object_get(a, "parents"), k, p) json_array_append_new(
+                flat, json_sprintf("%s:%s", json_string_value(json_object_get(p, "code")),
+                                   json_string_value(json_object_get(p, "role"))));
             json_object_set_new(a, "parents", flat);
         }
         json_array_append_new(items, a);
@@ -221,9 +222,9 @@ void api_list_dimensions(struct request *rq, struct reply *rp) {
             json_decref(cats);
             cats = codes;
         }
-        json_array_append_new(items, json_pack("{s:o, s:o, s:o, s:o}", "code",
-                                               render_text(r, i, 0), "name", render_text(r, i, 1),
-                                               "description", render_text(r, i, 2), "categories",
+        json_array_append_new(items, json_pack("{s:o, s:o, s:o, s:o}", "code", render_text(r, i, 0),
+                                               "name", render_text(r, i, 1), "description",
+                                               render_text(r, i, 2), "categories",
                                                cats ? cats : json_array()));
     }
     PQclear(r);

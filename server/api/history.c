@@ -21,9 +21,9 @@ void api_get_history(struct request *rq, struct reply *rp) {
         "WHERE h.metric = $1 AND h.area = $2 AND ($3::date IS NULL OR h.period_start = $3) "
         "AND h.breakdown_key = $4 ORDER BY h.period_start, h.id",
         4};
-    static const char *const columns[] = {"period", "action", "old_value", "new_value",
-                                          "old_status", "new_status", "partner", "submission_id",
-                                          "changed_at", "reason", "lock_override", NULL};
+    static const char *const columns[] = {
+        "period",  "action",        "old_value",  "new_value", "old_status",    "new_status",
+        "partner", "submission_id", "changed_at", "reason",    "lock_override", NULL};
     const char *metric = req_query(rq, "metric"), *area = req_query(rq, "area");
     if (!metric || !area) {
         problem_reply(rp, 400, "history needs metric= and area= (and period= for one period)");
@@ -65,10 +65,9 @@ void api_get_history(struct request *rq, struct reply *rp) {
             items, json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}", "period",
                              period, "action", render_text(r, i, 0), "old_value",
                              render_number(r, i, 1), "new_value", render_number(r, i, 2),
-                             "old_status", render_text(r, i, 3), "new_status",
-                             render_text(r, i, 4), "partner", render_text(r, i, 5),
-                             "submission_id", render_text(r, i, 6), "changed_at",
-                             render_text(r, i, 7), "reason", render_text(r, i, 8),
+                             "old_status", render_text(r, i, 3), "new_status", render_text(r, i, 4),
+                             "partner", render_text(r, i, 5), "submission_id", render_text(r, i, 6),
+                             "changed_at", render_text(r, i, 7), "reason", render_text(r, i, 8),
                              "lock_override", PQgetvalue(r, i, 9)[0] == 't'));
     }
     PQclear(r);

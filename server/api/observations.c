@@ -24,12 +24,12 @@
 /* Filters: metric, area, from (start), to (end, exclusive), breakdown key, breakdown
  * dimensions, updatedAfter, cursor (metric, area, period_start, breakdown_key), limit,
  * and last (the N latest periods of what the other filters select). */
-#define OBS_WHERE                                                                             \
-    "($1::text IS NULL OR o.metric = $1) AND ($2::text IS NULL OR o.area = $2) "              \
-    "AND ($3::date IS NULL OR o.period_start >= $3) "                                         \
-    "AND ($4::date IS NULL OR o.period_start < $4) "                                          \
-    "AND ($5::text IS NULL OR o.breakdown_key = $5) "                                         \
-    "AND ($6::text IS NULL OR regexp_replace(o.breakdown_key, '=[^;]*', '', 'g') = $6) "     \
+#define OBS_WHERE                                                                                  \
+    "($1::text IS NULL OR o.metric = $1) AND ($2::text IS NULL OR o.area = $2) "                   \
+    "AND ($3::date IS NULL OR o.period_start >= $3) "                                              \
+    "AND ($4::date IS NULL OR o.period_start < $4) "                                               \
+    "AND ($5::text IS NULL OR o.breakdown_key = $5) "                                              \
+    "AND ($6::text IS NULL OR regexp_replace(o.breakdown_key, '=[^;]*', '', 'g') = $6) "           \
     "AND ($7::timestamptz IS NULL OR o.updated_at > $7) "
 
 static const struct db_stmt obs_page = {
@@ -48,9 +48,9 @@ static const struct db_stmt obs_page = {
     "ORDER BY o.metric, o.area, o.period_start, o.breakdown_key LIMIT $12",
     13};
 
-static const char *const obs_columns[] = {"metric", "area", "period", "breakdown", "value",
-                                          "lower", "upper", "status", "suppressed", "note",
-                                          "updated_at", NULL};
+static const char *const obs_columns[] = {"metric",     "area",  "period",     "breakdown",
+                                          "value",      "lower", "upper",      "status",
+                                          "suppressed", "note",  "updated_at", NULL};
 
 struct obs_query {
     const char *params[13];
@@ -246,8 +246,9 @@ void api_list_observations(struct request *rq, struct reply *rp) {
     if (!db_ok(r) && PQresultErrorField(r, PG_DIAG_SQLSTATE) &&
         strncmp(PQresultErrorField(r, PG_DIAG_SQLSTATE), "22", 2) == 0) {
         PQclear(r);
-        problem_reply(rp, 400, "updatedAfter=%s is not a timestamp: use ISO 8601, "
-                               "2019-02-01T00:00:00Z",
+        problem_reply(rp, 400,
+                      "updatedAfter=%s is not a timestamp: use ISO 8601, "
+                      "2019-02-01T00:00:00Z",
                       q.params[6] ? q.params[6] : "");
         return;
     }
@@ -290,8 +291,8 @@ static void stream_csv(struct request *rq, struct reply *rp, struct obs_query *q
     }
     render_csv_header(&s->buf, obs_columns);
     rq->db = NULL; /* the stream owns the connection until the last row is sent */
-    rp->response = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, STREAM_CHUNK, stream_read,
-                                                     s, stream_free);
+    rp->response = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, STREAM_CHUNK, stream_read, s,
+                                                     stream_free);
     rp->status = 200;
     rp->content_type = "text/csv; charset=utf-8";
     reply_header(rp, "Content-Disposition", "attachment; filename=\"observations.csv\"");

@@ -32,9 +32,9 @@
 struct batch {
     struct ingest_snapshot snap;
     struct keyset *seen;
-    struct strbuf copy;   /* COPY text of the accepted rows */
-    json_t *errors;       /* listed row errors (at most MAX_LISTED_ERRORS) */
-    long nerrors;         /* all row errors, listed or not */
+    struct strbuf copy; /* COPY text of the accepted rows */
+    json_t *errors;     /* listed row errors (at most MAX_LISTED_ERRORS) */
+    long nerrors;       /* all row errors, listed or not */
     long bad_rows;
     long rows;
     long n_not_granted, n_locked; /* errors of each access kind */
@@ -63,9 +63,9 @@ static bool uuid_v4(char out[37]) {
         return false;
     b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
     b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-             b[13], b[14], b[15]);
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+             b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+             b[14], b[15]);
     return true;
 }
 
@@ -169,8 +169,8 @@ static void add_row(struct batch *b, long ref, const char *pointer_prefix,
     size_t used = 0;
     bd_text[used++] = '{';
     for (int i = 0; i < raw->breakdown.n; i++) {
-        int w = snprintf(bd_text + used, sizeof bd_text - used, "%s\"%s\":\"%s\"",
-                         i ? "," : "", raw->breakdown.dim[i], raw->breakdown.cat[i]);
+        int w = snprintf(bd_text + used, sizeof bd_text - used, "%s\"%s\":\"%s\"", i ? "," : "",
+                         raw->breakdown.dim[i], raw->breakdown.cat[i]);
         if (w > 0 && (size_t)w < sizeof bd_text - used)
             used += (size_t)w;
     }
@@ -385,8 +385,9 @@ void api_post_submission(struct request *rq, struct reply *rp) {
         }
         if (found && !same) {
             json_decref(prior);
-            problem_reply(rp, 409, "Idempotency-Key %s was used for a different body; use a new "
-                                   "key for a new submission",
+            problem_reply(rp, 409,
+                          "Idempotency-Key %s was used for a different body; use a new "
+                          "key for a new submission",
                           idem);
             return;
         }
@@ -538,7 +539,8 @@ static bool looks_like_uuid(const char *s) {
     for (int i = 0; i < 36; i++) {
         bool dash = i == 8 || i == 13 || i == 18 || i == 23;
         char c = s[i];
-        if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+        if (dash ? c != '-'
+                 : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
             return false;
     }
     return true;
@@ -569,8 +571,9 @@ void api_get_submission(struct request *rq, struct reply *rp) {
 }
 
 void api_list_submissions(struct request *rq, struct reply *rp) {
-    static const char *const columns[] = {"id", "partner", "received_at", "format", "status",
-                                          "http_status", "row_count", "counts", NULL};
+    static const char *const columns[] = {"id",        "partner", "received_at",
+                                          "format",    "status",  "http_status",
+                                          "row_count", "counts",  NULL};
     bool is_admin = rq->who.scopes & SCOPE_ADMIN;
     const char *partner = req_query(rq, "partner");
     if (!is_admin) {

@@ -11,8 +11,11 @@ bool copy_put_field(struct strbuf *b, const char *s, bool first) {
         return strbuf_append(b, "\\N", 2);
     const char *run = s;
     for (const char *p = s; *p; p++) {
-        const char *esc = *p == '\\' ? "\\\\" : *p == '\t' ? "\\t" : *p == '\n' ? "\\n"
-                          : *p == '\r' ? "\\r" : NULL;
+        const char *esc = *p == '\\'   ? "\\\\"
+                          : *p == '\t' ? "\\t"
+                          : *p == '\n' ? "\\n"
+                          : *p == '\r' ? "\\r"
+                                       : NULL;
         if (!esc)
             continue;
         strbuf_append(b, run, (size_t)(p - run));

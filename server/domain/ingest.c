@@ -133,16 +133,17 @@ bool ingest_check_row(const struct ingest_catalogue *c, const struct ingest_raw 
 
     bool period_ok = false;
     if (!raw->period || !*raw->period) {
-        add_error(out, "period", "missing_field", "period is required (2019-01, 2019-Q1, 2019, FY2019-20)");
+        add_error(out, "period", "missing_field",
+                  "period is required (2019-01, 2019-Q1, 2019, FY2019-20)");
     } else if (!period_parse(raw->period, &out->period)) {
         add_error(out, "period", "bad_period",
                   "period \"%.40s\" is not a period: use 2019-01 (month), 2019-Q1 (quarter), "
                   "2019 (year) or FY2019-20 (financial year)",
                   raw->period);
     } else if (m && out->period.freq != m->freq) {
-        add_error(out, "period", "wrong_frequency",
-                  "period \"%.40s\" is %s but %s is reported %s", raw->period,
-                  period_freq_name(out->period.freq), m->code, period_freq_name(m->freq));
+        add_error(out, "period", "wrong_frequency", "period \"%.40s\" is %s but %s is reported %s",
+                  raw->period, period_freq_name(out->period.freq), m->code,
+                  period_freq_name(m->freq));
     } else if (period_month_index(&out->period) > c->today_month_index) {
         add_error(out, "period", "future_period",
                   "period \"%.40s\" has not started yet; send figures for periods that have",
@@ -192,21 +193,22 @@ bool ingest_check_row(const struct ingest_catalogue *c, const struct ingest_raw 
         for (int k = 0; k < m->ndims; k++)
             declared |= strcmp(m->dims[k], b->dim[i]) == 0;
         if (!declared)
-            add_error(out, "breakdown", "unknown_dimension",
-                      "%s is not broken down by \"%.40s\"%s", m->code, b->dim[i],
-                      m->ndims ? "; GET /v1/metrics/{code} lists its dimensions" : "; send totals only");
+            add_error(out, "breakdown", "unknown_dimension", "%s is not broken down by \"%.40s\"%s",
+                      m->code, b->dim[i],
+                      m->ndims ? "; GET /v1/metrics/{code} lists its dimensions"
+                               : "; send totals only");
         else if (!category_known(c, b->dim[i], b->cat[i]))
             add_error(out, "breakdown", "unknown_category",
-                      "\"%.48s\" is not a category of %s; GET /v1/dimensions lists them",
-                      b->cat[i], b->dim[i]);
+                      "\"%.48s\" is not a category of %s; GET /v1/dimensions lists them", b->cat[i],
+                      b->dim[i]);
     }
     if (breakdown_key(b, out->breakdown_key, sizeof out->breakdown_key) < 0)
         add_error(out, "breakdown", "too_long", "the breakdown is too long");
 
     if (m && area_ok && !granted(c, m, raw->area))
         add_error(out, "area", "not_granted",
-                  "this key's partner may not submit %s for %s; ask an admin for a grant",
-                  m->code, raw->area);
+                  "this key's partner may not submit %s for %s; ask an admin for a grant", m->code,
+                  raw->area);
     if (m && period_ok && locked(c, m, period_month_index(&out->period)))
         add_error(out, "period", "locked",
                   "%s for %s is locked (reported to the board); an admin can unlock it or "

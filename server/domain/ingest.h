@@ -50,7 +50,7 @@ struct ingest_catalogue {
     int ncategories;
     const struct ingest_grant *grants; /* any order */
     int ngrants;
-    bool check_grants;   /* false for an admin key: it may write anything */
+    bool check_grants; /* false for an admin key: it may write anything */
     const struct ingest_lock *locks;
     int nlocks;
     bool override_locks; /* an admin override with a reason */
