@@ -15,7 +15,8 @@ static int cmp_area(const void *key, const void *elem);
 static bool category_known(const struct ingest_catalogue *c, const char *dim, const char *cat);
 static bool granted(const struct ingest_catalogue *c, const struct ingest_metric *m,
                     const char *area);
-static bool locked(const struct ingest_catalogue *c, const struct ingest_metric *m, int month);
+static bool locked(const struct ingest_catalogue *c, const struct ingest_metric *m,
+                   const struct period *p);
 static bool check_number(struct ingest_checked *out, const char *field, const char *text,
                          char *canon, size_t size, double *v);
 
@@ -84,12 +85,16 @@ static bool granted(const struct ingest_catalogue *c, const struct ingest_metric
     return false;
 }
 
-static bool locked(const struct ingest_catalogue *c, const struct ingest_metric *m, int month) {
+/* A figure is locked when its period covers a locked month: a lock on February 2019
+ * stops 2019-02, and also a quarterly 2019-Q1 or an annual 2019 figure that includes it. */
+static bool locked(const struct ingest_catalogue *c, const struct ingest_metric *m,
+                   const struct period *p) {
     if (c->override_locks)
         return false;
+    int first = period_month_index(p), end = period_end_index(p);
     for (int i = 0; i < c->nlocks; i++) {
         const struct ingest_lock *l = &c->locks[i];
-        if (l->month_index != month)
+        if (l->month_index < first || l->month_index >= end)
             continue;
         if ((l->metric[0] && strcmp(l->metric, m->code) == 0) ||
             (l->programme[0] && strcmp(l->programme, m->programme) == 0))
@@ -209,7 +214,7 @@ bool ingest_check_row(const struct ingest_catalogue *c, const struct ingest_raw 
         add_error(out, "area", "not_granted",
                   "this key's partner may not submit %s for %s; ask an admin for a grant", m->code,
                   raw->area);
-    if (m && period_ok && locked(c, m, period_month_index(&out->period)))
+    if (m && period_ok && locked(c, m, &out->period))
         add_error(out, "period", "locked",
                   "%s for %s is locked (reported to the board); an admin can unlock it or "
                   "override with a reason",

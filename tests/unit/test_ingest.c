@@ -183,6 +183,7 @@ static void test_a_period_of_another_frequency_is_refused(void **state) {
     expect_one(&c, &raw, "period", "wrong_frequency",
                "period \"2019-Q1\" is quarterly but thrive.count is reported monthly");
     raw.metric = "thrive.q";
+    raw.period = "2019-Q3"; /* a quarter clear of thrive's February lock */
     struct ingest_checked out;
     expect_ok(&c, &raw, &out);
     raw.period = "2019-01";
@@ -369,6 +370,20 @@ static void test_a_programme_lock_refuses_its_metrics_for_that_month(void **stat
                "it or override with a reason");
 }
 
+static void test_a_lock_on_a_month_refuses_a_quarter_that_covers_it(void **state) {
+    (void)state;
+    struct ingest_catalogue c = catalogue();
+    struct ingest_raw raw = good_row();
+    raw.metric = "thrive.q";
+    raw.period = "2019-Q1"; /* January to March: covers the locked February */
+    expect_one(&c, &raw, "period", "locked",
+               "thrive.q for 2019-Q1 is locked (reported to the board); an admin can unlock it "
+               "or override with a reason");
+    raw.period = "2019-Q2";
+    struct ingest_checked out;
+    expect_ok(&c, &raw, &out);
+}
+
 static void test_a_metric_lock_refuses_that_metric_only(void **state) {
     (void)state;
     struct ingest_catalogue c = catalogue();
@@ -515,6 +530,7 @@ int main(void) {
         cmocka_unit_test(test_grants_by_programme_cover_its_metrics_in_that_area_only),
         cmocka_unit_test(test_grants_by_metric_cover_that_metric_in_that_area_only),
         cmocka_unit_test(test_a_programme_lock_refuses_its_metrics_for_that_month),
+        cmocka_unit_test(test_a_lock_on_a_month_refuses_a_quarter_that_covers_it),
         cmocka_unit_test(test_a_metric_lock_refuses_that_metric_only),
         cmocka_unit_test(test_override_locks_lets_rows_into_locked_months),
         cmocka_unit_test(test_a_deletion_needs_no_value),
