@@ -32,7 +32,8 @@ trap 'kill -9 $SRV 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 export BASE=http://127.0.0.1:$PORT ADMIN_KEY WELLBEING_TEST_BIN=$BIN
 set +e
-node --test --test-concurrency=1 --test-reporter=spec "$ROOT"/tests/api/*.test.mjs
+# WELLBEING_TEST_FILES picks files (default: all of tests/api).
+node --test --test-concurrency=1 --test-reporter=spec ${WELLBEING_TEST_FILES:-"$ROOT"/tests/api/*.test.mjs}
 rc=$?
 stop_server
 src=$?
