@@ -141,11 +141,8 @@ void api_get_dashboard(struct request *rq, struct reply *rp) {
     /* periods_since counts to today: the cache key and the ETag carry the month. */
     int now = figures_current_month();
     struct cache_key key;
-    cache_key_make(rq, &key);
-    if (cache_serve(rq, rp, &key))
-        return;
     uint64_t version = 0;
-    struct db_conn *db = figures_begin(rq, rp, &version);
+    struct db_conn *db = figures_cached_begin(rq, rp, &key, &version);
     if (!db)
         return;
     struct geo g = {0};

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../cache.h"
 #include "../db.h"
 #include "../domain/breakdown.h"
 #include "../domain/calendar.h"
@@ -61,6 +62,14 @@ struct db_conn *figures_begin(struct request *rq, struct reply *rp, uint64_t *ve
     if (v > rq->version)
         rq->version = v;
     return db;
+}
+
+struct db_conn *figures_cached_begin(struct request *rq, struct reply *rp, struct cache_key *key,
+                                     uint64_t *version) {
+    cache_key_make(rq, key);
+    if (cache_serve(rq, rp, key))
+        return NULL;
+    return figures_begin(rq, rp, version);
 }
 
 void figures_end(struct db_conn *db) {

@@ -25,6 +25,11 @@ struct db_conn;
  * query of one answer sees the same data) and reads its data version into *version.
  * NULL after filling rp when that fails. */
 struct db_conn *figures_begin(struct request *rq, struct reply *rp, uint64_t *version);
+struct cache_key;
+/* The start of every cached read: fills *key from the request; a cache hit answers
+ * here, otherwise figures_begin. NULL when rp is already answered (hit or failure). */
+struct db_conn *figures_cached_begin(struct request *rq, struct reply *rp, struct cache_key *key,
+                                     uint64_t *version);
 /* Ends the snapshot (commit of a read-only transaction). */
 void figures_end(struct db_conn *db);
 

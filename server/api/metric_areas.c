@@ -72,11 +72,8 @@ void api_get_metric_areas(struct request *rq, struct reply *rp) {
     if (!api_period_param(rq, rp, "period", &asked, &has_period))
         return;
     struct cache_key key;
-    cache_key_make(rq, &key);
-    if (cache_serve(rq, rp, &key))
-        return;
     uint64_t version = 0;
-    struct db_conn *db = figures_begin(rq, rp, &version);
+    struct db_conn *db = figures_cached_begin(rq, rp, &key, &version);
     if (!db)
         return;
     struct metric m;

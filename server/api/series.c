@@ -143,11 +143,8 @@ void api_get_series(struct request *rq, struct reply *rp) {
     if (!parse_query(rq, rp, &q))
         return;
     struct cache_key key;
-    cache_key_make(rq, &key);
-    if (cache_serve(rq, rp, &key))
-        return;
     uint64_t version = 0;
-    struct db_conn *db = figures_begin(rq, rp, &version);
+    struct db_conn *db = figures_cached_begin(rq, rp, &key, &version);
     if (!db)
         return;
     struct metric m;
