@@ -50,6 +50,22 @@ void api_get_history(struct request *rq, struct reply *rp) {
     if (!db)
         return;
     const char *params[] = {metric, area, has_period ? start : NULL, key};
+    /* An unknown metric or area is a 404, not an empty history that reads as "no
+     * changes". */
+    static const struct db_stmt known = {"history_cell_known",
+                                         "SELECT EXISTS (SELECT 1 FROM metrics WHERE code = $1), "
+                                         "EXISTS (SELECT 1 FROM areas WHERE code = $2)",
+                                         2};
+    PGresult *k = db_exec(db, &known, params);
+    if (!api_result_ok(rp, db, k, "history"))
+        return;
+    bool metric_known = PQgetvalue(k, 0, 0)[0] == 't', area_known = PQgetvalue(k, 0, 1)[0] == 't';
+    PQclear(k);
+    if (!metric_known || !area_known) {
+        problem_reply(rp, 404, "no %s %s; GET %s lists them", metric_known ? "area" : "metric",
+                      metric_known ? area : metric, metric_known ? "/v1/areas" : "/v1/metrics");
+        return;
+    }
     PGresult *r = db_exec(db, &s, params);
     if (!api_result_ok(rp, db, r, "history"))
         return;

@@ -221,6 +221,30 @@ static bool parse_json(struct request *rq, struct reply *rp, struct batch *b, co
                       "\"period\": ..., \"value\": ...}, ...]}");
         return false;
     }
+    /* A misspelt top-level key ("reasons") would otherwise be dropped without a word. */
+    const char *top_key;
+    json_t *top_value;
+    json_object_foreach(doc, top_key, top_value) {
+        if (strcmp(top_key, "observations") != 0 && strcmp(top_key, "reason") != 0 &&
+            strcmp(top_key, "override_lock") != 0) {
+            json_t *errs = json_array();
+            json_t *e = problem_error(NULL, "unknown_field",
+                                      "\"%.40s\" is not a field of a submission; the fields are "
+                                      "observations, reason and override_lock",
+                                      top_key);
+            struct strbuf ptr;
+            strbuf_init(&ptr);
+            pointer_append_token(&ptr, top_key);
+            json_object_set_new(e, "pointer", json_string(ptr.data ? ptr.data : "/"));
+            strbuf_free(&ptr);
+            json_array_append_new(errs, e);
+            /* top_key belongs to doc: answer before letting doc go. */
+            problem_reply_errors(rp, 422, errs,
+                                 "the submission has a field it does not know: %.40s", top_key);
+            json_decref(doc);
+            return false;
+        }
+    }
     size_t nobs = json_array_size(obs); /* read before doc (which owns obs) is freed */
     if ((long)nobs > g_config.max_rows) {
         json_decref(doc);
@@ -519,7 +543,7 @@ void api_post_submission(struct request *rq, struct reply *rp) {
     reply_json(rp, meta.dry_run ? 200 : 201, answer);
     if (!meta.dry_run) {
         char location[80];
-        snprintf(location, sizeof location, "/v1/submissions/%s", id);
+        snprintf(location, sizeof location, "%s/%s", "/v1/submissions", id);
         reply_header(rp, "Location", location);
     }
 done:

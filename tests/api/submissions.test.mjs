@@ -334,3 +334,21 @@ test('a CSV with a byte that is not UTF-8 in a note is a 400 naming its line and
   assert.equal(utf8.body.counts.created, 2);
   assert.deepEqual(sql(`SELECT value::text, note FROM observations WHERE metric='${COUNT}' AND area='${SAND}' AND period_start='2021-02-01' AND breakdown_key=''`), [['7', 'café']]);
 });
+
+test('a misspelt top-level field is refused, not dropped', async () => {
+  const r = await api('POST', '/v1/submissions', { key: partnerKey, json: { reasons: 'typo', observations: [row(COUNT, SAND, '2020-03', 1)] } });
+  assert.equal(r.status, 422);
+  assert.equal(r.body.errors[0].code, 'unknown_field');
+  assert.match(r.body.errors[0].message, /"reasons"/);
+  assert.equal(r.body.errors[0].pointer, '/reasons');
+  assert.deepEqual(stored(COUNT, SAND, '2020-03'), []);
+});
+
+test('history for an unknown metric or area is a 404', async () => {
+  const m = await get(`/v1/observations/history?metric=thrive.nope&area=${BHAM}`, { key: ADMIN });
+  assert.equal(m.status, 404);
+  assert.match(m.body.detail, /thrive\.nope/);
+  const a = await get(`/v1/observations/history?metric=${COUNT}&area=E99999999`, { key: ADMIN });
+  assert.equal(a.status, 404);
+  assert.match(a.body.detail, /E99999999/);
+});
