@@ -206,12 +206,14 @@ enum ingest_outcome db_ingest_apply(struct db_conn *db, const struct ingest_meta
         "NULL ELSE value END, old_status, CASE WHEN del THEN NULL ELSE status END, $1, $2, $3, "
         "$4 FROM cur WHERE (del AND existed) OR (NOT del AND NOT same) RETURNING 1), "
         "up AS (INSERT INTO observations (metric, area, period_start, breakdown_key, breakdown, "
-        "value, lower_ci, upper_ci, status, note, submission_id, partner) SELECT metric, area, "
-        "period_start, breakdown_key, breakdown, value, lower_ci, upper_ci, status, note, $2, $1 "
+        "value, lower_ci, upper_ci, status, note, submission_id, partner, updated_at) SELECT "
+        "metric, area, period_start, breakdown_key, breakdown, value, lower_ci, upper_ci, "
+        "status, note, $2, $1, clock_timestamp() "
         "FROM cur WHERE NOT del AND NOT same ON CONFLICT (metric, area, period_start, "
         "breakdown_key) DO UPDATE SET value = excluded.value, lower_ci = excluded.lower_ci, "
         "upper_ci = excluded.upper_ci, status = excluded.status, note = excluded.note, "
-        "submission_id = excluded.submission_id, partner = excluded.partner, updated_at = now() "
+        "submission_id = excluded.submission_id, partner = excluded.partner, updated_at = "
+        "clock_timestamp() "
         "RETURNING 1), "
         "gone AS (DELETE FROM observations o USING cur WHERE cur.del AND cur.existed AND "
         "o.metric = cur.metric AND o.area = cur.area AND o.period_start = cur.period_start AND "
@@ -267,6 +269,16 @@ enum ingest_outcome db_ingest_apply(struct db_conn *db, const struct ingest_meta
                          meta->payload};
     if (!exec_ok(db, "BEGIN"))
         return INGEST_DB_FAILED;
+    /* Bumping the version first takes the data_version row lock for the whole write, so
+     * writers commit one after another, and each row's updated_at (clock_timestamp(),
+     * read after the lock) is later than every row of every write committed before it.
+     * A partner mirroring with updatedAfter= therefore never skips a row: with the
+     * transaction's start time, a long write could commit rows stamped earlier than
+     * rows the partner had already seen. */
+    if (!db_bump_version(db, version)) {
+        exec_ok(db, "ROLLBACK");
+        return INGEST_DB_FAILED;
+    }
     PGresult *r = db_exec(db, &insert_submission, sub);
     if (!db_ok(r)) {
         const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
@@ -374,7 +386,7 @@ enum ingest_outcome db_ingest_apply(struct db_conn *db, const struct ingest_meta
     PQclear(r);
     free(counts_text);
     free(warnings_text);
-    if (!ok || !db_bump_version(db, version) || !exec_ok(db, "COMMIT"))
+    if (!ok || !exec_ok(db, "COMMIT"))
         goto failed;
     db_note_version(*version);
     return INGEST_APPLIED;
