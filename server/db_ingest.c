@@ -10,7 +10,6 @@
 #include "db.h"
 
 #define COPY_CHUNK (1 << 20)
-#define MAX_LISTED 1000
 
 static bool exec_ok(struct db_conn *db, const char *sql);
 static bool copy_rows(struct db_conn *db, const struct strbuf *rows);

@@ -63,8 +63,7 @@ struct db_conn *req_db(struct request *rq, struct reply *rp) {
     if (!rq->db)
         rq->db = db_acquire();
     if (!rq->db) {
-        problem_reply(rp, 503, "the database is not reachable just now; try again shortly");
-        reply_header(rp, "Retry-After", "5");
+        problem_unavailable(rp);
     }
     return rq->db;
 }
@@ -184,8 +183,7 @@ static bool authorize(struct request *rq, struct reply *rp) {
         return false;
     int ok = auth_verify(db, auth + 7, &rq->who);
     if (ok < 0) {
-        problem_reply(rp, 503, "the database is not reachable just now; try again shortly");
-        reply_header(rp, "Retry-After", "5");
+        problem_unavailable(rp);
         return false;
     }
     if (ok == 0) {
@@ -320,12 +318,8 @@ static void dispatch(struct request *rq, struct reply *rp) {
             struct db_conn *db = req_db(rq, rp);
             if (!db || !db_read_version(db, &rq->version)) {
                 /* Without a connection req_db has answered 503 with Retry-After already. */
-                if (db) {
-                    problem_reply(rp, 503,
-                                  "the database is not reachable just now; try again "
-                                  "shortly");
-                    reply_header(rp, "Retry-After", "5");
-                }
+                if (db)
+                    problem_unavailable(rp);
                 rq->version = 0;
                 return;
             }

@@ -73,6 +73,11 @@ void problem_reply_errors(struct reply *rp, int status, json_t *errors, const ch
     rp->no_etag = true;
 }
 
+void problem_unavailable(struct reply *rp) {
+    problem_reply(rp, 503, "the database is not reachable just now; try again shortly");
+    reply_header(rp, "Retry-After", "5");
+}
+
 json_t *problem_error(const char *field, const char *code, const char *fmt, ...) {
     char msg[1024];
     va_list ap;

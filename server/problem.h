@@ -16,5 +16,7 @@ void problem_reply_errors(struct reply *rp, int status, json_t *errors, const ch
 json_t *problem_error(const char *field, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 const char *problem_title(int status);
+/* The 503 every route gives when the database cannot be reached, with Retry-After. */
+void problem_unavailable(struct reply *rp);
 
 #endif

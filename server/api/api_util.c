@@ -5,17 +5,19 @@
 #include "../domain/period.h"
 #include "../problem.h"
 
+void api_db_failed(struct reply *rp, struct db_conn *db, const char *what) {
+    if (!db || db_lost(db))
+        problem_unavailable(rp);
+    else
+        problem_reply(rp, 500, "the server could not read the %s; the error is logged", what);
+}
+
 bool api_result_ok(struct reply *rp, struct db_conn *db, PGresult *r, const char *what) {
     if (db_ok(r))
         return true;
     db_log_failure(what, r);
     PQclear(r);
-    if (db_lost(db)) {
-        problem_reply(rp, 503, "the database is not reachable just now; try again shortly");
-        reply_header(rp, "Retry-After", "5");
-    } else {
-        problem_reply(rp, 500, "the server could not read the %s; the error is logged", what);
-    }
+    api_db_failed(rp, db, what);
     return false;
 }
 

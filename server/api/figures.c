@@ -46,14 +46,7 @@ struct db_conn *figures_begin(struct request *rq, struct reply *rp, uint64_t *ve
     PQclear(r);
     uint64_t v = 0;
     if (!db_read_version(db, &v)) {
-        if (db_lost(db)) {
-            problem_reply(rp, 503, "the database is not reachable just now; try again shortly");
-            reply_header(rp, "Retry-After", "5");
-        } else {
-            problem_reply(rp, 500,
-                          "the server could not read the data version; the error is "
-                          "logged");
-        }
+        api_db_failed(rp, db, "data version");
         return NULL;
     }
     /* The answer reflects this snapshot: tag it so, even if a write landed since the

@@ -286,7 +286,7 @@ static void stream_csv(struct request *rq, struct reply *rp, struct obs_query *q
     strbuf_init(&s->buf);
     if (!db_send(s->db, &obs_page, q->params)) {
         free(s);
-        api_result_ok(rp, rq->db, PQmakeEmptyPGresult(NULL, PGRES_FATAL_ERROR), "observations");
+        api_db_failed(rp, rq->db, "observations");
         return;
     }
     render_csv_header(&s->buf, obs_columns);

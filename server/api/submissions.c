@@ -404,7 +404,7 @@ void api_post_submission(struct request *rq, struct reply *rp) {
         bool same = false;
         int found = db_ingest_find_idempotent(db, partner, idem, sha, &prior, &same);
         if (found < 0) {
-            api_result_ok(rp, db, PQmakeEmptyPGresult(NULL, PGRES_FATAL_ERROR), "submission");
+            api_db_failed(rp, db, "submission");
             return;
         }
         if (found && !same) {
@@ -436,7 +436,7 @@ void api_post_submission(struct request *rq, struct reply *rp) {
         goto done;
     }
     if (!db_ingest_snapshot(db, partner, &b.snap)) {
-        api_result_ok(rp, db, PQmakeEmptyPGresult(NULL, PGRES_FATAL_ERROR), "catalogue");
+        api_db_failed(rp, db, "catalogue");
         goto done;
     }
     b.is_admin = is_admin;
@@ -513,7 +513,7 @@ void api_post_submission(struct request *rq, struct reply *rp) {
         goto done;
     }
     if (out == INGEST_DB_FAILED) {
-        api_result_ok(rp, db, PQmakeEmptyPGresult(NULL, PGRES_FATAL_ERROR), "submission");
+        api_db_failed(rp, db, "submission");
         goto done;
     }
     if (out == INGEST_NEEDS_REASON) {
@@ -587,7 +587,7 @@ void api_get_submission(struct request *rq, struct reply *rp) {
     json_t *receipt = NULL;
     int found = db_ingest_receipt(db, id, is_admin ? NULL : rq->who.partner, &receipt);
     if (found < 0)
-        api_result_ok(rp, db, PQmakeEmptyPGresult(NULL, PGRES_FATAL_ERROR), "submission");
+        api_db_failed(rp, db, "submission");
     else if (!found)
         problem_reply(rp, 404, "no submission %s for this key", id);
     else
@@ -627,7 +627,7 @@ void api_list_submissions(struct request *rq, struct reply *rp) {
         return;
     json_t *items = NULL;
     if (!db_ingest_list(db, partner, limit, &items)) {
-        api_result_ok(rp, db, PQmakeEmptyPGresult(NULL, PGRES_FATAL_ERROR), "submissions");
+        api_db_failed(rp, db, "submissions");
         return;
     }
     render_collection(rq, rp, items, columns, NULL);
