@@ -108,17 +108,14 @@ unsigned auth_scopes_parse(const char *list) {
 }
 
 int auth_verify(struct db_conn *db, const char *bearer, struct identity *who) {
+    /* last_used_at is written at most once a minute per key (auth_touch): a busy key
+     * would otherwise turn every read into a write. */
     static const struct db_stmt find = {
         "auth_find_key",
         "SELECT id, secret_hash, array_to_string(scopes, ','), coalesce(partner, ''), "
-        "revoked_at IS NOT NULL FROM api_keys WHERE lookup = $1",
-        1};
-    /* last_used_at is written at most once a minute per key: a busy key would
-     * otherwise turn every read into a write. */
-    static const struct db_stmt touch = {
-        "auth_touch_key",
-        "UPDATE api_keys SET last_used_at = now() WHERE id = $1 AND "
-        "(last_used_at IS NULL OR last_used_at < now() - interval '1 minute')",
+        "revoked_at IS NOT NULL, "
+        "last_used_at IS NULL OR last_used_at < now() - interval '1 minute' "
+        "FROM api_keys WHERE lookup = $1",
         1};
     char lookup[17];
     memset(who, 0, sizeof *who);
@@ -147,14 +144,23 @@ int auth_verify(struct db_conn *db, const char *bearer, struct identity *who) {
             result = 1;
             who->authenticated = true;
             who->scopes = auth_scopes_parse(PQgetvalue(r, 0, 2));
+            who->touch_due = PQgetvalue(r, 0, 5)[0] == 't';
             snprintf(who->key_id, sizeof who->key_id, "%s", PQgetvalue(r, 0, 0));
             snprintf(who->partner, sizeof who->partner, "%s", PQgetvalue(r, 0, 3));
         }
     }
     PQclear(r);
-    if (result == 1) {
-        const char *tp[] = {who->key_id};
-        PQclear(db_exec(db, &touch, tp));
-    }
     return result;
+}
+
+void auth_touch(struct db_conn *primary, const struct identity *who) {
+    static const struct db_stmt touch = {
+        "auth_touch_key",
+        "UPDATE api_keys SET last_used_at = now() WHERE id = $1 AND "
+        "(last_used_at IS NULL OR last_used_at < now() - interval '1 minute')",
+        1};
+    if (!who->authenticated || !who->touch_due)
+        return;
+    const char *tp[] = {who->key_id};
+    PQclear(db_exec(primary, &touch, tp));
 }

@@ -13,6 +13,7 @@ struct identity {
     unsigned scopes;
     char key_id[40];  /* the key's uuid, safe to log */
     char partner[72]; /* empty when the key has no partner */
+    bool touch_due;   /* last_used_at is over a minute old: auth_touch records the use */
 };
 
 struct db_conn;
@@ -32,8 +33,11 @@ bool auth_key_split(const char *key, char lookup[17]);
 void auth_key_hash(const char *key, unsigned char hash[32]);
 /* Scope names "read,submit,admin" or a JSON-ish list to bits; 0 if any name is unknown. */
 unsigned auth_scopes_parse(const char *csv);
-/* Looks the key up and fills *who. Returns 1 for a good key, 0 for a bad or revoked
- * one, -1 when the database could not answer. */
+/* Looks the key up and fills *who, writing nothing (so a replica can answer it).
+ * Returns 1 for a good key, 0 for a bad or revoked one, -1 when the database could not
+ * answer. */
 int auth_verify(struct db_conn *db, const char *bearer, struct identity *who);
+/* Records the key's use (last_used_at) through a primary connection, when due. */
+void auth_touch(struct db_conn *primary, const struct identity *who);
 
 #endif

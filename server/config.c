@@ -27,6 +27,11 @@ static char *find_data_dir(void);
 static const struct setting settings[] = {
     {"--database-url", "WELLBEING_DATABASE_URL", K_STR, &g_config.database_url, 0, 0,
      "libpq connection string or URI"},
+    {"--database-read-url", "WELLBEING_DATABASE_READ_URL", K_STR, &g_config.database_read_url, 0, 0,
+     "a streaming replica for reads (none: every read on the primary)"},
+    {"--replica-wait-ms", "WELLBEING_REPLICA_WAIT_MS", K_INT, &g_config.replica_wait_ms, 0, 10000,
+     "longest wait for the replica to reach a Min-Data-Version before the primary answers "
+     "(200)"},
     {"--listen", "WELLBEING_LISTEN", K_STR, &g_config.listen, 0, 0,
      "address to serve on (127.0.0.1:8080)"},
     {"--threads", "WELLBEING_THREADS", K_INT, &g_config.threads, 1, 256,
@@ -125,6 +130,7 @@ bool config_load(int *argc, char **argv) {
         .max_body = 16u << 20,
         .max_rows = 100000,
         .db_wait_ms = 2000,
+        .replica_wait_ms = 200,
         .conn_limit = 1024,
         .per_ip_limit = 256,
         .timeout_s = 30,
@@ -133,6 +139,7 @@ bool config_load(int *argc, char **argv) {
     };
     g_config.listen = strdup("127.0.0.1:8080");
     g_config.database_url = strdup("");
+    g_config.database_read_url = strdup("");
     g_config.cors_origins = strdup("");
     for (size_t i = 0; i < NSETTINGS; i++) {
         const char *v = getenv(settings[i].env);
@@ -182,6 +189,7 @@ void config_usage(void) {
 
 void config_free(void) {
     free(g_config.database_url);
+    free(g_config.database_read_url);
     free(g_config.listen);
     free(g_config.cors_origins);
     free(g_config.data_dir);

@@ -17,15 +17,22 @@
 #define MAX_PREPARED 128
 #define RETRY_AFTER_FAIL_MS 500
 
+struct db_pool;
+
 struct db_conn {
     PGconn *pg;
+    struct db_pool *owner;
     bool busy;
     bool lost;
+    uint64_t bumped; /* the version this checkout's write took, 0 if none */
     const struct db_stmt *prepared[MAX_PREPARED];
     int nprepared;
 };
 
-static struct {
+/* One pool per database: the primary (every write, and every read without a replica)
+ * and, when WELLBEING_DATABASE_READ_URL is set, the replica. */
+struct db_pool {
+    const char *name;
     char *conninfo;
     struct db_conn *conns;
     int size;
@@ -33,11 +40,19 @@ static struct {
     pthread_mutex_t lock;
     pthread_cond_t freed;
     int64_t connect_failed_at_ms; /* fail fast for a moment after a failed connect */
-    unsigned long long waits, timeouts, reconnects;
+    unsigned long long waits, timeouts, reconnects, checkouts;
+};
+
+static struct db_pool primary = {
+    .name = "primary", .lock = PTHREAD_MUTEX_INITIALIZER, .freed = PTHREAD_COND_INITIALIZER};
+static struct db_pool replica = {
+    .name = "replica", .lock = PTHREAD_MUTEX_INITIALIZER, .freed = PTHREAD_COND_INITIALIZER};
+
+static struct {
     pthread_t listener;
     bool listener_started;
     atomic_bool stopping;
-} pool = {.lock = PTHREAD_MUTEX_INITIALIZER, .freed = PTHREAD_COND_INITIALIZER};
+} pool;
 
 static _Atomic uint64_t known_version;
 
@@ -45,7 +60,10 @@ static int64_t now_ms(void);
 static bool conn_open(struct db_conn *c);
 static bool conn_prepare(struct db_conn *c, const struct db_stmt *s);
 static void *listener_main(void *arg);
-static PGconn *connect_with_timeout(void);
+static bool pool_init(struct db_pool *p, const char *conninfo, int size, int wait_ms);
+static void pool_free(struct db_pool *p);
+static struct db_conn *pool_acquire(struct db_pool *p);
+static bool conn_dead_while_idle(struct db_conn *c);
 
 static int64_t now_ms(void) {
     struct timespec ts;
@@ -55,9 +73,9 @@ static int64_t now_ms(void) {
 
 /* Connects with a bounded wait whatever the conninfo says, so a missing database costs
  * at most a couple of seconds. */
-static PGconn *connect_with_timeout(void) {
+PGconn *db_connect(const char *conninfo) {
     const char *keys[] = {"dbname", "connect_timeout", "application_name", NULL};
-    const char *vals[] = {pool.conninfo, "2", "wellbeingd", NULL};
+    const char *vals[] = {conninfo, "2", "wellbeingd", NULL};
     PGconn *pg = PQconnectdbParams(keys, vals, 1);
     if (pg && PQstatus(pg) != CONNECTION_OK) {
         PQfinish(pg);
@@ -66,98 +84,152 @@ static PGconn *connect_with_timeout(void) {
     return pg;
 }
 
+/* An idle connection the server has closed (a restart, a terminated backend) has its
+ * goodbye waiting on the socket: reading it now costs one poll, and saves the request
+ * from failing on its first statement. */
+static bool conn_dead_while_idle(struct db_conn *c) {
+    struct pollfd pfd = {.fd = PQsocket(c->pg), .events = POLLIN};
+    if (pfd.fd < 0)
+        return true;
+    if (poll(&pfd, 1, 0) <= 0)
+        return false;
+    return !PQconsumeInput(c->pg) || PQstatus(c->pg) != CONNECTION_OK;
+}
+
 static bool conn_open(struct db_conn *c) {
-    if (c->pg && !c->lost && PQstatus(c->pg) == CONNECTION_OK)
+    struct db_pool *p = c->owner;
+    if (c->pg && !c->lost && PQstatus(c->pg) == CONNECTION_OK && !conn_dead_while_idle(c))
         return true;
     int64_t t = now_ms();
-    pthread_mutex_lock(&pool.lock);
+    pthread_mutex_lock(&p->lock);
     bool recent_failure =
-        pool.connect_failed_at_ms && t - pool.connect_failed_at_ms < RETRY_AFTER_FAIL_MS;
-    pthread_mutex_unlock(&pool.lock);
+        p->connect_failed_at_ms && t - p->connect_failed_at_ms < RETRY_AFTER_FAIL_MS;
+    pthread_mutex_unlock(&p->lock);
     if (recent_failure)
         return false;
     if (c->pg)
         PQfinish(c->pg);
     c->nprepared = 0;
     c->lost = false;
-    c->pg = connect_with_timeout();
-    pthread_mutex_lock(&pool.lock);
+    c->pg = db_connect(p->conninfo);
+    pthread_mutex_lock(&p->lock);
     if (c->pg) {
-        pool.connect_failed_at_ms = 0;
-        pool.reconnects++;
+        p->connect_failed_at_ms = 0;
+        p->reconnects++;
     } else {
-        pool.connect_failed_at_ms = now_ms();
+        p->connect_failed_at_ms = now_ms();
     }
-    pthread_mutex_unlock(&pool.lock);
+    pthread_mutex_unlock(&p->lock);
     return c->pg != NULL;
 }
 
-bool db_init(const char *conninfo, int pool_size, int wait_ms) {
-    pool.conninfo = strdup(conninfo ? conninfo : "");
-    pool.size = pool_size;
-    pool.wait_ms = wait_ms;
-    pool.conns = calloc((size_t)pool_size, sizeof *pool.conns);
-    if (!pool.conninfo || !pool.conns)
+static bool pool_init(struct db_pool *p, const char *conninfo, int size, int wait_ms) {
+    p->conninfo = strdup(conninfo ? conninfo : "");
+    p->size = size;
+    p->wait_ms = wait_ms;
+    p->conns = calloc((size_t)size, sizeof *p->conns);
+    if (!p->conninfo || !p->conns)
+        return false;
+    for (int i = 0; i < size; i++)
+        p->conns[i].owner = p;
+    return true;
+}
+
+static void pool_free(struct db_pool *p) {
+    for (int i = 0; i < p->size && p->conns; i++)
+        if (p->conns[i].pg)
+            PQfinish(p->conns[i].pg);
+    free(p->conns);
+    free(p->conninfo);
+    p->conns = NULL;
+    p->conninfo = NULL;
+    p->size = 0;
+}
+
+bool db_init(const char *conninfo, const char *read_conninfo, int pool_size, int wait_ms) {
+    if (!pool_init(&primary, conninfo, pool_size, wait_ms))
+        return false;
+    bool with_replica = read_conninfo && *read_conninfo;
+    if (with_replica && !pool_init(&replica, read_conninfo, pool_size, wait_ms))
         return false;
     atomic_store(&pool.stopping, false);
     if (pthread_create(&pool.listener, NULL, listener_main, NULL) != 0)
         return false;
     pool.listener_started = true;
-    return true;
+    return !with_replica || db_replica_start(read_conninfo);
 }
 
 void db_shutdown(void) {
     atomic_store(&pool.stopping, true);
+    db_replica_stop();
     if (pool.listener_started)
         pthread_join(pool.listener, NULL);
     pool.listener_started = false;
-    for (int i = 0; i < pool.size; i++)
-        if (pool.conns[i].pg)
-            PQfinish(pool.conns[i].pg);
-    free(pool.conns);
-    free(pool.conninfo);
-    pool.conns = NULL;
-    pool.conninfo = NULL;
+    pool_free(&primary);
+    pool_free(&replica);
 }
 
-struct db_conn *db_acquire(void) {
+static struct db_conn *pool_acquire(struct db_pool *p) {
     struct timespec deadline;
     clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += pool.wait_ms / 1000;
-    deadline.tv_nsec += (long)(pool.wait_ms % 1000) * 1000000L;
+    deadline.tv_sec += p->wait_ms / 1000;
+    deadline.tv_nsec += (long)(p->wait_ms % 1000) * 1000000L;
     if (deadline.tv_nsec >= 1000000000L) {
         deadline.tv_sec++;
         deadline.tv_nsec -= 1000000000L;
     }
     struct db_conn *c = NULL;
-    pthread_mutex_lock(&pool.lock);
+    pthread_mutex_lock(&p->lock);
     bool waited = false;
     for (;;) {
         /* Prefer a connection that is already open. */
-        for (int i = 0; i < pool.size && !c; i++)
-            if (!pool.conns[i].busy && pool.conns[i].pg)
-                c = &pool.conns[i];
-        for (int i = 0; i < pool.size && !c; i++)
-            if (!pool.conns[i].busy)
-                c = &pool.conns[i];
+        for (int i = 0; i < p->size && !c; i++)
+            if (!p->conns[i].busy && p->conns[i].pg)
+                c = &p->conns[i];
+        for (int i = 0; i < p->size && !c; i++)
+            if (!p->conns[i].busy)
+                c = &p->conns[i];
         if (c)
             break;
         if (!waited)
-            pool.waits++;
+            p->waits++;
         waited = true;
-        if (pthread_cond_timedwait(&pool.freed, &pool.lock, &deadline) == ETIMEDOUT) {
-            pool.timeouts++;
-            pthread_mutex_unlock(&pool.lock);
+        if (pthread_cond_timedwait(&p->freed, &p->lock, &deadline) == ETIMEDOUT) {
+            p->timeouts++;
+            pthread_mutex_unlock(&p->lock);
             return NULL;
         }
     }
     c->busy = true;
-    pthread_mutex_unlock(&pool.lock);
+    c->bumped = 0;
+    p->checkouts++;
+    pthread_mutex_unlock(&p->lock);
     if (!conn_open(c)) {
         db_release(c);
         return NULL;
     }
     return c;
+}
+
+struct db_conn *db_acquire(void) {
+    return pool_acquire(&primary);
+}
+
+struct db_conn *db_acquire_replica(void) {
+    if (!replica.size || !db_replica_usable())
+        return NULL;
+    struct db_conn *c = pool_acquire(&replica);
+    if (!c)
+        db_replica_lost();
+    return c;
+}
+
+bool db_is_replica(const struct db_conn *c) {
+    return c && c->owner == &replica;
+}
+
+uint64_t db_conn_bumped(const struct db_conn *c) {
+    return c ? c->bumped : 0;
 }
 
 void db_release(struct db_conn *c) {
@@ -174,10 +246,11 @@ void db_release(struct db_conn *c) {
         if (PQtransactionStatus(c->pg) != PQTRANS_IDLE)
             c->lost = true;
     }
-    pthread_mutex_lock(&pool.lock);
+    struct db_pool *p = c->owner;
+    pthread_mutex_lock(&p->lock);
     c->busy = false;
-    pthread_cond_signal(&pool.freed);
-    pthread_mutex_unlock(&pool.lock);
+    pthread_cond_signal(&p->freed);
+    pthread_mutex_unlock(&p->lock);
 }
 
 PGconn *db_pg(struct db_conn *c) {
@@ -271,7 +344,7 @@ bool db_bump_version(struct db_conn *c, uint64_t *out) {
     PGresult *r = db_exec(c, &s, NULL);
     bool ok = db_ok(r) && PQntuples(r) == 1;
     if (ok)
-        *out = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
+        *out = c->bumped = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
     PQclear(r);
     return ok;
 }
@@ -284,7 +357,7 @@ static void *listener_main(void *arg) {
     PGconn *pg = NULL;
     while (!atomic_load(&pool.stopping)) {
         if (!pg) {
-            pg = connect_with_timeout();
+            pg = db_connect(primary.conninfo);
             if (!pg) {
                 atomic_store(&known_version, 0);
                 struct timespec pause = {0, 250 * 1000000L};
@@ -313,6 +386,9 @@ static void *listener_main(void *arg) {
             while (v > cur && !atomic_compare_exchange_weak(&known_version, &cur, v)) {
             }
             PQfreemem(note);
+            /* The replica's watcher looks for this version at once rather than at its
+             * next idle poll. */
+            db_replica_kick();
         }
         if (PQstatus(pg) != CONNECTION_OK) {
             PQfinish(pg);
@@ -325,15 +401,17 @@ static void *listener_main(void *arg) {
     return NULL;
 }
 
-void db_pool_stats(struct db_pool_stats *out) {
-    pthread_mutex_lock(&pool.lock);
-    *out = (struct db_pool_stats){.size = pool.size,
-                                  .waits = pool.waits,
-                                  .timeouts = pool.timeouts,
-                                  .reconnects = pool.reconnects};
-    for (int i = 0; i < pool.size; i++) {
-        out->in_use += pool.conns[i].busy;
-        out->connected += pool.conns[i].pg != NULL && !pool.conns[i].lost;
+void db_pool_stats(bool of_replica, struct db_pool_stats *out) {
+    struct db_pool *p = of_replica ? &replica : &primary;
+    pthread_mutex_lock(&p->lock);
+    *out = (struct db_pool_stats){.size = p->size,
+                                  .waits = p->waits,
+                                  .timeouts = p->timeouts,
+                                  .reconnects = p->reconnects,
+                                  .checkouts = p->checkouts};
+    for (int i = 0; i < p->size; i++) {
+        out->in_use += p->conns[i].busy;
+        out->connected += p->conns[i].pg != NULL && !p->conns[i].lost;
     }
-    pthread_mutex_unlock(&pool.lock);
+    pthread_mutex_unlock(&p->lock);
 }

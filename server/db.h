@@ -1,6 +1,7 @@
-/* PostgreSQL access: a pool of connections checked out exclusively (no two threads
+/* PostgreSQL access: pools of connections checked out exclusively (no two threads
  * ever share one), statements prepared once per connection, reconnection after the
- * database is lost, and the data version every cache is keyed by. */
+ * database is lost, and the data version every cache is keyed by. One pool for the
+ * primary; with a read URL, a second for a streaming replica (db_replica.c). */
 #ifndef DB_H
 #define DB_H
 
@@ -16,14 +17,23 @@ struct db_stmt {
 
 struct db_conn;
 
-bool db_init(const char *conninfo, int pool_size, int wait_ms);
+/* read_conninfo: the replica, or NULL/"" for none (every read on the primary). */
+bool db_init(const char *conninfo, const char *read_conninfo, int pool_size, int wait_ms);
 void db_shutdown(void);
+/* A connection with a bounded connect wait, or NULL. */
+PGconn *db_connect(const char *conninfo);
 
-/* A connection for this caller alone, connected; NULL when the database cannot be
- * reached or every connection stays busy past the wait (the caller answers 503). */
+/* A primary connection for this caller alone, connected; NULL when the database cannot
+ * be reached or every connection stays busy past the wait (the caller answers 503). */
 struct db_conn *db_acquire(void);
+/* A replica connection, or NULL when there is none configured, it is down (marked so
+ * when this connect fails) or busy past the wait: the caller reads from the primary. */
+struct db_conn *db_acquire_replica(void);
+bool db_is_replica(const struct db_conn *c);
 void db_release(struct db_conn *c);
 PGconn *db_pg(struct db_conn *c);
+/* The version a write on this checkout took with db_bump_version (0: none). */
+uint64_t db_conn_bumped(const struct db_conn *c);
 
 /* Runs a prepared statement (preparing it on this connection the first time).
  * Never returns NULL; check with db_ok. */
@@ -49,8 +59,38 @@ void db_note_version(uint64_t v);
 
 struct db_pool_stats {
     int size, in_use, connected;
-    unsigned long long waits, timeouts, reconnects;
+    unsigned long long waits, timeouts, reconnects, checkouts;
 };
-void db_pool_stats(struct db_pool_stats *out);
+void db_pool_stats(bool of_replica, struct db_pool_stats *out);
+
+/* ---- the replica (db_replica.c) ----
+ * A watcher thread keeps its own connection to the replica and reads the version the
+ * replica has replayed (the data_version row arrives by streaming replication like any
+ * other): every 250 ms when idle, every 10 ms while the primary's notifications say it
+ * is behind. No LISTEN on the replica (a hot standby cannot). */
+bool db_replica_start(const char *conninfo);
+void db_replica_stop(void);
+bool db_replica_configured(void);
+/* Configured and answering the watcher. */
+bool db_replica_usable(void);
+/* The version the replica has replayed as last read (0: unknown). */
+uint64_t db_replica_version(void);
+/* Usable and replayed at least as far as the primary's last notification. */
+bool db_replica_current(void);
+/* Waits up to wait_ms for the replica to replay min; true once it has. */
+bool db_replica_wait(uint64_t min, int wait_ms);
+/* A request's replica connection died: reads go to the primary until the watcher
+ * reaches the replica again. */
+void db_replica_lost(void);
+/* The primary announced a new version. */
+void db_replica_kick(void);
+
+struct db_replica_status {
+    bool configured, up, paused;
+    uint64_t version, behind; /* replayed version; versions behind the primary's */
+    double lag_seconds;       /* how long it has been behind (0 when caught up) */
+    unsigned long long downs; /* times it was found unreachable */
+};
+void db_replica_status(struct db_replica_status *out);
 
 #endif

@@ -19,6 +19,7 @@
 #include "domain/calendar.h"
 #include "log.h"
 #include "problem.h"
+#include "reqdb.h"
 #include "router.h"
 #include "stats.h"
 
@@ -33,6 +34,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
 static struct request *request_new(struct MHD_Connection *conn, const char *url,
                                    const char *method);
 static void dispatch(struct request *rq, struct reply *rp);
+static void serve_route(struct request *rq, struct reply *rp);
 static enum MHD_Result send_reply(struct request *rq, struct reply *rp);
 static void reply_free(struct reply *rp);
 static bool reply_has_header(const struct reply *rp, const char *name);
@@ -57,15 +59,6 @@ const char *req_header(struct request *rq, const char *name) {
 
 const char *req_param(struct request *rq, int i) {
     return i < rq->nparams ? rq->params[i] : "";
-}
-
-struct db_conn *req_db(struct request *rq, struct reply *rp) {
-    if (!rq->db)
-        rq->db = db_acquire();
-    if (!rq->db) {
-        problem_unavailable(rp);
-    }
-    return rq->db;
 }
 
 void reply_json(struct reply *rp, int status, json_t *j) {
@@ -178,13 +171,28 @@ static bool authorize(struct request *rq, struct reply *rp) {
         reply_header(rp, "WWW-Authenticate", "Bearer");
         return false;
     }
-    struct db_conn *db = req_db(rq, rp);
+    /* A key check reads: the replica answers it while it is level with the primary
+     * (so a revocation counts at once); otherwise, and for a key it has not replayed
+     * yet, the primary does. Recording the key's use is a write: the primary. */
+    struct db_conn *db =
+        rq->from_replica && db_replica_current() ? req_db(rq, rp) : req_db_primary(rq, rp);
     if (!db)
         return false;
     int ok = auth_verify(db, auth + 7, &rq->who);
+    if (ok == 0 && db_is_replica(db)) {
+        db = req_db_primary(rq, rp);
+        if (!db)
+            return false;
+        ok = auth_verify(db, auth + 7, &rq->who);
+    }
     if (ok < 0) {
         problem_unavailable(rp);
         return false;
+    }
+    if (ok == 1 && rq->who.touch_due) {
+        struct db_conn *primary = db_is_replica(db) ? req_db_primary(rq, NULL) : db;
+        if (primary)
+            auth_touch(primary, &rq->who);
     }
     if (ok == 0) {
         problem_reply(rp, 401, "the API key is not valid or has been revoked");
@@ -309,21 +317,31 @@ static void dispatch(struct request *rq, struct reply *rp) {
         reply_header(rp, "Allow", allow);
         return;
     }
-    if (!choose_format(rq, rp) || !authorize(rq, rp))
+    if (!choose_format(rq, rp) || !req_choose_source(rq, rp))
         return;
-    if (rq->route->flags & ROUTE_ETAG) {
-        rq->version = db_known_version();
-        if (!rq->version) {
-            /* Not hearing from the database: ask it, or answer 503. */
-            struct db_conn *db = req_db(rq, rp);
-            if (!db || !db_read_version(db, &rq->version)) {
-                /* Without a connection req_db has answered 503 with Retry-After already. */
-                if (db)
-                    problem_unavailable(rp);
-                rq->version = 0;
-                return;
-            }
-        }
+    serve_route(rq, rp);
+    if (rq->on_replica && rp->status >= 500 && !rp->response && db_lost(rq->db)) {
+        /* The replica went away under this read: mark it down (the next reads go to
+         * the primary at once) and answer this one from the primary. */
+        db_replica_lost();
+        stats_replica_fallback(FALLBACK_LOST);
+        reply_free(rp);
+        db_release(rq->db);
+        rq->db = NULL;
+        rq->on_replica = rq->from_replica = false;
+        rq->version = 0;
+        memset(&rq->who, 0, sizeof rq->who);
+        serve_route(rq, rp);
+    }
+}
+
+static void serve_route(struct request *rq, struct reply *rp) {
+    if (!authorize(rq, rp))
+        return;
+    bool etag_route = rq->route->flags & ROUTE_ETAG;
+    if ((etag_route || (rq->min_version && rq->method == HTTP_GET)) && !req_settle_version(rq, rp))
+        return;
+    if (etag_route) {
         char etag[64];
         make_etag(rq, etag, sizeof etag);
         if (etag_matches(req_header(rq, "If-None-Match"), etag)) {
@@ -361,6 +379,12 @@ static enum MHD_Result send_reply(struct request *rq, struct reply *rp) {
         MHD_add_response_header(resp, "Content-Type", rp->content_type);
     for (int i = 0; i < rp->nheaders; i++)
         MHD_add_response_header(resp, rp->headers[i][0], rp->headers[i][1]);
+    uint64_t data_version = req_data_version(rq, rp->status);
+    if (data_version && (strncmp(rq->path, "/v1/", 4) == 0 || strcmp(rq->path, "/v1") == 0)) {
+        char text[24];
+        snprintf(text, sizeof text, "%llu", (unsigned long long)data_version);
+        MHD_add_response_header(resp, "Data-Version", text);
+    }
     bool etag_route = rq->route && (rq->route->flags & ROUTE_ETAG);
     if (etag_route && rq->version && (rp->status == 200 || rp->status == 304) && !rp->no_etag) {
         char etag[64];
@@ -379,11 +403,12 @@ static enum MHD_Result send_reply(struct request *rq, struct reply *rp) {
             MHD_add_response_header(resp, "Access-Control-Allow-Methods",
                                     "GET, HEAD, POST, PUT, DELETE, OPTIONS");
             MHD_add_response_header(resp, "Access-Control-Allow-Headers",
-                                    "Authorization, Content-Type, Idempotency-Key, If-None-Match");
+                                    "Authorization, Content-Type, Idempotency-Key, If-None-Match, "
+                                    "Min-Data-Version");
             MHD_add_response_header(resp, "Access-Control-Max-Age", "600");
         } else {
             MHD_add_response_header(resp, "Access-Control-Expose-Headers",
-                                    "ETag, Location, Retry-After");
+                                    "Data-Version, ETag, Location, Retry-After");
         }
     }
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
@@ -463,7 +488,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
     if (g_config.access_log)
         log_access(rq->method_name, rq->path, rq->route ? router_route_label(idx) : NULL, status,
                    secs, rq->who.authenticated ? rq->who.key_id : NULL, 0);
+    if (rq->db && (rq->method == HTTP_GET || rq->method == HTTP_HEAD))
+        stats_read_from(rq->on_replica);
     db_release(rq->db);
+    db_release(rq->db_primary);
     for (int i = 0; i < rq->nparams; i++)
         free(rq->params[i]);
     strbuf_free(&rq->body);

@@ -42,9 +42,13 @@ struct request {
     bool csv;            /* the client asked for text/csv */
     struct identity who;
     struct timespec started;
-    struct db_conn *db; /* checked out by req_db, released when the request ends */
-    uint64_t version;   /* data version the answer reflects, 0 if not known */
-    int status;         /* the status sent, for the log and the counters */
+    struct db_conn *db;         /* checked out by req_db, released when the request ends */
+    struct db_conn *db_primary; /* a primary connection beside a replica one (key checks) */
+    bool from_replica;          /* this read may be answered by the replica */
+    bool on_replica;            /* db is a replica connection */
+    uint64_t min_version;       /* Min-Data-Version, 0 when not sent */
+    uint64_t version;           /* data version the answer reflects, 0 if not known */
+    int status;                 /* the status sent, for the log and the counters */
 };
 
 struct reply {
@@ -69,9 +73,13 @@ void http_stop(void);
 const char *req_query(struct request *rq, const char *name);
 const char *req_header(struct request *rq, const char *name);
 const char *req_param(struct request *rq, int i);
-/* The request's database connection, checked out on first use; NULL after filling rp
- * with a 503 when none can be had. */
+/* The request's database connection, checked out on first use: the replica's for a
+ * read routed there (falling back to the primary when it cannot be had), otherwise the
+ * primary's. NULL after filling rp with a 503 when none can be had. */
 struct db_conn *req_db(struct request *rq, struct reply *rp);
+/* A primary connection whatever the request reads from (writes, what must be current);
+ * NULL after filling rp (when not NULL) with a 503 when none can be had. */
+struct db_conn *req_db_primary(struct request *rq, struct reply *rp);
 
 void reply_json(struct reply *rp, int status, json_t *j);
 void reply_body(struct reply *rp, int status, const char *content_type, char *body, size_t len);

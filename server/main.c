@@ -45,7 +45,8 @@ static int cmd_serve(void) {
     for (int i = 0; i < router_count(); i++)
         router_route_label(i); /* fill the label table before any thread reads it */
     stats_init(router_count());
-    if (!db_init(g_config.database_url, g_config.db_pool, g_config.db_wait_ms)) {
+    if (!db_init(g_config.database_url, g_config.database_read_url, g_config.db_pool,
+                 g_config.db_wait_ms)) {
         log_error("start", "could not set up the database pool");
         return 1;
     }
@@ -57,9 +58,10 @@ static int cmd_serve(void) {
         db_shutdown();
         return 1;
     }
-    log_info("start", "serving on http://%s with %d threads, %d database connections, reads %s",
+    log_info("start", "serving on http://%s with %d threads, %d database connections, reads %s, %s",
              g_config.listen, g_config.threads, g_config.db_pool,
-             g_config.public_read ? "open" : "keyed");
+             g_config.public_read ? "open" : "keyed",
+             db_replica_configured() ? "reads from the replica" : "reads from the primary");
     int sig = 0;
     sigwait(&stop, &sig);
     log_info("stop", "signal %d: finishing in-flight requests", sig);

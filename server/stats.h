@@ -3,11 +3,18 @@
 #ifndef STATS_H
 #define STATS_H
 
+#include <stdbool.h>
+
 #include "domain/strbuf.h"
 
 void stats_init(int nroutes);
 void stats_request(int route_index, int status, double seconds);
 void stats_ingest_rows(const char *outcome, unsigned long long n);
+/* A GET that read from the database: from the replica, or from the primary. */
+void stats_read_from(bool replica);
+/* A GET that would have read from the replica went to the primary. */
+enum stats_fallback { FALLBACK_DOWN, FALLBACK_BEHIND, FALLBACK_LOST, NFALLBACK };
+void stats_replica_fallback(enum stats_fallback why);
 void stats_render(struct strbuf *out);
 
 #endif

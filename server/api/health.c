@@ -23,20 +23,35 @@ void api_get_healthz(struct request *rq, struct reply *rp) {
     rp->no_etag = true;
 }
 
+/* Ready while the primary answers; with a replica, also while only the replica does
+ * (reads go on, writes answer 503), marked "degraded". The body names each database
+ * and the replica's lag, so a balancer's check and an operator see the same thing. */
 void api_get_readyz(struct request *rq, struct reply *rp) {
     static const struct db_stmt ping = {"readyz_ping", "SELECT 1", 0};
     rp->no_etag = true;
-    struct db_conn *db = req_db(rq, rp);
-    if (!db)
-        return;
-    PGresult *r = db_exec(db, &ping, NULL);
-    if (db_ok(r))
-        reply_json(rp, 200, json_pack("{s:s, s:s}", "status", "ready", "database", "ok"));
-    else {
-        problem_reply(rp, 503, "the database is not answering");
-        reply_header(rp, "Retry-After", "5");
-    }
+    struct db_conn *db = req_db_primary(rq, NULL);
+    PGresult *r = db ? db_exec(db, &ping, NULL) : NULL;
+    bool primary_ok = r && db_ok(r);
     PQclear(r);
+    struct db_replica_status rs;
+    db_replica_status(&rs);
+    json_t *j_dbs = json_pack("{s:{s:s, s:I}}", "primary", "status", primary_ok ? "ok" : "down",
+                              "version", (json_int_t)db_known_version());
+    if (rs.configured)
+        json_object_set_new(j_dbs, "replica",
+                            json_pack("{s:s, s:I, s:f, s:I, s:b}", "status", rs.up ? "ok" : "down",
+                                      "version", (json_int_t)rs.version, "lag_seconds",
+                                      rs.lag_seconds, "behind_versions", (json_int_t)rs.behind,
+                                      "replay_paused", rs.paused));
+    if (primary_ok || (rs.configured && rs.up)) {
+        reply_json(rp, 200,
+                   json_pack("{s:s, s:s, s:o}", "status", primary_ok ? "ready" : "degraded",
+                             "database", primary_ok ? "ok" : "down", "databases", j_dbs));
+        return;
+    }
+    json_decref(j_dbs);
+    problem_reply(rp, 503, "the database is not answering");
+    reply_header(rp, "Retry-After", "5");
 }
 
 void api_get_prometheus(struct request *rq, struct reply *rp) {

@@ -75,7 +75,9 @@ void api_get_usage(struct request *rq, struct reply *rp) {
     if (!day_bound(rq, rp, "from", false, from, sizeof from, &has_from) ||
         !day_bound(rq, rp, "to", true, to, sizeof to, &has_to))
         return;
-    struct db_conn *db = req_db(rq, rp);
+    /* The counts are flushed first and read back at once: the primary, never the
+     * replica (which could not take the flush, and would not have it yet). */
+    struct db_conn *db = req_db_primary(rq, rp);
     if (!db)
         return;
     usage_flush(db);

@@ -1,0 +1,101 @@
+/* Which database answers a request: the replica for reads when it is up and new enough
+ * for Min-Data-Version, the primary for writes, key-use records and everything that
+ * must be current; and the data version an answer reflects (the Data-Version header). */
+#include "reqdb.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "db.h"
+#include "problem.h"
+#include "stats.h"
+
+struct db_conn *req_db(struct request *rq, struct reply *rp) {
+    if (!rq->db && rq->from_replica) {
+        rq->db = db_acquire_replica();
+        rq->on_replica = rq->db != NULL;
+        if (!rq->db)
+            stats_replica_fallback(FALLBACK_DOWN);
+    }
+    if (!rq->db && rq->db_primary) {
+        rq->db = rq->db_primary; /* never hold two primary connections */
+        rq->db_primary = NULL;
+    }
+    if (!rq->db)
+        rq->db = db_acquire();
+    if (!rq->db)
+        problem_unavailable(rp);
+    return rq->db;
+}
+
+struct db_conn *req_db_primary(struct request *rq, struct reply *rp) {
+    if (rq->db && !rq->on_replica)
+        return rq->db;
+    if (!rq->db_primary)
+        rq->db_primary = db_acquire();
+    if (!rq->db_primary && rp)
+        problem_unavailable(rp);
+    return rq->db_primary;
+}
+
+/* Min-Data-Version, and where a read goes: the replica unless it is down, or behind
+ * the version asked for after a brief wait; the primary for everything else. */
+bool req_choose_source(struct request *rq, struct reply *rp) {
+    const char *h = req_header(rq, "Min-Data-Version");
+    if (h) {
+        size_t n = strspn(h, "0123456789");
+        unsigned long long v = n >= 1 && n <= 19 && h[n] == '\0' ? strtoull(h, NULL, 10) : 0;
+        if (v == 0) {
+            problem_reply(rp, 400,
+                          "Min-Data-Version must be a data version from an earlier answer's "
+                          "Data-Version header (a whole number from 1)");
+            return false;
+        }
+        rq->min_version = v;
+    }
+    if (!db_replica_configured() || (rq->method != HTTP_GET && rq->method != HTTP_HEAD))
+        return true;
+    if (!db_replica_usable()) {
+        stats_replica_fallback(FALLBACK_DOWN);
+        return true;
+    }
+    if (rq->min_version && !db_replica_wait(rq->min_version, g_config.replica_wait_ms)) {
+        stats_replica_fallback(FALLBACK_BEHIND);
+        return true;
+    }
+    rq->from_replica = true;
+    return true;
+}
+
+/* The version this read's data will reflect, known before it runs (the ETag and the
+ * cache depend on it): the replica's replayed version or the primary's announced one,
+ * asked of the database itself when that is unknown or older than Min-Data-Version
+ * (the primary's notification may not have reached this process yet). */
+bool req_settle_version(struct request *rq, struct reply *rp) {
+    rq->version = rq->from_replica ? db_replica_version() : db_known_version();
+    if (rq->version && rq->version >= rq->min_version)
+        return true;
+    struct db_conn *db = req_db(rq, rp);
+    if (!db || !db_read_version(db, &rq->version)) {
+        /* Without a connection req_db has answered 503 with Retry-After already. */
+        if (db)
+            problem_unavailable(rp);
+        rq->version = 0;
+        return false;
+    }
+    return true;
+}
+
+uint64_t req_data_version(const struct request *rq, int status) {
+    uint64_t v = 0;
+    if (status >= 200 && status < 300) {
+        uint64_t a = db_conn_bumped(rq->db), b = db_conn_bumped(rq->db_primary);
+        v = a > b ? a : b;
+    }
+    if (!v)
+        v = rq->version;
+    if (!v)
+        v = rq->on_replica || rq->from_replica ? db_replica_version() : db_known_version();
+    return v;
+}

@@ -1,0 +1,24 @@
+/* The request's databases: where a read goes (replica or primary), Min-Data-Version,
+ * and the version an answer reflects. req_db and req_db_primary are declared in http.h
+ * beside the request they belong to. */
+#ifndef REQDB_H
+#define REQDB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "http.h"
+
+/* Parses Min-Data-Version (400 in rp when it is not a version) and marks a GET or
+ * HEAD for the replica when there is one, it answers, and it has replayed that far
+ * (waiting up to WELLBEING_REPLICA_WAIT_MS). False when rp holds the answer. */
+bool req_choose_source(struct request *rq, struct reply *rp);
+/* Sets rq->version to the version the read's data will reflect before it runs: the
+ * replica's replayed or the primary's announced version, asked of the database when
+ * unknown or older than Min-Data-Version. False after filling rp with a 503. */
+bool req_settle_version(struct request *rq, struct reply *rp);
+/* The version an answer with this status reflects: a successful write's own version,
+ * else rq->version, else the one known of the database read; 0 when none is known. */
+uint64_t req_data_version(const struct request *rq, int status);
+
+#endif
