@@ -27,7 +27,7 @@ CHART_JS := dashboard/vendor/chart-$(CHART_VERSION).umd.min.js
 export WELLBEING_DATABASE_URL ?= $(shell scripts/devdb url)
 
 .PHONY: all deps run test test-all unit api-test browser-test asan fmt fmt-check clean \
-        bench bench-ingest db-start db-stop serve install docker-check
+        bench bench-ingest bench-cluster db-start db-stop serve install docker-check cluster-test
 
 all: build/wellbeingd $(CHART_JS)
 
@@ -143,6 +143,12 @@ browser-test: all db-start tests/browser/node_modules/.package-lock.json
 	@scripts/deps test browser
 	tests/browser/run.sh
 
+# The many-machine shape on loopback (primary, pg_basebackup replica, PgBouncer, two
+# wellbeingd, HAProxy; Debian packages, no Docker): tests/cluster/, stopped by a trap.
+cluster-test: build/asan/wellbeingd
+	@scripts/deps cluster
+	tests/cluster/run.sh
+
 # The compose file through docker-compose config, the Dockerfile's build held to make.
 docker-check: all
 	@scripts/deps test docker
@@ -150,10 +156,10 @@ docker-check: all
 
 # Every test, after installing whatever is missing in one pass (one apt-get update).
 test:
-	@scripts/deps build page db test browser docker
+	@scripts/deps build page db test browser docker cluster
 	@$(MAKE) --no-print-directory test-all
 
-test-all: fmt-check all asan unit api-test browser-test docker-check
+test-all: fmt-check all asan unit api-test browser-test docker-check cluster-test
 
 fmt:
 	clang-format -i $(SERVER_SRC) $(HEADERS) $(UNIT_SRC)
@@ -173,6 +179,12 @@ build/bench/bare_mhd: bench/bare_mhd.c | deps
 bench: build/wellbeingd build/bench/bare_mhd db-start
 	@scripts/deps bench
 	scripts/bench
+
+# Reads through HAProxy with one and two API processes, and the replica's lag under a
+# 100,000-row submission, on the loopback cluster (prints only).
+bench-cluster: build/wellbeingd
+	@scripts/deps cluster bench test
+	scripts/bench-cluster
 
 # Ingest benchmark: 100,000 rows as one CSV submission against psql \copy (prints only).
 bench-ingest: build/wellbeingd db-start

@@ -1,0 +1,185 @@
+// The many-machine shape on loopback (tests/cluster/run.sh starts it): a primary, a
+// streaming replica, PgBouncer, two wellbeingd processes and HAProxy. The tests run in
+// order, one after another, since they stop and start parts of the one cluster.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  ADMIN, API, BOUNCER_ADMIN, LB, PRIMARY, REPLICA, cluster, get, load, metric, sleep, sql, submit, until,
+} from './lib.mjs';
+
+const ONE = API[1];
+const TWO = API[2];
+const figures = (r) => (r.body?.items ?? []).map((o) => `${o.area} ${o.period} ${o.value}`);
+const obsPath = (area, period) => `/v1/observations?metric=thrive.ips_referrals&area=${area}&from=${period}&to=${period}`;
+const replicaReads = async () => (await metric(ONE, 'wellbeing_db_reads_total{database="replica"}'))
+  + (await metric(TWO, 'wellbeing_db_reads_total{database="replica"}'));
+const primaryReads = async () => (await metric(ONE, 'wellbeing_db_reads_total{database="primary"}'))
+  + (await metric(TWO, 'wellbeing_db_reads_total{database="primary"}'));
+const replicaState = async (base) => (await get(base, '/readyz')).body?.databases?.replica;
+const replicaBackEverywhere = () => until(15000, async () => {
+  const [a, b] = [await replicaState(ONE), await replicaState(TWO)];
+  return a?.status === 'ok' && b?.status === 'ok' && a.behind_versions === 0 && b.behind_versions === 0;
+});
+
+test('every process reads from a streaming replica and reaches the primary through PgBouncer', async () => {
+  assert.deepEqual(sql(REPLICA, 'SELECT pg_is_in_recovery()'), [['t']]);
+  assert.deepEqual(sql(PRIMARY, "SELECT state FROM pg_stat_replication"), [['streaming']]);
+  for (const base of [ONE, TWO]) {
+    const ready = await get(base, '/readyz');
+    assert.equal(ready.status, 200);
+    assert.equal(ready.body.databases.primary.status, 'ok');
+    assert.equal(ready.body.databases.replica.status, 'ok');
+  }
+  // Session pooling: each process's pool and listener are PgBouncer clients.
+  const pools = sql(BOUNCER_ADMIN, 'SHOW POOLS');
+  const wellbeing = pools.find((p) => p[0] === 'wellbeing');
+  assert.ok(wellbeing && Number(wellbeing[2]) >= 2, `PgBouncer's clients: ${JSON.stringify(pools)}`);
+  assert.ok(Number(sql(REPLICA, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'wellbeingd'")[0][0]) >= 2);
+
+  const before = { replica: await replicaReads(), primary: await primaryReads() };
+  for (let i = 1; i <= 20; i++) assert.equal((await get(LB, `/v1/observations?metric=thrive.ips_referrals&limit=${i}`)).status, 200);
+  assert.equal((await replicaReads()) - before.replica, 20, 'twenty reads through HAProxy, twenty on the replica');
+  assert.equal((await primaryReads()) - before.primary, 0);
+});
+
+test('read-your-writes through the other process with Min-Data-Version, also while replay is paused', async () => {
+  const w = await submit(ONE, [{ metric: 'thrive.ips_referrals', area: 'E08000026', period: '2021-01', value: 101 }]);
+  assert.equal(w.status, 201, w.text);
+  assert.ok(w.version > 0, 'a write answers with the version it created');
+  const r = await get(TWO, obsPath('E08000026', '2021-01'), { headers: { 'Min-Data-Version': String(w.version) } });
+  assert.equal(r.status, 200);
+  assert.ok(r.version >= w.version);
+  assert.deepEqual(figures(r), ['E08000026 2021-01 101']);
+
+  cluster('replay-pause');
+  try {
+    const paused = await until(3000, async () => (await replicaState(TWO))?.replay_paused);
+    assert.ok(paused, 'the watcher sees replay paused');
+    const w2 = await submit(ONE, [{ metric: 'thrive.ips_referrals', area: 'E08000026', period: '2021-02', value: 202 }]);
+    assert.equal(w2.status, 201, w2.text);
+
+    // A plain read is not held up: the replica answers at once, at its own version.
+    let t = Date.now();
+    const stale = await get(TWO, obsPath('E08000026', '2021-02'));
+    assert.equal(stale.status, 200);
+    assert.ok(Date.now() - t < 1000);
+    assert.ok(stale.version < w2.version, `replica at ${stale.version}, write at ${w2.version}`);
+    assert.deepEqual(figures(stale), []);
+
+    // With Min-Data-Version the primary answers after the brief wait.
+    const behindBefore = await metric(TWO, 'wellbeing_replica_fallbacks_total{reason="behind"}');
+    t = Date.now();
+    const fresh = await get(TWO, obsPath('E08000026', '2021-02'), { headers: { 'Min-Data-Version': String(w2.version) } });
+    assert.equal(fresh.status, 200);
+    assert.ok(Date.now() - t < 1000);
+    assert.ok(fresh.version >= w2.version);
+    assert.deepEqual(figures(fresh), ['E08000026 2021-02 202']);
+    assert.equal(await metric(TWO, 'wellbeing_replica_fallbacks_total{reason="behind"}'), behindBefore + 1);
+    // The same through HAProxy, whichever process answers, and for a cached route.
+    for (let i = 0; i < 4; i++) {
+      const viaLb = await get(LB, '/v1/dashboard?area=E08000026', { headers: { 'Min-Data-Version': String(w2.version) } });
+      assert.equal(viaLb.status, 200);
+      assert.ok(viaLb.version >= w2.version);
+    }
+    const state = await replicaState(TWO);
+    assert.ok(state.behind_versions >= 1 && state.lag_seconds > 0, JSON.stringify(state));
+    assert.match((await get(TWO, '/metrics')).text, /^wellbeing_replica_replay_paused 1$/m);
+  } finally {
+    cluster('replay-resume');
+  }
+  const caughtUp = await until(3000, async () => figures(await get(TWO, obsPath('E08000026', '2021-02'))).length === 1);
+  assert.ok(caughtUp, 'once replay resumes, plain reads show the write');
+});
+
+test('a Min-Data-Version that is not a version is a 400 naming the header', async () => {
+  const r = await get(LB, '/v1/programmes', { headers: { 'Min-Data-Version': 'yesterday' } });
+  assert.equal(r.status, 400);
+  assert.match(r.body.detail, /Min-Data-Version/);
+});
+
+test('a cached board view in one process is refreshed by a write through the other within a second', async () => {
+  const path = '/v1/dashboard?area=E08000027';
+  const tile = (r) => r.body.programmes.flatMap((p) => p.metrics).find((m) => m.metric === 'thrive.ips_referrals');
+  const first = await get(TWO, path);
+  assert.equal(first.status, 200);
+  const hits = await metric(TWO, 'wellbeing_cache_requests_total{result="hit"}');
+  const again = await get(TWO, path);
+  assert.equal(await metric(TWO, 'wellbeing_cache_requests_total{result="hit"}'), hits + 1, 'the second read is a cache hit');
+  assert.notEqual(tile(again).latest?.value, 4321);
+
+  const w = await submit(ONE, [{ metric: 'thrive.ips_referrals', area: 'E08000027', period: '2026-06', value: 4321 }]);
+  assert.equal(w.status, 201, w.text);
+  const written = Date.now();
+  const seen = await until(3000, async () => {
+    const r = await get(TWO, path);
+    return tile(r).latest?.value === 4321 ? r : null;
+  }, 20);
+  const ms = Date.now() - written;
+  assert.ok(seen, 'the other process shows the write');
+  assert.ok(ms <= 1000, `shown after ${ms} ms`);
+  assert.ok(seen.version >= w.version);
+  console.log(`# cache coherence: the write through process 1 showed in process 2's board view after ${ms} ms`);
+});
+
+test('the replica stopped and started again under load: every request answered, reads return to it', async () => {
+  const downBefore = await metric(ONE, 'wellbeing_replica_fallbacks_total{reason="down"}')
+    + await metric(TWO, 'wellbeing_replica_fallbacks_total{reason="down"}');
+  const l = load({ workers: 6 });
+  await sleep(500);
+  cluster('replica-stop');
+  await sleep(1500);
+  const during = { ONE: (await replicaState(ONE)).status, TWO: (await replicaState(TWO)).status };
+  cluster('replica-start');
+  assert.ok(await replicaBackEverywhere(), 'both processes see the replica again');
+  await sleep(500);
+  const result = await l.stop();
+  console.log(`# replica restart under load: ${result.sent} requests in ${result.ms} ms, ${JSON.stringify(result.statuses)}`);
+  assert.deepEqual(during, { ONE: 'down', TWO: 'down' });
+  assert.deepEqual(result.failures, []);
+  assert.ok(result.sent >= 100, `only ${result.sent} requests`);
+  const downAfter = await metric(ONE, 'wellbeing_replica_fallbacks_total{reason="down"}')
+    + await metric(TWO, 'wellbeing_replica_fallbacks_total{reason="down"}');
+  assert.ok(downAfter > downBefore, 'reads went to the primary while the replica was down');
+  const back = await replicaReads();
+  for (let i = 1; i <= 10; i++) assert.equal((await get(LB, `/v1/observations?metric=thrive.ips_job_starts&limit=${i}`)).status, 200);
+  assert.equal((await replicaReads()) - back, 10, 'and back on the replica once it returned');
+});
+
+test('writes go on without the replica, and reads see them', async () => {
+  cluster('replica-stop');
+  try {
+    assert.ok(await until(3000, async () => (await replicaState(ONE))?.status === 'down'));
+    const ready = await get(LB, '/readyz');
+    assert.equal(ready.status, 200);
+    assert.equal(ready.body.databases.replica.status, 'down');
+    const w = await submit(LB, [{ metric: 'thrive.ips_referrals', area: 'E08000028', period: '2021-03', value: 303 }]);
+    assert.equal(w.status, 201, w.text);
+    for (const base of [ONE, TWO]) {
+      const r = await get(base, obsPath('E08000028', '2021-03'), { headers: { 'Min-Data-Version': String(w.version) } });
+      assert.equal(r.status, 200);
+      assert.deepEqual(figures(r), ['E08000028 2021-03 303']);
+    }
+  } finally {
+    cluster('replica-start');
+  }
+  assert.ok(await replicaBackEverywhere());
+  const r = await get(TWO, obsPath('E08000028', '2021-03'));
+  assert.deepEqual(figures(r), ['E08000028 2021-03 303'], 'the replica has it once it is back');
+});
+
+test('one API process killed under load: HAProxy keeps every request answered', async () => {
+  const l = load({ workers: 6 });
+  await sleep(700);
+  cluster('api-kill', '1');
+  await sleep(1500);
+  const result = await l.stop();
+  console.log(`# API process killed under load: ${result.sent} requests in ${result.ms} ms, ${JSON.stringify(result.statuses)}`);
+  assert.deepEqual(result.failures, []);
+  assert.ok(result.sent >= 100, `only ${result.sent} requests`);
+  const w = await submit(LB, [{ metric: 'thrive.ips_referrals', area: 'E08000029', period: '2021-04', value: 404 }]);
+  assert.equal(w.status, 201, 'writes through HAProxy go to the process left');
+  cluster('api-start', '1');
+  const r = await get(ONE, obsPath('E08000029', '2021-04'), { headers: { 'Min-Data-Version': String(w.version) } });
+  assert.deepEqual(figures(r), ['E08000029 2021-04 404'], 'the restarted process reads the write');
+  assert.ok(ADMIN);
+});
