@@ -254,7 +254,12 @@ test('health routes answer as documented', async () => {
   assert.deepEqual(h.body, { status: 'ok' });
   await conforms(h, 'GET', '/healthz');
   const r = await get('/readyz');
-  assert.deepEqual(r.body, { status: 'ready', database: 'ok' });
+  // Since issue 12 the body also names each database (and a replica when one is set).
+  const { databases, ...ready } = r.body;
+  assert.deepEqual(ready, { status: 'ready', database: 'ok' });
+  assert.equal(databases.primary.status, 'ok');
+  assert.ok(databases.primary.version > 0);
+  assert.equal(databases.replica, undefined, 'no replica configured, none reported');
   await conforms(r, 'GET', '/readyz');
   const m = await get('/metrics');
   assert.equal(m.status, 200);

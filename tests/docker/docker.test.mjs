@@ -175,3 +175,51 @@ test('make install lays out a tree the installed binary serves the dashboard fro
     rmSync(dest, { recursive: true, force: true });
   }
 });
+
+// The scale shape (docker/compose.scale.yaml): what docker-compose resolves, and the
+// configuration files it mounts, read as the programs would read them.
+function scaleConfig(env) {
+  const yaml = execFileSync('docker-compose', ['-f', join(ROOT, 'docker', 'compose.scale.yaml'), 'config'], {
+    cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return JSON.parse(execFileSync('python3', ['-c', 'import json,sys,yaml; print(json.dumps(yaml.safe_load(sys.stdin)))'],
+    { input: yaml, encoding: 'utf8' }));
+}
+
+test('the scale compose file: primary, pg_basebackup replica, PgBouncer, N API processes, HAProxy', () => {
+  const c = scaleConfig({ POSTGRES_PASSWORD: 'checked-here', WELLBEING_API_PROCESSES: '3' });
+  assert.deepEqual(Object.keys(c.services).sort(), ['api', 'haproxy', 'migrate', 'pgbouncer', 'primary', 'replica']);
+  const { primary, replica, pgbouncer, migrate, api, haproxy } = c.services;
+  assert.match(primary.image, /^postgres:15-/);
+  assert.match(replica.image, /^postgres:15-/);
+  assert.ok(primary.command.includes('wal_level=replica'));
+  assert.equal(replica.depends_on.primary.condition, 'service_healthy');
+  const start = readFileSync(join(ROOT, 'docker', 'scale', 'replica-start.sh'), 'utf8');
+  assert.match(start, /pg_basebackup -h "\$PRIMARY_HOST" .* -R -X stream/);
+  assert.match(readFileSync(join(ROOT, 'docker', 'scale', 'pg_hba.conf'), 'utf8'), /^host\s+replication\s+all\s+all\s+scram-sha-256$/m);
+  assert.match(readFileSync(join(ROOT, 'docker', 'scale', 'pgbouncer.Dockerfile'), 'utf8'), /^FROM debian:12-slim$/m);
+  const ini = readFileSync(join(ROOT, 'docker', 'scale', 'pgbouncer.ini'), 'utf8');
+  assert.match(ini, /^pool_mode = session$/m);
+  assert.match(ini, /^wellbeing = host=primary port=5432 dbname=wellbeing$/m);
+  assert.equal(pgbouncer.environment.POSTGRES_PASSWORD, 'checked-here');
+  // Writes through PgBouncer to the primary; reads from the replica; migrate on the primary.
+  assert.equal(api.environment.WELLBEING_DATABASE_URL, 'host=pgbouncer port=6432 dbname=wellbeing user=wellbeing');
+  assert.equal(api.environment.WELLBEING_DATABASE_READ_URL, 'host=replica port=5432 dbname=wellbeing user=wellbeing');
+  assert.equal(api.environment.PGPASSWORD, 'checked-here');
+  assert.equal(migrate.environment.WELLBEING_DATABASE_URL, 'host=primary port=5432 dbname=wellbeing user=wellbeing');
+  assert.equal(api.depends_on.migrate.condition, 'service_completed_successfully');
+  assert.equal(api.deploy.replicas, 3, 'N API processes');
+  assert.equal(api.ports, undefined, 'the API processes are reached through HAProxy only');
+  assert.deepEqual(haproxy.ports, ['127.0.0.1:8080:8080/tcp']);
+  const cfg = readFileSync(join(ROOT, 'docker', 'scale', 'haproxy.cfg'), 'utf8');
+  assert.match(cfg, /option httpchk GET \/readyz/);
+  assert.match(cfg, /server-template api \d+ api:8080/);
+});
+
+test('HAProxy accepts the scale configuration', { skip: !existsSync('/usr/sbin/haproxy') && 'haproxy not installed' }, () => {
+  execFileSync('/usr/sbin/haproxy', ['-c', '-q', '-f', join(ROOT, 'docker', 'scale', 'haproxy.cfg')]);
+});
+
+test('the scale compose file is refused without a database password, naming it', () => {
+  assert.throws(() => scaleConfig({}), (e) => /set POSTGRES_PASSWORD/.test(String(e.stderr)));
+});

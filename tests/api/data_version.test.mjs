@@ -1,0 +1,52 @@
+// Data-Version and Min-Data-Version on one process with no replica: every /v1 answer
+// names the version it reflects, a write the version it created, and Min-Data-Version
+// is honoured (here always by the primary) or refused when it is not a version.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ADMIN, get, post, sql } from './lib.mjs';
+
+const version = (r) => Number(r.headers.get('data-version'));
+const dbVersion = () => Number(sql('SELECT version FROM data_version')[0][0]);
+
+test('every /v1 answer carries the data version, errors included; other routes do not', async () => {
+  const now = dbVersion();
+  for (const path of ['/v1/programmes', '/v1/dashboard', '/v1/metrics/mhfa.people_trained/series?area=E47000007',
+    '/v1/observations?metric=mhfa.people_trained', '/v1/metrics/nope', '/v1/observations?from=2019-13']) {
+    const r = await get(path);
+    assert.equal(version(r), now, `${path} (${r.status})`);
+  }
+  assert.equal((await get('/v1/submissions')).headers.get('data-version'), String(now), '401 too');
+  for (const path of ['/healthz', '/readyz', '/metrics', '/openapi.json']) {
+    assert.equal((await get(path)).headers.get('data-version'), null, path);
+  }
+});
+
+test('a write answers with the version it created, and a read asked for it sees the write', async () => {
+  const before = dbVersion();
+  const w = await post('/v1/submissions', { observations: [
+    { metric: 'thrive.ips_referrals', area: 'E08000030', period: '2022-05', value: 55 }] }, { key: ADMIN });
+  assert.equal(w.status, 201, w.text);
+  assert.equal(version(w), dbVersion());
+  assert.ok(version(w) > before);
+  const r = await get('/v1/observations?metric=thrive.ips_referrals&area=E08000030&from=2022-05&to=2022-05',
+    { headers: { 'Min-Data-Version': String(version(w)) } });
+  assert.equal(r.status, 200);
+  assert.ok(version(r) >= version(w));
+  assert.deepEqual(r.body.items.map((o) => o.value), [55]);
+});
+
+test('a Min-Data-Version beyond any write is answered from the newest data there is', async () => {
+  const now = dbVersion();
+  const r = await get('/v1/dashboard', { headers: { 'Min-Data-Version': String(now + 1000) } });
+  assert.equal(r.status, 200);
+  assert.equal(version(r), now, 'the version the data really has, not the one asked for');
+});
+
+test('a Min-Data-Version that is not a version is a 400 problem naming the header', async () => {
+  for (const bad of ['0', '-3', 'v12', '12abc', '99999999999999999999']) {
+    const r = await get('/v1/programmes', { headers: { 'Min-Data-Version': bad } });
+    assert.equal(r.status, 400, bad);
+    assert.match(r.headers.get('content-type'), /^application\/problem\+json/);
+    assert.match(r.body.detail, /Min-Data-Version/);
+  }
+});
