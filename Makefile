@@ -7,11 +7,11 @@ CPPFLAGS += -I/usr/include/postgresql -Iserver
 LDLIBS  := -lmicrohttpd -ljansson -lpq -lcrypto -lpthread -lm
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-SERVER_SRC := $(wildcard server/*.c server/api/*.c server/domain/*.c)
+SERVER_SRC := $(wildcard server/*.c server/http/*.c server/api/*.c server/store/*.c server/domain/*.c)
 DOMAIN_SRC := $(wildcard server/domain/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
-HEADERS    := $(wildcard server/*.h server/api/*.h server/domain/*.h)
+HEADERS    := $(wildcard server/*.h server/http/*.h server/api/*.h server/store/*.h server/domain/*.h)
 OPENAPI_SRC := openapi/src/base.json $(sort $(wildcard openapi/src/paths/*.json))
 
 OBJ      := $(SERVER_SRC:%.c=build/obj/%.o)
