@@ -227,11 +227,10 @@ bool db_area_get(struct db_conn *db, const char *code, json_t **out, struct db_e
     PGresult *r = db_exec(db, &s, params);
     if (!db_check(db, r, "area", e))
         return false;
-    *out = PQntuples(r)
-               ? json_pack("{s:o, s:o, s:o, s:o}", "code", db_json_text(r, 0, 0), "name",
-                           db_json_text(r, 0, 1), "type", db_json_text(r, 0, 2), "parents",
-                           db_json_parse(r, 0, 3, json_array()))
-               : NULL;
+    *out = PQntuples(r) ? json_pack("{s:o, s:o, s:o, s:o}", "code", db_json_text(r, 0, 0), "name",
+                                    db_json_text(r, 0, 1), "type", db_json_text(r, 0, 2), "parents",
+                                    db_json_parse(r, 0, 3, json_array()))
+                        : NULL;
     PQclear(r);
     return true;
 }
