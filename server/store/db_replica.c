@@ -10,8 +10,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "db.h"
 #include "log.h"
+#include "store/db.h"
 
 #define IDLE_POLL_MS 250
 #define BEHIND_POLL_MS 10

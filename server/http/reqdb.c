@@ -1,15 +1,15 @@
 /* Which database answers a request: the replica for reads when it is up and new enough
  * for Min-Data-Version, the primary for writes, key-use records and everything that
  * must be current; and the data version an answer reflects (the Data-Version header). */
-#include "reqdb.h"
+#include "http/reqdb.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
-#include "db.h"
-#include "problem.h"
+#include "http/problem.h"
 #include "stats.h"
+#include "store/db.h"
 
 struct db_conn *req_db(struct request *rq, struct reply *rp) {
     if (!rq->db && rq->from_replica) {

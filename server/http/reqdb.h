@@ -1,13 +1,14 @@
 /* The request's databases: where a read goes (replica or primary), Min-Data-Version,
- * and the version an answer reflects. req_db and req_db_primary are declared in http.h
+ * and the version an answer reflects. req_db and req_db_primary are declared in
+ * http/request.h
  * beside the request they belong to. */
-#ifndef REQDB_H
-#define REQDB_H
+#ifndef HTTP_REQDB_H
+#define HTTP_REQDB_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "http.h"
+#include "http/request.h"
 
 /* Parses Min-Data-Version (400 in rp when it is not a version) and marks a GET or
  * HEAD for the replica when there is one, it answers, and it has replayed that far
