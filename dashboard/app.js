@@ -58,8 +58,19 @@
     return node;
   }
 
+  /* The newest Data-Version any answer has carried. Behind a balancer the next read may
+   * reach another API process whose replica is a moment behind: sending this back as
+   * Min-Data-Version means the page never shows older data than it already has, and a
+   * write made through the API (the page's or a partner's, once its version reached
+   * the page) is in every later read. */
+  let seenVersion = 0;
+
   async function getJSON(path) {
-    const res = await fetch(path, { headers: { Accept: 'application/json' } });
+    const headers = { Accept: 'application/json' };
+    if (seenVersion > 0) headers['Min-Data-Version'] = String(seenVersion);
+    const res = await fetch(path, { headers });
+    const version = Number(res.headers.get('Data-Version'));
+    if (Number.isSafeInteger(version) && version > seenVersion) seenVersion = version;
     let body = null;
     try {
       body = await res.json();

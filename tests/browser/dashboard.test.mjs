@@ -91,6 +91,26 @@ function canvasImages(page) {
 }
 
 describe('the board page', () => {
+  test('after its first answer the page asks every read for data at least as new (Min-Data-Version)', async () => {
+    const { context, page, seen } = await openPage();
+    const reads = [];
+    page.on('response', async (r) => {
+      if (!new URL(r.url()).pathname.startsWith('/v1/')) return;
+      reads.push({ sent: r.request().headers()['min-data-version'], got: r.headers()['data-version'] });
+    });
+    await loadBoard(page);
+    await page.selectOption('#area', BIRMINGHAM);
+    await waitForBoard(page, BIRMINGHAM);
+    assert.ok(reads.length >= 3, `${reads.length} reads`);
+    assert.ok(reads.every((r) => /^[1-9][0-9]*$/.test(r.got)), 'every /v1 answer names its version');
+    const newest = Math.max(...reads.map((r) => Number(r.got)));
+    const later = reads.filter((r) => r.sent !== undefined);
+    assert.ok(later.length >= 1, 'reads after the first carry Min-Data-Version');
+    assert.ok(later.every((r) => Number(r.sent) >= 1 && Number(r.sent) <= newest));
+    assertClean(seen);
+    await context.close();
+  });
+
   test('the MHFA tile shows the published figure, the 500,000 target and a worded RAG', async () => {
     const { context, page, seen } = await openPage();
     await loadBoard(page);
