@@ -148,7 +148,9 @@ test('the replica stopped and started again under load: every request answered, 
 test('writes go on without the replica, and reads see them', async () => {
   cluster('replica-stop');
   try {
-    assert.ok(await until(3000, async () => (await replicaState(ONE))?.status === 'down'));
+    // Each process's watcher notices within its 250 ms poll.
+    assert.ok(await until(3000, async () => (await replicaState(ONE))?.status === 'down'
+      && (await replicaState(TWO))?.status === 'down'));
     const ready = await get(LB, '/readyz');
     assert.equal(ready.status, 200);
     assert.equal(ready.body.databases.replica.status, 'down');
