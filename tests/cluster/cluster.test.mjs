@@ -81,8 +81,12 @@ test('read-your-writes through the other process with Min-Data-Version, also whi
       assert.equal(viaLb.status, 200);
       assert.ok(viaLb.version >= w2.version);
     }
-    const state = await replicaState(TWO);
-    assert.ok(state.behind_versions >= 1 && state.lag_seconds > 0, JSON.stringify(state));
+    let state;
+    const behind = await until(2000, async () => {
+      state = await replicaState(TWO);
+      return state.behind_versions >= 1 && state.lag_seconds > 0;
+    });
+    assert.ok(behind, `readyz while paused: ${JSON.stringify(state)}`);
     assert.match((await get(TWO, '/metrics')).text, /^wellbeing_replica_replay_paused 1$/m);
   } finally {
     cluster('replay-resume');
