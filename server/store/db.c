@@ -24,7 +24,8 @@ struct db_conn {
     struct db_pool *owner;
     bool busy;
     bool lost;
-    uint64_t bumped; /* the version this checkout's write took, 0 if none */
+    uint64_t bump_pending; /* a version taken in the open transaction, not committed yet */
+    uint64_t bumped;       /* the version this checkout's committed write took, 0 if none */
     const struct db_stmt *prepared[MAX_PREPARED];
     int nprepared;
 };
@@ -201,7 +202,7 @@ static struct db_conn *pool_acquire(struct db_pool *p) {
         }
     }
     c->busy = true;
-    c->bumped = 0;
+    c->bumped = c->bump_pending = 0;
     p->checkouts++;
     pthread_mutex_unlock(&p->lock);
     if (!conn_open(c)) {
@@ -326,6 +327,16 @@ PGresult *db_exec_sql(struct db_conn *c, const char *sql) {
     PGresult *r = PQexec(c->pg, sql);
     if (PQstatus(c->pg) != CONNECTION_OK)
         c->lost = true;
+    /* A version taken in a transaction exists once it commits: the server's tag says
+     * which way the transaction ended (a COMMIT of a failed one answers ROLLBACK), so a
+     * dry run or a refused write never reports a version that was rolled back. */
+    if (c->bump_pending && PQresultStatus(r) == PGRES_COMMAND_OK) {
+        const char *tag = PQcmdStatus(r);
+        if (strcmp(tag, "COMMIT") == 0)
+            c->bumped = c->bump_pending;
+        if (strcmp(tag, "COMMIT") == 0 || strcmp(tag, "ROLLBACK") == 0)
+            c->bump_pending = 0;
+    }
     return r;
 }
 
@@ -429,7 +440,7 @@ bool db_bump_version(struct db_conn *c, uint64_t *out) {
     PGresult *r = db_exec(c, &s, NULL);
     bool ok = db_ok(r) && PQntuples(r) == 1;
     if (ok)
-        *out = c->bumped = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
+        *out = c->bump_pending = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
     PQclear(r);
     return ok;
 }

@@ -32,7 +32,8 @@ struct db_conn *db_acquire_replica(void);
 bool db_is_replica(const struct db_conn *c);
 void db_release(struct db_conn *c);
 PGconn *db_pg(struct db_conn *c);
-/* The version a write on this checkout took with db_bump_version (0: none). */
+/* The version a committed write on this checkout took with db_bump_version (0: none,
+ * or rolled back). */
 uint64_t db_conn_bumped(const struct db_conn *c);
 
 /* A connection of its own, outside the pool, for a command-line step (`key create`):

@@ -50,3 +50,12 @@ test('a Min-Data-Version that is not a version is a 400 problem naming the heade
     assert.match(r.body.detail, /Min-Data-Version/);
   }
 });
+
+test('a dry run creates no version, and says the version the data still has', async () => {
+  const before = dbVersion();
+  const r = await post('/v1/submissions?dryRun=true', { observations: [
+    { metric: 'thrive.ips_referrals', area: 'E08000030', period: '2022-06', value: 56 }] }, { key: ADMIN });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(dbVersion(), before, 'nothing was written');
+  assert.equal(version(r), before);
+});
