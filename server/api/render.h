@@ -9,14 +9,14 @@
 #include "domain/strbuf.h"
 #include "http/request.h"
 
-/* Answers 200 with items (taken) as {"items": [...], ...extra} or, when the client
- * asked for CSV, as a CSV table of the named columns (NULL-terminated). */
+/* Answers 200 with items (taken) as {"items": [...], ...extra (taken)} or, when the
+ * client asked for CSV, as a CSV table of the named columns (NULL-terminated); 503
+ * when items is NULL or memory runs out (a builder that failed hands in NULL). */
 void render_collection(struct request *rq, struct reply *rp, json_t *items,
                        const char *const *columns, json_t *extra);
-/* A PostgreSQL numeric as a JSON number: integral values as integers, trailing zeros
- * dropped; NULL or "" as null. */
+/* For the write handlers until their SQL moves into the store, where these are
+ * db_value_numeric, db_value_text and db_value_number (store/db_value.h). */
 json_t *render_numeric(const char *text);
-/* Column value or JSON null when the column is NULL. */
 json_t *render_text(PGresult *r, int row, int col);
 json_t *render_number(PGresult *r, int row, int col);
 /* One JSON value as CSV cell text: objects as "k=v;k=v", arrays joined by ';'. */
