@@ -7,6 +7,30 @@
 #include "domain/period.h"
 #include "store/db.h"
 
+PGresult *db_value_query(struct db_conn *db, const struct db_stmt *s, const char *const *params,
+                         const char *what) {
+    PGresult *r = db_exec(db, s, params);
+    if (db_ok(r))
+        return r;
+    db_log_failure(what, r);
+    PQclear(r);
+    return NULL;
+}
+
+json_t *db_value_list(struct db_conn *db, PGresult *r, db_value_row_fn row) {
+    json_t *list = json_array();
+    for (int i = 0; list && i < PQntuples(r); i++) {
+        json_t *item = row(r, i);
+        if (!item || json_array_append_new(list, item) != 0) {
+            json_decref(list);
+            list = NULL;
+        }
+    }
+    if (!list)
+        db_note_no_memory(db);
+    return list;
+}
+
 bool db_value_array(struct strbuf *b, const char *const *items, int n) {
     strbuf_putc(b, '{');
     for (int i = 0; i < n; i++) {

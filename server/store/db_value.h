@@ -1,5 +1,6 @@
-/* Result columns as values, for the store's read modules: JSON values, month indexes
- * and text[] literals. Every function here leaves the PGresult to its caller. */
+/* Result columns as values, for the store's read modules: JSON values, month indexes,
+ * text[] literals, and a result's rows as a JSON list. Every function here but
+ * db_value_query leaves the PGresult to its caller. */
 #ifndef DB_VALUE_H
 #define DB_VALUE_H
 
@@ -8,6 +9,19 @@
 #include <stdbool.h>
 
 #include "domain/strbuf.h"
+
+struct db_conn;
+struct db_stmt;
+
+/* Runs s: the result when it succeeded (the caller clears it); NULL after logging the
+ * failure under what and clearing it. */
+PGresult *db_value_query(struct db_conn *db, const struct db_stmt *s, const char *const *params,
+                         const char *what);
+/* One row as a JSON object; NULL when memory ran out. */
+typedef json_t *(*db_value_row_fn)(PGresult *r, int row);
+/* Every row of r through row, as a new array (the caller's); NULL after noting
+ * db_note_no_memory when memory ran out. */
+json_t *db_value_list(struct db_conn *db, PGresult *r, db_value_row_fn row);
 
 /* A PostgreSQL text[] literal of the items, every element quoted; false when memory
  * ran out. */
