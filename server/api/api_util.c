@@ -19,21 +19,6 @@ void api_no_memory(struct reply *rp) {
     reply_header(rp, "Retry-After", "5");
 }
 
-bool api_check_result(struct reply *rp, struct db_conn *db, const PGresult *r, const char *what) {
-    if (db_ok((PGresult *)r))
-        return true;
-    db_log_failure(what, (PGresult *)r);
-    api_db_failed(rp, db, what);
-    return false;
-}
-
-bool api_result_ok(struct reply *rp, struct db_conn *db, PGresult *r, const char *what) {
-    if (api_check_result(rp, db, r, what))
-        return true;
-    PQclear(r);
-    return false;
-}
-
 bool api_push_take(json_t *array, json_t *item) {
     return item && json_array_append_new(array, item) == 0;
 }

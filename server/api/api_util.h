@@ -2,13 +2,13 @@
  * into the right answer (503 when the database went away or memory ran short, 500
  * otherwise), query periods, and JSON built with every allocation checked.
  *
- * Ownership: a function here never frees what it is given unless its name ends in
- * _new or _take (then it owns its argument whatever it answers). */
+ * Ownership: a handler never holds a PGresult (the store clears every one). A function
+ * here never frees what it is given unless its name ends in _take; one that does owns
+ * its argument whatever it answers, so the caller forgets it either way. */
 #ifndef API_UTIL_H
 #define API_UTIL_H
 
 #include <jansson.h>
-#include <libpq-fe.h>
 #include <stdbool.h>
 
 #include "http/request.h"
@@ -19,13 +19,6 @@
 void api_db_failed(struct reply *rp, struct db_conn *db, const char *what);
 /* Out of memory on a request path: 503 with Retry-After (try again), never a crash. */
 void api_no_memory(struct reply *rp);
-/* True when r succeeded; otherwise logs its SQLSTATE and fills rp. Never clears r:
- * the caller always does (PQclear), whatever this answers. */
-bool api_check_result(struct reply *rp, struct db_conn *db, const PGresult *r, const char *what);
-/* The old form of api_check_result that clears r when it fails, so its callers must
- * forget r then. Kept for the write handlers until their SQL moves into the store;
- * new code uses api_check_result. */
-bool api_result_ok(struct reply *rp, struct db_conn *db, PGresult *r, const char *what);
 
 /* Appends item (taken) to array; false when item is NULL (a failed allocation) or the
  * append fails, so a builder can give up rather than answer with a hole. */

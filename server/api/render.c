@@ -7,20 +7,6 @@
 
 #include "api/api_util.h"
 #include "domain/csv.h"
-#include "store/db_value.h"
-
-json_t *render_numeric(const char *text) {
-    return db_value_numeric(text);
-}
-
-json_t *render_text(PGresult *r, int row, int col) {
-    json_t *s = db_value_text(r, row, col);
-    return s ? s : json_null();
-}
-
-json_t *render_number(PGresult *r, int row, int col) {
-    return db_value_number(r, row, col);
-}
 
 void render_cell(json_t *v, struct strbuf *out) {
     const char *key;

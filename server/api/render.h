@@ -1,10 +1,9 @@
 /* Turning query results into answers: collections as JSON ({"items": [...]}) or CSV
- * with fixed columns, and PostgreSQL text values as JSON values. */
+ * with fixed columns. */
 #ifndef RENDER_H
 #define RENDER_H
 
 #include <jansson.h>
-#include <libpq-fe.h>
 
 #include "domain/strbuf.h"
 #include "http/request.h"
@@ -14,11 +13,6 @@
  * when items is NULL or memory runs out (a builder that failed hands in NULL). */
 void render_collection(struct request *rq, struct reply *rp, json_t *items,
                        const char *const *columns, json_t *extra);
-/* For the write handlers until their SQL moves into the store, where these are
- * db_value_numeric, db_value_text and db_value_number (store/db_value.h). */
-json_t *render_numeric(const char *text);
-json_t *render_text(PGresult *r, int row, int col);
-json_t *render_number(PGresult *r, int row, int col);
 /* One JSON value as CSV cell text: objects as "k=v;k=v", arrays joined by ';'. */
 void render_cell(json_t *v, struct strbuf *out);
 /* Appends one CSV record built from columns of a JSON object. */

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "store/db.h"
-#include "store/db_value.h"
+#include "store/db_json.h"
 
 #define METRIC_SELECT                                                                              \
     "SELECT m.code,\n"                                                                             \
@@ -93,21 +93,15 @@ static json_t *programme_json(PGresult *r, int i);
 static json_t *metric_json(PGresult *r, int i);
 static json_t *area_json(PGresult *r, int i);
 static json_t *dimension_json(PGresult *r, int i);
-static json_t *list_or_empty(json_t *list);
 static bool read_rows(struct db_conn *db, const struct db_stmt *s, const char *const *params,
-                      const char *what, db_value_row_fn row, json_t **items);
+                      const char *what, db_json_row_fn row, json_t **items);
 static bool read_one(struct db_conn *db, const struct db_stmt *s, const char *code,
-                     const char *what, db_value_row_fn row, json_t **out);
-
-/* A parsed json_agg column, or [] if it would not parse. */
-static json_t *list_or_empty(json_t *list) {
-    return list ? list : json_array();
-}
+                     const char *what, db_json_row_fn row, json_t **out);
 
 static json_t *programme_json(PGresult *r, int i) {
-    return json_pack("{s:o, s:o, s:o, s:o}", "code", db_value_text(r, i, 0), "name",
-                     db_value_text(r, i, 1), "description", db_value_text(r, i, 2), "metrics",
-                     db_value_number(r, i, 3));
+    return json_pack("{s:o, s:o, s:o, s:o}", "code", db_json_text(r, i, 0), "name",
+                     db_json_text(r, i, 1), "description", db_json_text(r, i, 2), "metrics",
+                     db_json_number(r, i, 3));
 }
 
 static json_t *metric_json(PGresult *r, int i) {
@@ -123,44 +117,46 @@ static json_t *metric_json(PGresult *r, int i) {
     }
     return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:o, s:o, "
                      "s:b, s:o}",
-                     "code", db_value_text(r, i, 0), "programme", db_value_text(r, i, 1), "name",
-                     db_value_text(r, i, 2), "description", db_value_text(r, i, 3), "unit",
-                     db_value_text(r, i, 4), "frequency", db_value_text(r, i, 5), "kind",
-                     db_value_text(r, i, 6), "polarity", db_value_text(r, i, 7), "decimals",
-                     db_value_number(r, i, 8), "source", db_value_text(r, i, 9), "active",
-                     db_value_bool(r, i, 10), "headline", db_value_bool(r, i, 11), "numerator",
-                     db_value_text(r, i, 12), "denominator", db_value_text(r, i, 13),
-                     "confidence_limits", db_value_bool(r, i, 14), "dimensions", dims);
+                     "code", db_json_text(r, i, 0), "programme", db_json_text(r, i, 1), "name",
+                     db_json_text(r, i, 2), "description", db_json_text(r, i, 3), "unit",
+                     db_json_text(r, i, 4), "frequency", db_json_text(r, i, 5), "kind",
+                     db_json_text(r, i, 6), "polarity", db_json_text(r, i, 7), "decimals",
+                     db_json_number(r, i, 8), "source", db_json_text(r, i, 9), "active",
+                     db_json_bool(r, i, 10), "headline", db_json_bool(r, i, 11), "numerator",
+                     db_json_text(r, i, 12), "denominator", db_json_text(r, i, 13),
+                     "confidence_limits", db_json_bool(r, i, 14), "dimensions", dims);
 }
 
 static json_t *area_json(PGresult *r, int i) {
-    return json_pack("{s:o, s:o, s:o, s:o, s:o}", "code", db_value_text(r, i, 0), "name",
-                     db_value_text(r, i, 1), "type", db_value_text(r, i, 2), "parents",
-                     list_or_empty(db_value_json(r, i, 3)), "members",
-                     list_or_empty(db_value_json(r, i, 4)));
+    return json_pack("{s:o, s:o, s:o, s:o, s:o}", "code", db_json_text(r, i, 0), "name",
+                     db_json_text(r, i, 1), "type", db_json_text(r, i, 2), "parents",
+                     db_json_parse(r, i, 3, json_array()), "members",
+                     db_json_parse(r, i, 4, json_array()));
 }
 
 static json_t *dimension_json(PGresult *r, int i) {
-    return json_pack("{s:o, s:o, s:o, s:o}", "code", db_value_text(r, i, 0), "name",
-                     db_value_text(r, i, 1), "description", db_value_text(r, i, 2), "categories",
-                     list_or_empty(db_value_json(r, i, 3)));
+    return json_pack("{s:o, s:o, s:o, s:o}", "code", db_json_text(r, i, 0), "name",
+                     db_json_text(r, i, 1), "description", db_json_text(r, i, 2), "categories",
+                     db_json_parse(r, i, 3, json_array()));
 }
 
 /* Every row of s through row into a new array. */
 static bool read_rows(struct db_conn *db, const struct db_stmt *s, const char *const *params,
-                      const char *what, db_value_row_fn row, json_t **items) {
+                      const char *what, db_json_row_fn row, json_t **items) {
     *items = NULL;
-    PGresult *r = db_value_query(db, s, params, what);
+    PGresult *r = db_exec(db, s, params);
+    if (!db_check(db, r, what, NULL))
+        r = NULL;
     if (!r)
         return false;
-    *items = db_value_list(db, r, row);
+    *items = db_json_list(db, r, row);
     PQclear(r);
     return *items != NULL;
 }
 
 /* The one row of s for code through row; *out NULL when there is none. */
 static bool read_one(struct db_conn *db, const struct db_stmt *s, const char *code,
-                     const char *what, db_value_row_fn row, json_t **out) {
+                     const char *what, db_json_row_fn row, json_t **out) {
     json_t *list;
     const char *params[] = {code};
     if (!read_rows(db, s, params, what, row, &list))

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "store/db.h"
-#include "store/db_value.h"
+#include "store/db_json.h"
 
 #define METRIC_COLUMNS                                                                             \
     "SELECT m.code,\n"                                                                             \
@@ -94,17 +94,9 @@ static const struct db_stmt st_targets = {
     " ORDER BY t.metric, t.end_period, t.start_period, t.id",
     2};
 
-static bool failed(PGresult *r, const char *what);
 static bool no_memory(struct db_conn *db);
 static void metric_from_row(PGresult *r, int row, struct metric *m);
 static void target_from_row(PGresult *r, int row, struct measure_target *t);
-
-/* A failed query: logged, cleared. */
-static bool failed(PGresult *r, const char *what) {
-    db_log_failure(what, r);
-    PQclear(r);
-    return false;
-}
 
 static bool no_memory(struct db_conn *db) {
     db_note_no_memory(db);
@@ -113,8 +105,8 @@ static bool no_memory(struct db_conn *db) {
 
 bool db_figures_begin(struct db_conn *db, uint64_t *version) {
     PGresult *r = db_exec_sql(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    if (!db_ok(r))
-        return failed(r, "figures");
+    if (!db_check(db, r, "figures", NULL))
+        return false;
     PQclear(r);
     return db_read_version(db, version);
 }
@@ -126,12 +118,12 @@ void db_figures_end(struct db_conn *db) {
 bool db_figures_geo(struct db_conn *db, struct geo *g) {
     memset(g, 0, sizeof *g);
     PGresult *a = db_exec(db, &st_areas, NULL);
-    if (!db_ok(a))
-        return failed(a, "areas");
+    if (!db_check(db, a, "areas", NULL))
+        return false;
     PGresult *e = db_exec(db, &st_memberships, NULL);
-    if (!db_ok(e)) {
+    if (!db_check(db, e, "area memberships", NULL)) {
         PQclear(a);
-        return failed(e, "area memberships");
+        return false;
     }
     int n = PQntuples(a), ne = PQntuples(e);
     size_t text = 0;
@@ -182,8 +174,8 @@ static void metric_from_row(PGresult *r, int row, struct metric *m) {
 bool db_figures_metric(struct db_conn *db, const char *code, struct metric *m, bool *found) {
     const char *params[] = {code};
     PGresult *r = db_exec(db, &st_metric, params);
-    if (!db_ok(r))
-        return failed(r, "metric");
+    if (!db_check(db, r, "metric", NULL))
+        return false;
     *found = PQntuples(r) == 1;
     if (*found)
         metric_from_row(r, 0, m);
@@ -195,8 +187,8 @@ bool db_figures_headlines(struct db_conn *db, int max, struct db_figures_headlin
     *out = NULL;
     *n = 0;
     PGresult *r = db_exec(db, &st_headlines, NULL);
-    if (!db_ok(r))
-        return failed(r, "headline metrics");
+    if (!db_check(db, r, "headline metrics", NULL))
+        return false;
     int rows = PQntuples(r) < max ? PQntuples(r) : max;
     *out = calloc((size_t)(rows ? rows : 1), sizeof **out);
     if (!*out) {
@@ -223,14 +215,14 @@ bool db_figures_observations(struct db_conn *db, const char *const *metrics, int
     struct strbuf m, a;
     strbuf_init(&m);
     strbuf_init(&a);
-    bool ok = db_value_array(&m, metrics, nmetrics);
+    bool ok = db_json_array(&m, metrics, nmetrics);
     if (ok && areas) {
         const char **codes = calloc((size_t)(g->n ? g->n : 1), sizeof *codes);
         int n = 0;
         for (int i = 0; codes && i < g->n; i++)
             if (areas[i])
                 codes[n++] = g->code[i];
-        ok = codes && db_value_array(&a, codes, n);
+        ok = codes && db_json_array(&a, codes, n);
         free(codes);
     }
     if (!ok) {
@@ -244,8 +236,8 @@ bool db_figures_observations(struct db_conn *db, const char *const *metrics, int
     PGresult *r = db_exec(db, &st_observations, params);
     strbuf_free(&m);
     strbuf_free(&a);
-    if (!db_ok(r))
-        return failed(r, "observations");
+    if (!db_check(db, r, "observations", NULL))
+        return false;
     int n = PQntuples(r);
     *rows = malloc(sizeof **rows * (size_t)(n ? n : 1));
     if (!*rows) {
@@ -263,7 +255,7 @@ bool db_figures_observations(struct db_conn *db, const char *const *metrics, int
         *o = (struct obs_row){
             .metric = metrics[k],
             .area = geo_find(g, PQgetvalue(r, i, 1)),
-            .month = db_value_month(PQgetvalue(r, i, 2)),
+            .month = db_json_month(PQgetvalue(r, i, 2)),
             .value = strtod(PQgetvalue(r, i, 3), NULL),
             .has_lower = !PQgetisnull(r, i, 4),
             .has_upper = !PQgetisnull(r, i, 5),
@@ -281,8 +273,8 @@ bool db_figures_latest_month(struct db_conn *db, const struct metric *m, const c
                              int *month) {
     const char *params[] = {m->code, m->numerator, m->denominator, bkey};
     PGresult *r = db_exec(db, &st_latest, params);
-    if (!db_ok(r))
-        return failed(r, "observations");
+    if (!db_check(db, r, "observations", NULL))
+        return false;
     *month = -1;
     if (!PQgetisnull(r, 0, 0)) {
         const char *t = PQgetvalue(r, 0, 0);
@@ -296,8 +288,8 @@ static void target_from_row(PGresult *r, int row, struct measure_target *t) {
     memset(t, 0, sizeof *t);
     t->id = strtoll(PQgetvalue(r, row, 0), NULL, 10);
     snprintf(t->metric, sizeof t->metric, "%s", PQgetvalue(r, row, 1));
-    t->t.start = db_value_month(PQgetvalue(r, row, 2));
-    t->t.end = db_value_month(PQgetvalue(r, row, 3));
+    t->t.start = db_json_month(PQgetvalue(r, row, 2));
+    t->t.end = db_json_month(PQgetvalue(r, row, 3));
     t->t.value = strtod(PQgetvalue(r, row, 4), NULL);
     t->t.baseline = strtod(PQgetvalue(r, row, 5), NULL);
     snprintf(t->basis, sizeof t->basis, "%s", PQgetvalue(r, row, 6));
@@ -309,7 +301,7 @@ static void target_from_row(PGresult *r, int row, struct measure_target *t) {
             break;
         const char *date = json_string_value(json_object_get(item, "period"));
         t->t.milestones[t->t.nmilestones++] = (struct target_milestone){
-            db_value_month(date), json_number_value(json_object_get(item, "value"))};
+            db_json_month(date), json_number_value(json_object_get(item, "value"))};
     }
     json_decref(ms);
     target_normalise(&t->t);
@@ -321,16 +313,16 @@ bool db_figures_targets(struct db_conn *db, const char *const *metrics, int nmet
     *n = 0;
     struct strbuf m;
     strbuf_init(&m);
-    if (!db_value_array(&m, metrics,
-                        nmetrics > DB_FIGURES_MAX_METRICS ? DB_FIGURES_MAX_METRICS : nmetrics)) {
+    if (!db_json_array(&m, metrics,
+                       nmetrics > DB_FIGURES_MAX_METRICS ? DB_FIGURES_MAX_METRICS : nmetrics)) {
         strbuf_free(&m);
         return no_memory(db);
     }
     const char *params[] = {m.data, area};
     PGresult *r = db_exec(db, &st_targets, params);
     strbuf_free(&m);
-    if (!db_ok(r))
-        return failed(r, "targets");
+    if (!db_check(db, r, "targets", NULL))
+        return false;
     int rows = PQntuples(r);
     *out = malloc(sizeof **out * (size_t)(rows ? rows : 1));
     if (!*out) {

@@ -8,7 +8,7 @@
 
 #include "domain/period.h"
 #include "store/db.h"
-#include "store/db_value.h"
+#include "store/db_json.h"
 
 /* Filters: metric, area, from (start), to (end, exclusive), breakdown key, breakdown
  * dimensions, updatedAfter. */
@@ -127,14 +127,13 @@ static json_t *period_json(const char *date, const char *frequency) {
 /* Columns: 0 metric, 1 area, 2 period_start, 3 frequency, 4 breakdown_key, 5 breakdown,
  * 6 value, 7 lower, 8 upper, 9 status, 10 note, 11 updated_at, 12 unit. */
 static json_t *row_json(PGresult *r, int i, int hide_max) {
-    json_t *bd = db_value_json(r, i, 5);
     json_t *j = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "metric",
-                          db_value_text(r, i, 0), "area", db_value_text(r, i, 1), "period",
+                          db_json_text(r, i, 0), "area", db_json_text(r, i, 1), "period",
                           period_json(PQgetvalue(r, i, 2), PQgetvalue(r, i, 3)), "breakdown",
-                          bd ? bd : json_object(), "value", db_value_number(r, i, 6), "lower",
-                          db_value_number(r, i, 7), "upper", db_value_number(r, i, 8), "status",
-                          db_value_text(r, i, 9), "note", db_value_text(r, i, 10), "updated_at",
-                          db_value_text(r, i, 11));
+                          db_json_parse(r, i, 5, json_object()), "value", db_json_number(r, i, 6),
+                          "lower", db_json_number(r, i, 7), "upper", db_json_number(r, i, 8),
+                          "status", db_json_text(r, i, 9), "note", db_json_text(r, i, 10),
+                          "updated_at", db_json_text(r, i, 11));
     /* Disclosure control: a small count in a breakdown cell could identify a person. */
     if (j && hide_max > 0 && PQgetvalue(r, i, 4)[0] && strcmp(PQgetvalue(r, i, 12), "count") == 0) {
         double v = strtod(PQgetvalue(r, i, 6), NULL);
@@ -241,11 +240,13 @@ void db_observations_cancel(struct db_conn *db) {
 bool db_observations_known(struct db_conn *db, const char *metric, const char *area,
                            bool *metric_known, bool *area_known) {
     const char *params[] = {metric, area};
-    PGresult *r = db_value_query(db, &st_known, params, "history");
+    PGresult *r = db_exec(db, &st_known, params);
+    if (!db_check(db, r, "history", NULL))
+        r = NULL;
     if (!r)
         return false;
-    *metric_known = db_value_bool(r, 0, 0);
-    *area_known = db_value_bool(r, 0, 1);
+    *metric_known = db_json_bool(r, 0, 0);
+    *area_known = db_json_bool(r, 0, 1);
     PQclear(r);
     return true;
 }
@@ -253,21 +254,23 @@ bool db_observations_known(struct db_conn *db, const char *metric, const char *a
 static json_t *history_json(PGresult *r, int i) {
     return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}", "period",
                      period_json(PQgetvalue(r, i, 10), PQgetvalue(r, i, 11)), "action",
-                     db_value_text(r, i, 0), "old_value", db_value_number(r, i, 1), "new_value",
-                     db_value_number(r, i, 2), "old_status", db_value_text(r, i, 3), "new_status",
-                     db_value_text(r, i, 4), "partner", db_value_text(r, i, 5), "submission_id",
-                     db_value_text(r, i, 6), "changed_at", db_value_text(r, i, 7), "reason",
-                     db_value_text(r, i, 8), "lock_override", db_value_bool(r, i, 9));
+                     db_json_text(r, i, 0), "old_value", db_json_number(r, i, 1), "new_value",
+                     db_json_number(r, i, 2), "old_status", db_json_text(r, i, 3), "new_status",
+                     db_json_text(r, i, 4), "partner", db_json_text(r, i, 5), "submission_id",
+                     db_json_text(r, i, 6), "changed_at", db_json_text(r, i, 7), "reason",
+                     db_json_text(r, i, 8), "lock_override", db_json_bool(r, i, 9));
 }
 
 bool db_observations_history(struct db_conn *db, const char *metric, const char *area,
                              const char *start, const char *bkey, json_t **items) {
     const char *params[] = {metric, area, start, bkey};
     *items = NULL;
-    PGresult *r = db_value_query(db, &st_history, params, "history");
+    PGresult *r = db_exec(db, &st_history, params);
+    if (!db_check(db, r, "history", NULL))
+        r = NULL;
     if (!r)
         return false;
-    *items = db_value_list(db, r, history_json);
+    *items = db_json_list(db, r, history_json);
     PQclear(r);
     return *items != NULL;
 }

@@ -3,7 +3,7 @@
 #include "store/db_oversight.h"
 
 #include "store/db.h"
-#include "store/db_value.h"
+#include "store/db_json.h"
 
 static const struct db_stmt st_completeness = {
     "completeness_items",
@@ -62,20 +62,20 @@ static const struct db_stmt st_ping = {"readyz_ping", "SELECT 1", 0};
 static json_t *completeness_json(PGresult *r, int i);
 static json_t *usage_day_json(PGresult *r, int i);
 static json_t *usage_total_json(PGresult *r, int i);
-static bool rows_json(struct db_conn *db, PGresult *r, db_value_row_fn row, json_t **items);
+static bool rows_json(struct db_conn *db, PGresult *r, db_json_row_fn row, json_t **items);
 
 /* Every row through row into *items; clears r. */
-static bool rows_json(struct db_conn *db, PGresult *r, db_value_row_fn row, json_t **items) {
-    *items = db_value_list(db, r, row);
+static bool rows_json(struct db_conn *db, PGresult *r, db_json_row_fn row, json_t **items) {
+    *items = db_json_list(db, r, row);
     PQclear(r);
     return *items != NULL;
 }
 
 static json_t *completeness_json(PGresult *r, int i) {
-    return json_pack("{s:o, s:o, s:o, s:b, s:b, s:o}", "partner", db_value_text(r, i, 0), "metric",
-                     db_value_text(r, i, 1), "area", db_value_text(r, i, 2), "received",
-                     db_value_bool(r, i, 3), "late", db_value_bool(r, i, 4), "received_at",
-                     db_value_text(r, i, 5));
+    return json_pack("{s:o, s:o, s:o, s:b, s:b, s:o}", "partner", db_json_text(r, i, 0), "metric",
+                     db_json_text(r, i, 1), "area", db_json_text(r, i, 2), "received",
+                     db_json_bool(r, i, 3), "late", db_json_bool(r, i, 4), "received_at",
+                     db_json_text(r, i, 5));
 }
 
 bool db_oversight_completeness(struct db_conn *db, const struct db_completeness *q, json_t **items,
@@ -83,30 +83,34 @@ bool db_oversight_completeness(struct db_conn *db, const struct db_completeness 
     *items = NULL;
     *received = *late = 0;
     const char *params[] = {q->start, q->frequency, q->due, q->partner};
-    PGresult *r = db_value_query(db, &st_completeness, params, "completeness");
+    PGresult *r = db_exec(db, &st_completeness, params);
+    if (!db_check(db, r, "completeness", NULL))
+        r = NULL;
     if (!r)
         return false;
     for (int i = 0; i < PQntuples(r); i++) {
-        *received += db_value_bool(r, i, 3);
-        *late += db_value_bool(r, i, 4);
+        *received += db_json_bool(r, i, 3);
+        *late += db_json_bool(r, i, 4);
     }
     return rows_json(db, r, completeness_json, items);
 }
 
 static json_t *usage_day_json(PGresult *r, int i) {
-    return json_pack("{s:o, s:o, s:o}", "metric", db_value_text(r, i, 0), "day",
-                     db_value_text(r, i, 1), "reads", db_value_number(r, i, 2));
+    return json_pack("{s:o, s:o, s:o}", "metric", db_json_text(r, i, 0), "day",
+                     db_json_text(r, i, 1), "reads", db_json_number(r, i, 2));
 }
 
 static json_t *usage_total_json(PGresult *r, int i) {
-    return json_pack("{s:o, s:o}", "metric", db_value_text(r, i, 0), "reads",
-                     db_value_number(r, i, 1));
+    return json_pack("{s:o, s:o}", "metric", db_json_text(r, i, 0), "reads",
+                     db_json_number(r, i, 1));
 }
 
 bool db_oversight_usage_days(struct db_conn *db, const char *from, const char *to,
                              const char *metric, json_t **items) {
     const char *params[] = {from, to, metric};
-    PGresult *r = db_value_query(db, &st_usage_days, params, "usage");
+    PGresult *r = db_exec(db, &st_usage_days, params);
+    if (!db_check(db, r, "usage", NULL))
+        r = NULL;
     *items = NULL;
     return r && rows_json(db, r, usage_day_json, items);
 }
@@ -114,14 +118,18 @@ bool db_oversight_usage_days(struct db_conn *db, const char *from, const char *t
 bool db_oversight_usage_totals(struct db_conn *db, const char *from, const char *to,
                                const char *metric, json_t **items) {
     const char *params[] = {from, to, metric};
-    PGresult *r = db_value_query(db, &st_usage_totals, params, "usage");
+    PGresult *r = db_exec(db, &st_usage_totals, params);
+    if (!db_check(db, r, "usage", NULL))
+        r = NULL;
     *items = NULL;
     return r && rows_json(db, r, usage_total_json, items);
 }
 
 bool db_oversight_add_reads(struct db_conn *db, const char *counts) {
     const char *params[] = {counts};
-    PGresult *r = db_value_query(db, &st_add_reads, params, "usage flush");
+    PGresult *r = db_exec(db, &st_add_reads, params);
+    if (!db_check(db, r, "usage flush", NULL))
+        r = NULL;
     PQclear(r);
     return r != NULL;
 }
