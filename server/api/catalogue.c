@@ -13,8 +13,11 @@ static const char *const metric_columns[] = {"code",       "programme", "name", 
                                              "dimensions", "numerator", "denominator", "headline",
                                              "active",     "source",    "description", NULL};
 
-static bool csv_flatten_parents(json_t *items);
-static bool csv_flatten_categories(json_t *items);
+typedef json_t *(*flat_fn)(json_t *element);
+
+static json_t *parent_cell(json_t *parent);
+static json_t *category_cell(json_t *category);
+static bool csv_flatten(json_t *items, const char *member, flat_fn cell);
 
 void api_list_programmes(struct request *rq, struct reply *rp) {
     static const char *const columns[] = {"code", "name", "metrics", "description", NULL};
@@ -62,24 +65,33 @@ void api_get_metric(struct request *rq, struct reply *rp) {
         reply_json(rp, 200, metric);
 }
 
-/* In CSV a parent list reads better as codes with their roles. */
-static bool csv_flatten_parents(json_t *items) {
-    json_t *a, *p;
+/* In CSV a list member reads better flattened: each element through cell. */
+static bool csv_flatten(json_t *items, const char *member, flat_fn cell) {
+    json_t *item, *element;
     size_t i, k;
-    json_array_foreach(items, i, a) {
+    json_array_foreach(items, i, item) {
         json_t *flat = json_array();
-        json_array_foreach(json_object_get(a, "parents"), k, p) {
-            if (!api_push_take(flat,
-                               json_sprintf("%s:%s", json_string_value(json_object_get(p, "code")),
-                                            json_string_value(json_object_get(p, "role"))))) {
+        json_array_foreach(json_object_get(item, member), k, element) {
+            if (!api_push_take(flat, cell(element))) {
                 json_decref(flat);
                 return false;
             }
         }
-        if (!api_set_take(a, "parents", flat))
+        if (!api_set_take(item, member, flat))
             return false;
     }
     return true;
+}
+
+/* A parent as its code and role. */
+static json_t *parent_cell(json_t *parent) {
+    return json_sprintf("%s:%s", json_string_value(json_object_get(parent, "code")),
+                        json_string_value(json_object_get(parent, "role")));
+}
+
+/* A category as its code. */
+static json_t *category_cell(json_t *category) {
+    return json_incref(json_object_get(category, "code"));
 }
 
 void api_list_areas(struct request *rq, struct reply *rp) {
@@ -109,7 +121,7 @@ void api_list_areas(struct request *rq, struct reply *rp) {
         api_db_failed(rp, db, "areas");
         return;
     }
-    if (rq->csv && !csv_flatten_parents(items)) {
+    if (rq->csv && !csv_flatten(items, "parents", parent_cell)) {
         json_decref(items);
         items = NULL;
     }
@@ -132,24 +144,6 @@ void api_get_area(struct request *rq, struct reply *rp) {
         reply_json(rp, 200, area);
 }
 
-/* In CSV the categories are their codes. */
-static bool csv_flatten_categories(json_t *items) {
-    json_t *d, *c;
-    size_t i, k;
-    json_array_foreach(items, i, d) {
-        json_t *codes = json_array();
-        json_array_foreach(json_object_get(d, "categories"), k, c) {
-            if (!codes || json_array_append(codes, json_object_get(c, "code")) != 0) {
-                json_decref(codes);
-                return false;
-            }
-        }
-        if (!api_set_take(d, "categories", codes))
-            return false;
-    }
-    return true;
-}
-
 void api_list_dimensions(struct request *rq, struct reply *rp) {
     static const char *const columns[] = {"code", "name", "categories", "description", NULL};
     struct db_conn *db = req_db(rq, rp);
@@ -160,7 +154,7 @@ void api_list_dimensions(struct request *rq, struct reply *rp) {
         api_db_failed(rp, db, "dimensions");
         return;
     }
-    if (rq->csv && !csv_flatten_categories(items)) {
+    if (rq->csv && !csv_flatten(items, "categories", category_cell)) {
         json_decref(items);
         items = NULL;
     }

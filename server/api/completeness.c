@@ -55,11 +55,6 @@ void api_get_completeness(struct request *rq, struct reply *rp) {
     int n = (int)json_array_size(items);
     json_t *extra = json_pack("{s:s, s:s, s:{s:i, s:i, s:i}}", "period", period, "due_date", due,
                               "summary", "expected", n, "received", received, "late", late);
-    if (!extra) {
-        json_decref(items);
-        api_no_memory(rp);
-        return;
-    }
-    render_collection(rq, rp, items, columns, extra);
+    render_collection_with(rq, rp, items, columns, extra);
     rp->no_etag = true;
 }

@@ -57,10 +57,5 @@ void api_get_history(struct request *rq, struct reply *rp) {
         return;
     }
     json_t *extra = json_pack("{s:s, s:s}", "metric", metric, "area", area);
-    if (!extra) {
-        json_decref(items);
-        api_no_memory(rp);
-        return;
-    }
-    render_collection(rq, rp, items, columns, extra);
+    render_collection_with(rq, rp, items, columns, extra);
 }

@@ -141,7 +141,7 @@ void api_get_metric_areas(struct request *rq, struct reply *rp) {
         json_pack("{s:s, s:o, s:o}", "metric", m.code, "period",
                   month >= 0 ? json_string(period) : json_null(), "breakdown", breakdown);
     breakdown = NULL;
-    render_collection(rq, rp, items, area_columns, extra);
+    render_collection_with(rq, rp, items, area_columns, extra);
     items = NULL;
     if (rp->status != 200)
         goto done;

@@ -203,12 +203,7 @@ void api_list_observations(struct request *rq, struct reply *rp) {
     if (more)
         cursor_encode(&last, cursor, sizeof cursor);
     json_t *extra = json_pack("{s:o}", "next_cursor", more ? json_string(cursor) : json_null());
-    if (!extra) {
-        json_decref(items);
-        api_no_memory(rp);
-        return;
-    }
-    render_collection(rq, rp, items, obs_columns, extra);
+    render_collection_with(rq, rp, items, obs_columns, extra);
 }
 
 /* ---- CSV streaming ---- */

@@ -109,3 +109,13 @@ void render_collection(struct request *rq, struct reply *rp, json_t *items,
     }
     reply_json(rp, 200, j);
 }
+
+void render_collection_with(struct request *rq, struct reply *rp, json_t *items,
+                            const char *const *columns, json_t *extra) {
+    if (!extra) {
+        json_decref(items);
+        api_no_memory(rp);
+        return;
+    }
+    render_collection(rq, rp, items, columns, extra);
+}

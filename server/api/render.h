@@ -13,6 +13,10 @@
  * when items is NULL or memory runs out (a builder that failed hands in NULL). */
 void render_collection(struct request *rq, struct reply *rp, json_t *items,
                        const char *const *columns, json_t *extra);
+/* The same with extra members that the caller built (taken): a NULL extra is a build
+ * that ran out of memory, answered 503. */
+void render_collection_with(struct request *rq, struct reply *rp, json_t *items,
+                            const char *const *columns, json_t *extra);
 /* One JSON value as CSV cell text: objects as "k=v;k=v", arrays joined by ';'. */
 void render_cell(json_t *v, struct strbuf *out);
 /* Appends one CSV record built from columns of a JSON object. */

@@ -83,11 +83,6 @@ void api_get_usage(struct request *rq, struct reply *rp) {
         return;
     }
     json_t *extra = json_pack("{s:o}", "totals", sums);
-    if (!extra) {
-        json_decref(items);
-        api_no_memory(rp);
-        return;
-    }
-    render_collection(rq, rp, items, columns, extra);
+    render_collection_with(rq, rp, items, columns, extra);
     rp->no_etag = true;
 }

@@ -93,8 +93,6 @@ static json_t *programme_json(PGresult *r, int i);
 static json_t *metric_json(PGresult *r, int i);
 static json_t *area_json(PGresult *r, int i);
 static json_t *dimension_json(PGresult *r, int i);
-static bool read_rows(struct db_conn *db, const struct db_stmt *s, const char *const *params,
-                      const char *what, db_json_row_fn row, json_t **items);
 static bool read_one(struct db_conn *db, const struct db_stmt *s, const char *code,
                      const char *what, db_json_row_fn row, json_t **out);
 
@@ -140,26 +138,12 @@ static json_t *dimension_json(PGresult *r, int i) {
                      db_json_parse(r, i, 3, json_array()));
 }
 
-/* Every row of s through row into a new array. */
-static bool read_rows(struct db_conn *db, const struct db_stmt *s, const char *const *params,
-                      const char *what, db_json_row_fn row, json_t **items) {
-    *items = NULL;
-    PGresult *r = db_exec(db, s, params);
-    if (!db_check(db, r, what, NULL))
-        r = NULL;
-    if (!r)
-        return false;
-    *items = db_json_list(db, r, row);
-    PQclear(r);
-    return *items != NULL;
-}
-
 /* The one row of s for code through row; *out NULL when there is none. */
 static bool read_one(struct db_conn *db, const struct db_stmt *s, const char *code,
                      const char *what, db_json_row_fn row, json_t **out) {
     json_t *list;
     const char *params[] = {code};
-    if (!read_rows(db, s, params, what, row, &list))
+    if (!db_json_rows(db, s, params, what, row, &list))
         return false;
     *out = json_array_size(list) ? json_incref(json_array_get(list, 0)) : NULL;
     json_decref(list);
@@ -167,13 +151,13 @@ static bool read_one(struct db_conn *db, const struct db_stmt *s, const char *co
 }
 
 bool db_catalogue_programmes(struct db_conn *db, json_t **items) {
-    return read_rows(db, &st_programmes, NULL, "programmes", programme_json, items);
+    return db_json_rows(db, &st_programmes, NULL, "programmes", programme_json, items);
 }
 
 bool db_catalogue_metrics(struct db_conn *db, const char *programme, const char *active,
                           json_t **items) {
     const char *params[] = {programme, active};
-    return read_rows(db, &st_metrics, params, "metrics", metric_json, items);
+    return db_json_rows(db, &st_metrics, params, "metrics", metric_json, items);
 }
 
 bool db_catalogue_metric(struct db_conn *db, const char *code, json_t **out) {
@@ -182,7 +166,7 @@ bool db_catalogue_metric(struct db_conn *db, const char *code, json_t **out) {
 
 bool db_catalogue_areas(struct db_conn *db, const char *type, const char *parent, json_t **items) {
     const char *params[] = {type, parent};
-    return read_rows(db, &st_areas, params, "areas", area_json, items);
+    return db_json_rows(db, &st_areas, params, "areas", area_json, items);
 }
 
 bool db_catalogue_area(struct db_conn *db, const char *code, json_t **out) {
@@ -190,5 +174,5 @@ bool db_catalogue_area(struct db_conn *db, const char *code, json_t **out) {
 }
 
 bool db_catalogue_dimensions(struct db_conn *db, json_t **items) {
-    return read_rows(db, &st_dimensions, NULL, "dimensions", dimension_json, items);
+    return db_json_rows(db, &st_dimensions, NULL, "dimensions", dimension_json, items);
 }

@@ -48,6 +48,17 @@ json_t *db_json_list(struct db_conn *c, PGresult *r, db_json_row_fn row) {
     return list;
 }
 
+bool db_json_rows(struct db_conn *c, const struct db_stmt *s, const char *const *params,
+                  const char *what, db_json_row_fn row, json_t **items) {
+    *items = NULL;
+    PGresult *r = db_exec(c, s, params);
+    if (!db_check(c, r, what, NULL))
+        return false;
+    *items = db_json_list(c, r, row);
+    PQclear(r);
+    return *items != NULL;
+}
+
 int db_json_month(const char *date) {
     struct period p;
     if (!date || !period_from_date(date, PERIOD_MONTHLY, &p))

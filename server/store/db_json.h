@@ -25,6 +25,10 @@ typedef json_t *(*db_json_row_fn)(PGresult *r, int row);
 /* Every row of r through row, as a new array (the caller's); NULL after noting
  * db_note_no_memory when memory ran out. */
 json_t *db_json_list(struct db_conn *c, PGresult *r, db_json_row_fn row);
+/* Runs s and hands back every row through row as a new array in *items (the
+ * caller's); false after logging a failed query or noting a lack of memory. */
+bool db_json_rows(struct db_conn *c, const struct db_stmt *s, const char *const *params,
+                  const char *what, db_json_row_fn row, json_t **items);
 /* The month index of a "YYYY-MM-DD" date; -1 when it is not one (or NULL). */
 int db_json_month(const char *date);
 /* A PostgreSQL text[] literal of the items, every element quoted, for a parameter;

@@ -242,8 +242,6 @@ bool db_observations_known(struct db_conn *db, const char *metric, const char *a
     const char *params[] = {metric, area};
     PGresult *r = db_exec(db, &st_known, params);
     if (!db_check(db, r, "history", NULL))
-        r = NULL;
-    if (!r)
         return false;
     *metric_known = db_json_bool(r, 0, 0);
     *area_known = db_json_bool(r, 0, 1);
@@ -264,13 +262,5 @@ static json_t *history_json(PGresult *r, int i) {
 bool db_observations_history(struct db_conn *db, const char *metric, const char *area,
                              const char *start, const char *bkey, json_t **items) {
     const char *params[] = {metric, area, start, bkey};
-    *items = NULL;
-    PGresult *r = db_exec(db, &st_history, params);
-    if (!db_check(db, r, "history", NULL))
-        r = NULL;
-    if (!r)
-        return false;
-    *items = db_json_list(db, r, history_json);
-    PQclear(r);
-    return *items != NULL;
+    return db_json_rows(db, &st_history, params, "history", history_json, items);
 }

@@ -62,14 +62,6 @@ static const struct db_stmt st_ping = {"readyz_ping", "SELECT 1", 0};
 static json_t *completeness_json(PGresult *r, int i);
 static json_t *usage_day_json(PGresult *r, int i);
 static json_t *usage_total_json(PGresult *r, int i);
-static bool rows_json(struct db_conn *db, PGresult *r, db_json_row_fn row, json_t **items);
-
-/* Every row through row into *items; clears r. */
-static bool rows_json(struct db_conn *db, PGresult *r, db_json_row_fn row, json_t **items) {
-    *items = db_json_list(db, r, row);
-    PQclear(r);
-    return *items != NULL;
-}
 
 static json_t *completeness_json(PGresult *r, int i) {
     return json_pack("{s:o, s:o, s:o, s:b, s:b, s:o}", "partner", db_json_text(r, i, 0), "metric",
@@ -85,14 +77,14 @@ bool db_oversight_completeness(struct db_conn *db, const struct db_completeness 
     const char *params[] = {q->start, q->frequency, q->due, q->partner};
     PGresult *r = db_exec(db, &st_completeness, params);
     if (!db_check(db, r, "completeness", NULL))
-        r = NULL;
-    if (!r)
         return false;
     for (int i = 0; i < PQntuples(r); i++) {
         *received += db_json_bool(r, i, 3);
         *late += db_json_bool(r, i, 4);
     }
-    return rows_json(db, r, completeness_json, items);
+    *items = db_json_list(db, r, completeness_json);
+    PQclear(r);
+    return *items != NULL;
 }
 
 static json_t *usage_day_json(PGresult *r, int i) {
@@ -108,30 +100,22 @@ static json_t *usage_total_json(PGresult *r, int i) {
 bool db_oversight_usage_days(struct db_conn *db, const char *from, const char *to,
                              const char *metric, json_t **items) {
     const char *params[] = {from, to, metric};
-    PGresult *r = db_exec(db, &st_usage_days, params);
-    if (!db_check(db, r, "usage", NULL))
-        r = NULL;
-    *items = NULL;
-    return r && rows_json(db, r, usage_day_json, items);
+    return db_json_rows(db, &st_usage_days, params, "usage", usage_day_json, items);
 }
 
 bool db_oversight_usage_totals(struct db_conn *db, const char *from, const char *to,
                                const char *metric, json_t **items) {
     const char *params[] = {from, to, metric};
-    PGresult *r = db_exec(db, &st_usage_totals, params);
-    if (!db_check(db, r, "usage", NULL))
-        r = NULL;
-    *items = NULL;
-    return r && rows_json(db, r, usage_total_json, items);
+    return db_json_rows(db, &st_usage_totals, params, "usage", usage_total_json, items);
 }
 
 bool db_oversight_add_reads(struct db_conn *db, const char *counts) {
     const char *params[] = {counts};
     PGresult *r = db_exec(db, &st_add_reads, params);
     if (!db_check(db, r, "usage flush", NULL))
-        r = NULL;
+        return false;
     PQclear(r);
-    return r != NULL;
+    return true;
 }
 
 bool db_oversight_ping(struct db_conn *db) {
