@@ -244,7 +244,8 @@ bool db_figures_observations(struct db_conn *db, const char *const *metrics, int
         PQclear(r);
         return no_memory(db);
     }
-    /* Rows come ordered by metric: remember the last match rather than search each time. */
+    /* Rows come ordered by metric: remember the last match rather than search each time.
+     * The query returns only the codes asked for, so a search always ends on a match. */
     int k = 0;
     for (int i = 0; i < n; i++) {
         const char *code = PQgetvalue(r, i, 0);
