@@ -4,12 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "store/db.h"
-#include "log.h"
-#include "http/problem.h"
-#include "stats.h"
 #include "api/api.h"
+#include "api/api_util.h"
+#include "config.h"
+#include "http/problem.h"
+#include "log.h"
+#include "stats.h"
+#include "store/db_oversight.h"
 
 static char *openapi_text;
 static size_t openapi_len;
@@ -19,7 +20,7 @@ static void openapi_load(void);
 
 void api_get_healthz(struct request *rq, struct reply *rp) {
     (void)rq;
-    reply_json(rp, 200, json_pack("{s:s}", "status", "ok"));
+    api_reply_json_take(rp, 200, json_pack("{s:s}", "status", "ok"));
     rp->no_etag = true;
 }
 
@@ -27,26 +28,24 @@ void api_get_healthz(struct request *rq, struct reply *rp) {
  * (reads go on, writes answer 503), marked "degraded". The body names each database
  * and the replica's lag, so a balancer's check and an operator see the same thing. */
 void api_get_readyz(struct request *rq, struct reply *rp) {
-    static const struct db_stmt ping = {"readyz_ping", "SELECT 1", 0};
     rp->no_etag = true;
     struct db_conn *db = req_db_primary(rq, NULL);
-    PGresult *r = db ? db_exec(db, &ping, NULL) : NULL;
-    bool primary_ok = r && db_ok(r);
-    PQclear(r);
+    bool primary_ok = db && db_oversight_ping(db);
     struct db_replica_status rs;
     db_replica_status(&rs);
     json_t *j_dbs = json_pack("{s:{s:s, s:I}}", "primary", "status", primary_ok ? "ok" : "down",
                               "version", (json_int_t)db_known_version());
-    if (rs.configured)
+    if (j_dbs && rs.configured)
         json_object_set_new(j_dbs, "replica",
                             json_pack("{s:s, s:I, s:f, s:I, s:b}", "status", rs.up ? "ok" : "down",
                                       "version", (json_int_t)rs.version, "lag_seconds",
                                       rs.lag_seconds, "behind_versions", (json_int_t)rs.behind,
                                       "replay_paused", rs.paused));
     if (primary_ok || (rs.configured && rs.up)) {
-        reply_json(rp, 200,
-                   json_pack("{s:s, s:s, s:o}", "status", primary_ok ? "ready" : "degraded",
-                             "database", primary_ok ? "ok" : "down", "databases", j_dbs));
+        api_reply_json_take(rp, 200,
+                            json_pack("{s:s, s:s, s:o}", "status",
+                                      primary_ok ? "ready" : "degraded", "database",
+                                      primary_ok ? "ok" : "down", "databases", j_dbs));
         return;
     }
     json_decref(j_dbs);
@@ -60,7 +59,12 @@ void api_get_prometheus(struct request *rq, struct reply *rp) {
     strbuf_init(&out);
     stats_render(&out);
     size_t len;
-    char *body = strbuf_take(&out, &len);
+    char *body = out.failed ? NULL : strbuf_take(&out, &len);
+    if (!body) {
+        strbuf_free(&out);
+        api_no_memory(rp);
+        return;
+    }
     reply_body(rp, 200, "text/plain; version=0.0.4; charset=utf-8", body, len);
     rp->no_etag = true;
 }
@@ -93,7 +97,7 @@ void api_get_openapi(struct request *rq, struct reply *rp) {
     }
     char *copy = malloc(openapi_len + 1);
     if (!copy) {
-        problem_reply(rp, 500, "out of memory");
+        api_no_memory(rp);
         return;
     }
     memcpy(copy, openapi_text, openapi_len + 1);

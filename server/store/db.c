@@ -24,6 +24,7 @@ struct db_conn {
     struct db_pool *owner;
     bool busy;
     bool lost;
+    bool short_of_memory;  /* a read module ran out of memory (db_note_no_memory) */
     uint64_t bump_pending; /* a version taken in the open transaction, not committed yet */
     uint64_t bumped;       /* the version this checkout's committed write took, 0 if none */
     const struct db_stmt *prepared[MAX_PREPARED];
@@ -247,6 +248,7 @@ void db_release(struct db_conn *c) {
         if (PQtransactionStatus(c->pg) != PQTRANS_IDLE)
             c->lost = true;
     }
+    c->short_of_memory = false;
     struct db_pool *p = c->owner;
     pthread_mutex_lock(&p->lock);
     c->busy = false;
@@ -343,6 +345,14 @@ PGresult *db_exec_sql(struct db_conn *c, const char *sql) {
 bool db_ok(PGresult *r) {
     ExecStatusType st = PQresultStatus(r);
     return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_SINGLE_TUPLE;
+}
+
+void db_note_no_memory(struct db_conn *c) {
+    c->short_of_memory = true;
+}
+
+bool db_short_of_memory(struct db_conn *c) {
+    return c->short_of_memory;
 }
 
 bool db_lost(struct db_conn *c) {
