@@ -10,6 +10,7 @@
 #include "http/problem.h"
 #include "log.h"
 #include "stats.h"
+#include "store/db.h"
 #include "store/db_oversight.h"
 
 static char *openapi_text;
