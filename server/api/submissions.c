@@ -37,6 +37,7 @@ struct batch {
     long nerrors;       /* all row errors, listed or not */
     long bad_rows;
     long rows;
+    long blank_rows;              /* CSV records of separators alone, skipped */
     long n_not_granted, n_locked; /* errors of each access kind */
     bool is_admin;
 };
@@ -48,13 +49,14 @@ static void add_row(struct batch *b, long ref, const char *pointer_prefix,
                     const struct ingest_raw *raw);
 static void add_error(struct batch *b, long ref, const char *pointer_prefix, const char *field,
                       const char *code, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static void add_suggestions(struct batch *b, const struct ingest_error *e);
 static void add_read_errors(struct batch *b, long ref, const char *pointer_prefix,
                             const struct ingest_errors *errs);
 static bool parse_json(struct request *rq, struct reply *rp, struct batch *b, const char **reason,
                        bool *override);
 static const char **known_dims(const struct ingest_catalogue *cat, int *ndims);
 static bool parse_csv(struct request *rq, struct reply *rp, struct batch *b);
-static json_t *counts_json(const struct ingest_counts *c);
+static json_t *counts_json(const struct ingest_counts *c, long skipped);
 static void pointer_append_token(struct strbuf *out, const char *token);
 
 static bool uuid_v4(char out[37]) {
@@ -114,6 +116,18 @@ static void add_error(struct batch *b, long ref, const char *pointer_prefix, con
     json_array_append_new(b->errors, e);
 }
 
+/* What to send instead, on the error just listed: the nearest known codes, or the period
+ * a spreadsheet's month meant. */
+static void add_suggestions(struct batch *b, const struct ingest_error *e) {
+    size_t n = json_array_size(b->errors);
+    if (!e->nsuggestions || !n || n > MAX_LISTED_ERRORS)
+        return;
+    json_t *list = json_array();
+    for (int i = 0; i < e->nsuggestions; i++)
+        json_array_append_new(list, json_string(e->suggestions[i]));
+    json_object_set_new(json_array_get(b->errors, n - 1), "suggestions", list);
+}
+
 /* One reference token of a JSON Pointer (RFC 6901): a member name such as an unknown
  * field "a/b" must read "/a~1b", or the pointer names another place. */
 static void pointer_append_token(struct strbuf *out, const char *token) {
@@ -133,6 +147,8 @@ static void add_row(struct batch *b, long ref, const char *pointer_prefix,
                     const struct ingest_raw *raw) {
     struct ingest_checked ck;
     b->rows++;
+    /* Nearest codes are worth the scan only while errors are still listed. */
+    b->snap.cat.suggest = json_array_size(b->errors) < MAX_LISTED_ERRORS;
     bool ok = ingest_check_row(&b->snap.cat, raw, &ck);
     char key[sizeof ck.breakdown_key + 200];
     if (ok) {
@@ -151,9 +167,13 @@ static void add_row(struct batch *b, long ref, const char *pointer_prefix,
             add_error(b, ref, pointer_prefix, NULL, "server_busy", "out of memory checking rows");
         }
     }
-    for (int i = 0; i < ck.nerrors; i++)
+    for (int i = 0; i < ck.nerrors; i++) {
+        size_t listed = json_array_size(b->errors);
         add_error(b, ref, pointer_prefix, ck.errors[i].field, ck.errors[i].code, "%s",
                   ck.errors[i].message);
+        if (json_array_size(b->errors) > listed)
+            add_suggestions(b, &ck.errors[i]);
+    }
     if (!ok) {
         b->bad_rows++;
         return;
@@ -186,7 +206,7 @@ static void add_row(struct batch *b, long ref, const char *pointer_prefix,
     copy_put_field(c, ck.lower[0] ? ck.lower : NULL, false);
     copy_put_field(c, ck.upper[0] ? ck.upper : NULL, false);
     copy_put_field(c, ck.final ? "final" : "provisional", false);
-    copy_put_field(c, raw->note && *raw->note ? raw->note : NULL, false);
+    copy_put_field(c, raw->note, false); /* "" is an empty note; NULL none */
     copy_put_field(c, raw->del ? "t" : "f", false);
     copy_end_row(c);
 }
@@ -334,8 +354,14 @@ static bool parse_csv(struct request *rq, struct reply *rp, struct batch *b) {
                                   json_pack("{s:i, s:s, s:s, s:s}", "row", 1, "field",
                                             errs.items[i].field, "code", errs.items[i].code,
                                             "message", errs.items[i].message));
-        problem_reply_errors(rp, 422, header_errors,
-                             "the CSV header is not right: see errors; nothing was written");
+        if (errs.n == 1) /* one fault (a separator, a column): say it in the detail too */
+            problem_reply_errors(rp, 422, header_errors,
+                                 "the CSV header is not right: %s; nothing "
+                                 "was written",
+                                 errs.items[0].message);
+        else
+            problem_reply_errors(rp, 422, header_errors,
+                                 "the CSV header is not right: see errors; nothing was written");
         goto done;
     }
     while ((st = csv_read_record(&r)) == CSV_RECORD) {
@@ -344,9 +370,13 @@ static bool parse_csv(struct request *rq, struct reply *rp, struct batch *b) {
             problem_reply(rp, 413, "the CSV has more than %ld rows; split it", g_config.max_rows);
             goto done;
         }
+        if (ingest_csv_blank_row(r.fields, r.nfields)) {
+            b->blank_rows++; /* rows deleted in a spreadsheet leave their commas */
+            continue;
+        }
         struct ingest_raw raw;
         ingest_errors_clear(&errs);
-        if (ingest_csv_read_row(&cols, r.fields, r.nfields, line, &raw, &errs))
+        if (ingest_csv_read_row(&cols, r.fields, r.quoted, r.nfields, line, &raw, &errs))
             add_row(b, line, NULL, &raw);
         else
             add_read_errors(b, line, NULL, &errs);
@@ -364,10 +394,14 @@ done:
     return ok;
 }
 
-static json_t *counts_json(const struct ingest_counts *c) {
-    return json_pack("{s:I, s:I, s:I, s:I, s:I}", "created", (json_int_t)c->created, "updated",
-                     (json_int_t)c->updated, "unchanged", (json_int_t)c->unchanged, "deleted",
-                     (json_int_t)c->deleted, "rejected", (json_int_t)c->rejected);
+/* skipped (blank CSV rows) only when there were some, so other answers keep their shape. */
+static json_t *counts_json(const struct ingest_counts *c, long skipped) {
+    json_t *j = json_pack("{s:I, s:I, s:I, s:I, s:I}", "created", (json_int_t)c->created, "updated",
+                          (json_int_t)c->updated, "unchanged", (json_int_t)c->unchanged, "deleted",
+                          (json_int_t)c->deleted, "rejected", (json_int_t)c->rejected);
+    if (j && skipped)
+        json_object_set_new(j, "skipped", json_integer((json_int_t)skipped));
+    return j;
 }
 
 void api_post_submission(struct request *rq, struct reply *rp) {
@@ -463,6 +497,7 @@ void api_post_submission(struct request *rq, struct reply *rp) {
                                .body_sha256_hex = sha,
                                .payload = rq->body.data ? rq->body.data : "",
                                .rows = b.rows,
+                               .skipped = b.blank_rows,
                                .dry_run = dry && strcmp(dry, "true") == 0,
                                .lock_override = override,
                                .reason = reason};
@@ -484,7 +519,7 @@ void api_post_submission(struct request *rq, struct reply *rp) {
                              b.bad_rows, b.rows, b.nerrors);
         json_object_set_new(rp->json, "id", json_string(id));
         json_object_set_new(rp->json, "outcome", json_string("rejected"));
-        json_object_set_new(rp->json, "counts", counts_json(&counts));
+        json_object_set_new(rp->json, "counts", counts_json(&counts, b.blank_rows));
         if (b.nerrors > MAX_LISTED_ERRORS)
             json_object_set_new(rp->json, "errors_not_listed",
                                 json_integer(b.nerrors - MAX_LISTED_ERRORS));
@@ -528,7 +563,7 @@ void api_post_submission(struct request *rq, struct reply *rp) {
         errors = NULL;
         json_object_set_new(rp->json, "id", json_string(id));
         json_object_set_new(rp->json, "outcome", json_string("rejected"));
-        json_object_set_new(rp->json, "counts", counts_json(&refused));
+        json_object_set_new(rp->json, "counts", counts_json(&refused, b.blank_rows));
         goto done;
     }
     if (meta.dry_run) {
@@ -538,8 +573,8 @@ void api_post_submission(struct request *rq, struct reply *rp) {
         stats_ingest_rows("applied", (unsigned long long)b.rows);
     }
     json_t *answer = json_pack("{s:s, s:s, s:o, s:[], s:O}", "id", id, "status",
-                               meta.dry_run ? "dry_run" : "applied", "counts", counts_json(&counts),
-                               "errors", "warnings", warnings);
+                               meta.dry_run ? "dry_run" : "applied", "counts",
+                               counts_json(&counts, b.blank_rows), "errors", "warnings", warnings);
     reply_json(rp, meta.dry_run ? 200 : 201, answer);
     if (!meta.dry_run) {
         char location[80];

@@ -376,6 +376,8 @@ enum ingest_outcome db_ingest_apply(struct db_conn *db, const struct ingest_meta
         json_pack("{s:I, s:I, s:I, s:I, s:i}", "created", (json_int_t)counts->created, "updated",
                   (json_int_t)counts->updated, "unchanged", (json_int_t)counts->unchanged,
                   "deleted", (json_int_t)counts->deleted, "rejected", 0);
+    if (jc && meta->skipped) /* blank CSV rows, named only when there were some */
+        json_object_set_new(jc, "skipped", json_integer((json_int_t)meta->skipped));
     char *counts_text = json_dumps(jc, JSON_COMPACT);
     char *warnings_text = json_dumps(*warnings, JSON_COMPACT);
     json_decref(jc);
@@ -415,6 +417,8 @@ bool db_ingest_store_receipt(struct db_conn *db, const struct ingest_meta *meta,
         json_pack("{s:I, s:I, s:I, s:I, s:I}", "created", (json_int_t)counts->created, "updated",
                   (json_int_t)counts->updated, "unchanged", (json_int_t)counts->unchanged,
                   "deleted", (json_int_t)counts->deleted, "rejected", (json_int_t)counts->rejected);
+    if (jc && meta->skipped)
+        json_object_set_new(jc, "skipped", json_integer((json_int_t)meta->skipped));
     char *ct = json_dumps(jc, JSON_COMPACT);
     char *et = errors ? json_dumps(errors, JSON_COMPACT) : strdup("[]");
     char *wt = warnings ? json_dumps(warnings, JSON_COMPACT) : strdup("[]");

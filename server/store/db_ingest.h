@@ -31,6 +31,7 @@ struct ingest_meta {
     const char *body_sha256_hex;
     const char *payload;
     long rows;
+    long skipped; /* CSV records of separators alone, not read as rows */
     bool dry_run;
     bool lock_override;
     const char *reason;
