@@ -94,7 +94,10 @@ void render_csv_row(struct strbuf *out, json_t *obj, const char *const *columns)
         json_t *v = json_object_get(obj, columns[c]);
         if (v)
             render_cell(v, &cell);
-        csv_put_field(out, cell.data ? cell.data : "", c == 0);
+        if (json_is_string(v)) /* "" stays "", told apart from null's empty cell */
+            csv_put_text(out, cell.data ? cell.data : "", c == 0);
+        else
+            csv_put_field(out, cell.data ? cell.data : "", c == 0);
     }
     strbuf_free(&cell);
     csv_end_record(out);
