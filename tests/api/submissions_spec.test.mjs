@@ -193,7 +193,8 @@ test('a CSV row error names its line without a pointer; a bad CSV header is a pl
   assert.equal(r.status, 422);
   assert.deepEqual(r.body.errors, [{
     code: 'bad_period', field: 'period', row: 3,
-    message: 'period "2019-8" is not a period: use 2019-01 (month), 2019-Q1 (quarter), 2019 (year) or FY2019-20 (financial year)',
+    message: 'period "2019-8" is not a period: write 2019-08 (periods are written 2019-01 for a month, 2019-Q1, 2019 or FY2019-20)',
+    suggestions: ['2019-08'],
   }]);
   await conforms(r, ...POST);
   const receipt = await get(`/v1/submissions/${r.body.id}`, { key });
