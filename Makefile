@@ -110,17 +110,17 @@ db-stop:
 	@scripts/devdb stop
 
 # Serve on 127.0.0.1:8080 (or WELLBEING_LISTEN) with the private database. Everything
-# missing is installed first, in one pass.
+# missing is installed first, in one pass. NEW_KEY=1: a new development admin key.
+NEW_KEY ?= 0
 run:
 	@scripts/deps build page db
 	@$(MAKE) --no-print-directory serve
 
+# scripts/run-dev: migrate, the development admin key kept in .devdb/admin-key and reused
+# (NEW_KEY=1 makes a new one), the server's log in .devdb/wellbeingd.log, and a closing
+# block with the page, the key and what to read next.
 serve: all db-start
-	build/wellbeingd migrate
-	@echo "admin key (shown once):"
-	@build/wellbeingd key create --name "make-run-admin" --scopes read,submit,admin
-	@echo "serving on http://$${WELLBEING_LISTEN:-127.0.0.1:8080}/ (Ctrl-C stops)"
-	build/wellbeingd serve
+	@NEW_KEY=$(NEW_KEY) scripts/run-dev
 
 unit: $(UNIT_BIN)
 	@scripts/deps test
