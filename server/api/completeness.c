@@ -23,8 +23,9 @@
 #include "api/api.h"
 #include "api/api_util.h"
 
-static const char *const columns[] = {"partner", "metric",      "area", "received",
-                                      "late",    "received_at", NULL};
+/* Each row names its period and due date too, so a downloaded file stands alone. */
+static const char *const columns[] = {"period",   "due_date", "partner",     "metric", "area",
+                                      "received", "late",     "received_at", NULL};
 
 void api_get_completeness(struct request *rq, struct reply *rp) {
     static const struct db_stmt s = {
@@ -77,6 +78,16 @@ void api_get_completeness(struct request *rq, struct reply *rp) {
                                         overdue, "received_at", db_json_text(r, i, 5)));
     }
     PQclear(r);
+    if (rq->csv) {
+        size_t i;
+        json_t *item;
+        json_array_foreach(items, i, item) {
+            json_object_set_new(item, "period", json_string(period));
+            json_object_set_new(item, "due_date", json_string(due));
+        }
+    }
+    const char *name[] = {"completeness", period};
+    render_csv_name(rq, rp, name, 2);
     render_collection(rq, rp, items, columns,
                       json_pack("{s:s, s:s, s:{s:i, s:i, s:i}}", "period", period, "due_date", due,
                                 "summary", "expected", n, "received", received, "late", late));

@@ -23,8 +23,9 @@ void api_get_history(struct request *rq, struct reply *rp) {
         "AND h.breakdown_key = $4 ORDER BY h.period_start, h.id",
         4};
     static const char *const columns[] = {
-        "period",  "action",        "old_value",  "new_value", "old_status",    "new_status",
-        "partner", "submission_id", "changed_at", "reason",    "lock_override", NULL};
+        "metric",        "area",       "breakdown",  "period",        "action",
+        "old_value",     "new_value",  "old_status", "new_status",    "partner",
+        "submission_id", "changed_at", "reason",     "lock_override", NULL};
     const char *metric = req_query(rq, "metric"), *area = req_query(rq, "area");
     if (!metric || !area) {
         problem_reply(rp, 400, "history needs metric= and area= (and period= for one period)");
@@ -89,6 +90,17 @@ void api_get_history(struct request *rq, struct reply *rp) {
                       PQgetvalue(r, i, 9)[0] == 't'));
     }
     PQclear(r);
+    if (rq->csv) { /* each row names its cell, so the file stands alone */
+        size_t i;
+        json_t *item;
+        json_array_foreach(items, i, item) {
+            json_object_set_new(item, "metric", json_string(metric));
+            json_object_set_new(item, "area", json_string(area));
+            json_object_set_new(item, "breakdown", key[0] ? json_string(key) : json_null());
+        }
+    }
+    const char *name[] = {"history", metric, area, req_query(rq, "period"), key};
+    render_csv_name(rq, rp, name, 5);
     json_t *extra = json_pack("{s:s, s:s}", "metric", metric, "area", area);
     render_collection(rq, rp, items, columns, extra);
 }

@@ -16,8 +16,11 @@
 #include "api/api_util.h"
 #include "api/figures.h"
 
-static const char *const area_columns[] = {"area",   "name",  "type",  "value", "derived",
-                                           "status", "lower", "upper", NULL};
+/* A downloaded comparison stands alone: each row names the metric, period and breakdown,
+ * and says whether a total is whole (complete) and whether a small count is hidden. */
+static const char *const area_columns[] = {"metric", "period", "breakdown",  "area",     "name",
+                                           "type",   "value",  "derived",    "complete", "status",
+                                           "lower",  "upper",  "suppressed", NULL};
 
 static int type_rank(const char *type);
 static int latest_month(struct db_conn *db, struct reply *rp, const struct metric *m,
@@ -71,6 +74,9 @@ void api_get_metric_areas(struct request *rq, struct reply *rp) {
     bool has_period;
     if (!api_period_param(rq, rp, "period", &asked, &has_period))
         return;
+    const char *name[] = {req_param(rq, 0), has_period ? req_query(rq, "period") : "latest",
+                          req_query(rq, "breakdown"), "areas"};
+    render_csv_name(rq, rp, name, 4);
     struct cache_key key;
     uint64_t version = 0;
     struct db_conn *db = figures_cached_begin(rq, rp, &key, &version);
@@ -154,6 +160,15 @@ void api_get_metric_areas(struct request *rq, struct reply *rp) {
     json_t *extra =
         json_pack("{s:s, s:o, s:o}", "metric", m.code, "period",
                   month >= 0 ? json_string(period) : json_null(), "breakdown", breakdown);
+    if (rq->csv) {
+        size_t i;
+        json_t *item;
+        json_array_foreach(items, i, item) {
+            json_object_set_new(item, "metric", json_string(m.code));
+            json_object_set_new(item, "period", month >= 0 ? json_string(period) : json_null());
+            json_object_set(item, "breakdown", breakdown);
+        }
+    }
     breakdown = NULL;
     render_collection(rq, rp, items, area_columns, extra);
     usage_count(m.code);

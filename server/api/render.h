@@ -10,6 +10,12 @@
 
 /* Answers 200 with items (taken) as {"items": [...], ...extra} or, when the client
  * asked for CSV, as a CSV table of the named columns (NULL-terminated). */
+/* For a CSV answer (rq->csv), names the download after what it holds: Content-Disposition
+ * attachment; filename="<the nparts parts joined by _>.csv" (NULL or empty ones left out, any
+ * character but A-Z, a-z, 0-9, '.', '-' and '_' made '-'). Set before a cache lookup: a cached
+ * answer keeps only its body. render_collection names one from the path when a handler
+ * did not. */
+void render_csv_name(struct request *rq, struct reply *rp, const char *const *parts, int nparts);
 void render_collection(struct request *rq, struct reply *rp, json_t *items,
                        const char *const *columns, json_t *extra);
 /* One JSON value as CSV cell text: objects as "k=v;k=v", arrays joined by ';'. */

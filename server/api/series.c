@@ -26,9 +26,11 @@
 
 #define DEFAULT_AREA "E47000007"
 
-static const char *const point_columns[] = {"period",  "value",      "derived", "complete",
-                                            "status",  "lower",      "upper",   "members",
-                                            "missing", "suppressed", NULL};
+/* A downloaded series stands alone: each row names its metric, area and breakdown, and
+ * whether its values are running sums. */
+static const char *const point_columns[] = {
+    "metric", "area",  "breakdown", "cumulative", "period",  "value",      "derived", "complete",
+    "status", "lower", "upper",     "members",    "missing", "suppressed", NULL};
 
 struct series_query {
     const char *code, *area;
@@ -142,6 +144,9 @@ void api_get_series(struct request *rq, struct reply *rp) {
     struct series_query q;
     if (!parse_query(rq, rp, &q))
         return;
+    const char *name[] = {q.code, q.area, req_query(rq, "breakdown"),
+                          q.cumulative ? "cumulative" : NULL, "series"};
+    render_csv_name(rq, rp, name, 5);
     struct cache_key key;
     uint64_t version = 0;
     struct db_conn *db = figures_cached_begin(rq, rp, &key, &version);
@@ -194,8 +199,14 @@ void api_get_series(struct request *rq, struct reply *rp) {
     if (rq->csv) {
         /* The points alone, as a table: what a chart's "download" gives. */
         json_t *items = json_array();
-        for (int i = from; i < to; i++)
-            json_array_append_new(items, point_json(&g, &m, &s.pts[i], true));
+        for (int i = from; i < to; i++) {
+            json_t *p = point_json(&g, &m, &s.pts[i], true);
+            json_object_set_new(p, "metric", json_string(m.code));
+            json_object_set_new(p, "area", json_string(g.code[area]));
+            json_object_set(p, "breakdown", breakdown);
+            json_object_set_new(p, "cumulative", json_boolean(q.cumulative && m.is_flow));
+            json_array_append_new(items, p);
+        }
         render_collection(rq, rp, items, point_columns, NULL);
     } else {
         json_t *points = json_array();

@@ -264,6 +264,18 @@ test('every operation on a path with a parameter documents the 404 the router gi
   assert.deepEqual(missing, []);
 });
 
+test('every CSV answer documents the Content-Disposition that names its file', async () => {
+  const spec = await servedSpec();
+  const missing = [];
+  for (const { id, op } of operations(spec)) {
+    for (const [status, ref] of Object.entries(op.responses)) {
+      const r = specResolve(spec, ref);
+      if (r.content?.['text/csv'] && !r.headers?.['Content-Disposition']) missing.push(`${id} ${status}`);
+    }
+  }
+  assert.deepEqual(missing, []);
+});
+
 test('every shared component is used', async () => {
   const spec = await servedSpec();
   const text = JSON.stringify({ ...spec, components: undefined });
