@@ -294,7 +294,7 @@ bool batch_read_csv(struct request *rq, struct reply *rp, struct batch *b) {
                                   json_pack("{s:i, s:s, s:s, s:s}", "row", 1, "field",
                                             errs.items[i].field, "code", errs.items[i].code,
                                             "message", errs.items[i].message));
-        if (errs.n == 1) /* one fault (a separator, a column): say it in the detail too */
+        if (errs.n == 1 && strstr(errs.items[0].code, "_separated")) /* say it at once */
             problem_reply_errors(rp, 422, header_errors,
                                  "the CSV header is not right: %s; nothing was written",
                                  errs.items[0].message);

@@ -345,10 +345,12 @@ describe('area comparison', () => {
     assert.equal(r.status, 200);
     assert.match(r.headers.get('content-type'), /^text\/csv/);
     const lines = r.text.split('\r\n');
-    assert.equal(lines[0], 'area,name,type,value,derived,status,lower,upper');
-    assert.ok(lines.includes(`${A.epsilon},"Epsilon, upon Sea",unitary,5,false,provisional,,`));
-    assert.ok(lines.includes(`${A.north},"Delta ""North""",non_metropolitan_district,999,false,provisional,,`));
-    assert.ok(lines.includes(`${A.ca},Reads Combined Authority,combined_authority,195,true,provisional,,`));
+    // Each row names the metric and period, and says whether a total is whole (issue 13).
+    assert.equal(lines[0], 'metric,period,breakdown,area,name,type,value,derived,complete,status,lower,upper,suppressed');
+    const row = (rest) => `rt.stock_count,2019-07,,${rest}`;
+    assert.ok(lines.includes(row(`${A.epsilon},"Epsilon, upon Sea",unitary,5,false,true,provisional,,,`)), lines.join('\n'));
+    assert.ok(lines.includes(row(`${A.north},"Delta ""North""",non_metropolitan_district,999,false,true,provisional,,,`)));
+    assert.ok(lines.some((l) => l.startsWith(row(`${A.ca},Reads Combined Authority,combined_authority,195,true,`))));
     assert.equal(lines.at(-1), '', 'every record ends with CRLF');
     assert.equal(lines.length, 10);
   });

@@ -375,10 +375,11 @@ test('history answers every change to a cell in JSON and CSV, with 304 and 400s,
 
   const csv = await get(`/v1/observations/history?metric=${M}&area=${HOME}&period=2020-04&format=csv`, { key });
   assert.equal(csv.status, 200);
-  assert.equal(csv.text, 'period,action,old_value,new_value,old_status,new_status,partner,submission_id,changed_at,reason,lock_override\r\n' +
-    `2020-04,create,,100,,provisional,${PARTNER},${created.body.id},${h.body.items[0].changed_at},,false\r\n` +
-    `2020-04,update,100,104,provisional,final,${PARTNER},${updated.body.id},${h.body.items[1].changed_at},,false\r\n` +
-    `2020-04,delete,104,,final,,${PARTNER},${deleted.body.id},${h.body.items[2].changed_at},sent for the wrong area,false\r\n`);
+  // Each row names its cell, so the file stands alone (issue 13).
+  assert.equal(csv.text, 'metric,area,breakdown,period,action,old_value,new_value,old_status,new_status,partner,submission_id,changed_at,reason,lock_override\r\n' +
+    `${M},${HOME},,2020-04,create,,100,,provisional,${PARTNER},${created.body.id},${h.body.items[0].changed_at},,false\r\n` +
+    `${M},${HOME},,2020-04,update,100,104,provisional,final,${PARTNER},${updated.body.id},${h.body.items[1].changed_at},,false\r\n` +
+    `${M},${HOME},,2020-04,delete,104,,final,,${PARTNER},${deleted.body.id},${h.body.items[2].changed_at},sent for the wrong area,false\r\n`);
   await conforms(csv, ...HISTORY);
 
   const cell = await get(`/v1/observations/history?metric=${M}&area=${HOME}&breakdown=${DIM}=female`, { key });

@@ -157,8 +157,9 @@ describe('the board page', () => {
     assert.equal(await link.getAttribute('href'), `/v1/metrics/${MHFA}/series?area=${WMCA}&cumulative=false&format=csv`);
     const lines = await download(page, link, `${MHFA}-${WMCA}.csv`);
     assert.deepEqual(lines, [
-      'period,value,derived,complete,status,lower,upper,members,missing,suppressed',
-      '2018-12,12013,false,true,final,,,,,',
+      // Each row names its metric, area and breakdown, so the file stands alone (issue 13).
+      'metric,area,breakdown,cumulative,period,value,derived,complete,status,lower,upper,members,missing,suppressed',
+      `${MHFA},${WMCA},,false,2018-12,12013,false,true,final,,,,,`,
     ]);
     assertClean(seen);
     await context.close();
