@@ -434,7 +434,7 @@
     const href = traj.length === 0 ? null : csvBlobUrl(['metric', 'area', 'period', 'value', 'derived', 'status', 'members', 'missing', 'target_trajectory', 'parent_value'], csvRows);
     card.append(el('div', { class: 'chart-actions' },
       csvLink(`/v1/metrics/${enc(m.metric)}/series?area=${enc(state.area)}&cumulative=${!!series.cumulative}&format=csv`,
-        `${m.metric}-${state.area}${series.cumulative ? '-cumulative' : ''}.csv`, m.name),
+        `${m.metric}_${state.area}${series.cumulative ? '_cumulative' : ''}_series.csv`, m.name),
       href ? el('a', { href, download: `${m.metric}-${state.area}-with-target.csv`, class: 'csv-target' },
         'CSV with the target line', el('span', { class: 'vh', text: ` for ${m.name}` })) : null,
       el('details', {}, el('summary', {}, 'Figures as a table', el('span', { class: 'vh', text: ` for ${m.name}` })),
@@ -590,7 +590,7 @@
     }
     const csvHref = `/v1/metrics/${enc(code)}/areas?period=${enc(period)}&format=csv`;
     card.append(el('div', { class: 'chart-actions' },
-      csvLink(csvHref, `${code}-${period}-areas.csv`, `${info.name} by area`),
+      csvLink(csvHref, `${code}_${period}_areas.csv`, `${info.name} by area`),
       items.length ? el('details', {}, el('summary', {}, 'Figures as a table', el('span', { class: 'vh', text: ` for ${info.name} by area` })),
         table(`${info.name} by area, ${fmtPeriod(period)}`, ['Area', 'Value', 'Status', 'Derived'],
           items.map((it) => [`${it.name}${it.area === state.area ? ' (chosen area)' : ''}`, fmtValue(it.value, info), it.status || '', it.derived ? 'yes' : 'no']),
@@ -662,7 +662,7 @@
           },
         });
         card.append(el('div', { class: 'chart-actions' },
-          csvLink(`/v1/observations?${q}&format=csv`, `${code}-${state.area}-${period}-${d}.csv`, `${info.name} by ${dim.name.toLowerCase()}`),
+          csvLink(`/v1/observations?${q}&format=csv`, `observations_${code}_${state.area}_${d}_${period}.csv`, `${info.name} by ${dim.name.toLowerCase()}`),
           el('details', {}, el('summary', {}, 'Figures as a table', el('span', { class: 'vh', text: ` by ${dim.name.toLowerCase()}` })),
             table(`${info.name} by ${dim.name.toLowerCase()}`, [dim.name, 'Value'],
               rows.map((r) => [catName.get(r.cat) || r.cat, r.suppressed ? 'hidden (1 to 4)' : fmtValue(r.value, info)]), { numeric: [1] }))));

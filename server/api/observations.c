@@ -296,9 +296,16 @@ static void stream_csv(struct request *rq, struct reply *rp, struct obs_query *q
                                                      stream_free);
     rp->status = 200;
     rp->content_type = "text/csv; charset=utf-8";
-    const char *name[] = {"observations", req_query(rq, "metric"), req_query(rq, "area"),
-                          req_query(rq, "from"), req_query(rq, "to")};
-    render_csv_name(rq, rp, name, 5);
+    const char *from = req_query(rq, "from"), *to = req_query(rq, "to");
+    if (from && to && strcmp(from, to) == 0)
+        to = NULL; /* one period: named once */
+    const char *name[] = {"observations",
+                          req_query(rq, "metric"),
+                          req_query(rq, "area"),
+                          req_query(rq, "breakdown"),
+                          from,
+                          to};
+    render_csv_name(rq, rp, name, 6);
 }
 
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max) {

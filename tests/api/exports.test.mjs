@@ -98,4 +98,6 @@ test('history and completeness CSVs name their cell and period on every row', as
   for (const r of rows(c.text)) assert.deepEqual([r.period, r.due_date], ['2019-02', '2019-03-15']);
   const o = await get('/v1/observations?metric=thrive.mhtr_orders&from=2018-01&format=csv');
   assert.equal(fileName(o), 'observations_thrive.mhtr_orders_2018-01.csv');
+  const one = await get('/v1/observations?metric=thrive.mhtr_orders&area=E08000025&breakdown=sex&from=2018-10&to=2018-10&format=csv');
+  assert.equal(fileName(one), 'observations_thrive.mhtr_orders_E08000025_sex_2018-10.csv');
 });

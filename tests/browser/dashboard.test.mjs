@@ -155,7 +155,8 @@ describe('the board page', () => {
     await loadBoard(page);
     const link = trendCard(page, MHFA).locator('a.csv');
     assert.equal(await link.getAttribute('href'), `/v1/metrics/${MHFA}/series?area=${WMCA}&cumulative=false&format=csv`);
-    const lines = await download(page, link, `${MHFA}-${WMCA}.csv`);
+    // The page names the file as the server's Content-Disposition does (issue 13).
+    const lines = await download(page, link, `${MHFA}_${WMCA}_series.csv`);
     assert.deepEqual(lines, [
       // Each row names its metric, area and breakdown, so the file stands alone (issue 13).
       'metric,area,breakdown,cumulative,period,value,derived,complete,status,lower,upper,members,missing,suppressed',
@@ -188,10 +189,11 @@ describe('the board page', () => {
     assert.equal(await page.locator('#compare .caption').textContent(), 'Every area with a figure for Dec 2018; West Midlands Combined Authority is marked \u25B6.');
     const link = page.locator('#compare a.csv');
     assert.equal(await link.getAttribute('href'), `/v1/metrics/${MHFA}/areas?period=2018-12&format=csv`);
-    const lines = await download(page, link, `${MHFA}-2018-12-areas.csv`);
+    const lines = await download(page, link, `${MHFA}_2018-12_areas.csv`);
     assert.deepEqual(lines, [
-      'area,name,type,value,derived,status,lower,upper',
-      'E47000007,West Midlands Combined Authority,combined_authority,12013,false,final,,',
+      // Each row names the metric and period and says whether the total is whole (issue 13).
+      'metric,period,breakdown,area,name,type,value,derived,complete,status,lower,upper,suppressed',
+      `${MHFA},2018-12,,E47000007,West Midlands Combined Authority,combined_authority,12013,false,true,final,,,`,
     ]);
     assertClean(seen);
     await context.close();
