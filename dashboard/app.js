@@ -11,6 +11,7 @@
   const AREA_TYPES = [
     ['combined_authority', 'Combined authorities'],
     ['region', 'Regions'],
+    ['country', 'Countries'],
     ['metropolitan_district', 'Metropolitan districts'],
     ['county', 'Counties'],
     ['unitary', 'Unitary authorities'],

@@ -35,7 +35,7 @@ static const char *const frequencies[] = {"monthly", "quarterly", "annual", NULL
 static const char *const kinds[] = {"flow", "stock", "rate", NULL};
 static const char *const polarities[] = {"higher_is_better", "lower_is_better", NULL};
 static const char *const area_types[] = {
-    "region",  "combined_authority",    "county",
+    "country", "region",  "combined_authority",    "county",
     "unitary", "metropolitan_district", "non_metropolitan_district",
     NULL};
 static const char *const roles[] = {"constituent", "non_constituent", "observer", "contains", NULL};

@@ -139,7 +139,7 @@ void api_list_areas(struct request *rq, struct reply *rp) {
         2};
     static const char *const columns[] = {"code", "name", "type", "parents", NULL};
     static const char *const types[] = {
-        "region",  "combined_authority",    "county",
+        "country", "region",  "combined_authority",    "county",
         "unitary", "metropolitan_district", "non_metropolitan_district",
         NULL};
     const char *type = req_query(rq, "type");
@@ -149,7 +149,7 @@ void api_list_areas(struct request *rq, struct reply *rp) {
             known |= strcmp(type, types[i]) == 0;
         if (!known) {
             problem_reply(rp, 400,
-                          "type=%s is not an area type: use region, combined_authority, county, "
+                          "type=%s is not an area type: use country, region, combined_authority, county, "
                           "unitary, metropolitan_district or non_metropolitan_district",
                           type);
             return;

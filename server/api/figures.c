@@ -185,6 +185,7 @@ bool geo_load(struct db_conn *db, struct reply *rp, struct geo *g) {
         g->type[i] = PQgetvalue(r, i, 2);
         g->kind[i] = strcmp(g->type[i], "region") == 0               ? DERIVE_AREA_REGION
                      : strcmp(g->type[i], "combined_authority") == 0 ? DERIVE_AREA_COMBINED
+                     : strcmp(g->type[i], "country") == 0            ? DERIVE_AREA_COUNTRY
                                                                      : DERIVE_AREA_OTHER;
     }
     PGresult *e = db_exec(db, &edges, NULL);

@@ -23,10 +23,10 @@ static int type_rank(const char *type);
 static int latest_month(struct db_conn *db, struct reply *rp, const struct metric *m,
                         const char *bkey, bool *ok);
 
-/* Larger areas first, as a league table reads: region, combined authority, county,
+/* Larger areas first, as a league table reads: country, region, combined authority, county,
  * unitary, districts. */
 static int type_rank(const char *type) {
-    static const char *const order[] = {"region",  "combined_authority",    "county",
+    static const char *const order[] = {"country", "region", "combined_authority", "county",
                                         "unitary", "metropolitan_district", NULL};
     for (int i = 0; order[i]; i++)
         if (strcmp(order[i], type) == 0)
