@@ -2,7 +2,9 @@
  * read whole; each collection answers JSON or CSV. */
 #include <string.h>
 
+#include "domain/period.h"
 #include "store/db.h"
+#include "store/db_breaks.h"
 #include "http/problem.h"
 #include "api/render.h"
 #include "api/api.h"
@@ -102,11 +104,36 @@ void api_get_metric(struct request *rq, struct reply *rp) {
     PGresult *r = db_exec(db, &s, params);
     if (!api_result_ok(rp, db, r, "metric"))
         return;
-    if (PQntuples(r) == 0)
+    if (PQntuples(r) == 0) {
         problem_reply(rp, 404, "no metric %s; GET /v1/metrics lists them", req_param(rq, 0));
-    else
-        reply_json(rp, 200, metric_json(r, 0));
+        PQclear(r);
+        return;
+    }
+    json_t *j = metric_json(r, 0);
     PQclear(r);
+    /* The breaks in its series, each as a period of the metric's own frequency. */
+    json_t *breaks = NULL;
+    if (!j || !db_breaks_list(db, req_param(rq, 0), &breaks)) {
+        json_decref(j);
+        api_db_failed(rp, db, "series breaks");
+        return;
+    }
+    enum period_freq freq = PERIOD_MONTHLY;
+    const char *freq_text = json_string_value(json_object_get(j, "frequency"));
+    if (freq_text)
+        period_freq_parse(freq_text, &freq);
+    size_t i;
+    json_t *b;
+    json_array_foreach(breaks, i, b) {
+        struct period p;
+        char text[16] = "";
+        if (period_from_date(json_string_value(json_object_get(b, "period_start")), freq, &p))
+            period_format(&p, text, sizeof text);
+        json_object_set_new(b, "period", json_string(text));
+        json_object_del(b, "period_start");
+    }
+    json_object_set_new(j, "breaks", breaks);
+    reply_json(rp, 200, j);
 }
 
 #define AREA_SELECT                                                                                \
@@ -138,20 +165,25 @@ void api_list_areas(struct request *rq, struct reply *rp) {
                     "ORDER BY a.type, a.name",
         2};
     static const char *const columns[] = {"code", "name", "type", "parents", NULL};
-    static const char *const types[] = {
-        "country", "region",  "combined_authority",    "county",
-        "unitary", "metropolitan_district", "non_metropolitan_district",
-        NULL};
+    static const char *const types[] = {"country",
+                                        "region",
+                                        "combined_authority",
+                                        "county",
+                                        "unitary",
+                                        "metropolitan_district",
+                                        "non_metropolitan_district",
+                                        NULL};
     const char *type = req_query(rq, "type");
     if (type) {
         bool known = false;
         for (int i = 0; types[i]; i++)
             known |= strcmp(type, types[i]) == 0;
         if (!known) {
-            problem_reply(rp, 400,
-                          "type=%s is not an area type: use country, region, combined_authority, county, "
-                          "unitary, metropolitan_district or non_metropolitan_district",
-                          type);
+            problem_reply(
+                rp, 400,
+                "type=%s is not an area type: use country, region, combined_authority, county, "
+                "unitary, metropolitan_district or non_metropolitan_district",
+                type);
             return;
         }
     }

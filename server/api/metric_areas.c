@@ -26,8 +26,9 @@ static int latest_month(struct db_conn *db, struct reply *rp, const struct metri
 /* Larger areas first, as a league table reads: country, region, combined authority, county,
  * unitary, districts. */
 static int type_rank(const char *type) {
-    static const char *const order[] = {"country", "region", "combined_authority", "county",
-                                        "unitary", "metropolitan_district", NULL};
+    static const char *const order[] = {"country", "region",  "combined_authority",
+                                        "county",  "unitary", "metropolitan_district",
+                                        NULL};
     for (int i = 0; order[i]; i++)
         if (strcmp(order[i], type) == 0)
             return i;

@@ -26,7 +26,12 @@
 enum derive_role { DERIVE_CONTAINS, DERIVE_CONSTITUENT, DERIVE_OTHER };
 /* A country (England) is never made from its members: the regions held here are not
  * all of it, so its only figures are those published for it. */
-enum derive_kind { DERIVE_AREA_OTHER, DERIVE_AREA_REGION, DERIVE_AREA_COMBINED, DERIVE_AREA_COUNTRY };
+enum derive_kind {
+    DERIVE_AREA_OTHER,
+    DERIVE_AREA_REGION,
+    DERIVE_AREA_COMBINED,
+    DERIVE_AREA_COUNTRY
+};
 
 struct derive_edge {
     int child, parent;

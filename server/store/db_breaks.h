@@ -1,0 +1,41 @@
+/* Breaks in a metric's series (series_breaks): the periods from which statistical process
+ * control starts again. All their SQL. */
+#ifndef DB_BREAKS_H
+#define DB_BREAKS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "domain/period.h"
+
+struct db_conn;
+
+#define DB_BREAKS_MAX 256 /* breaks read per metric: far above any real series */
+
+enum db_break_insert {
+    DB_BREAK_INSERTED,
+    DB_BREAK_DUPLICATE,      /* the metric has a break at that period already */
+    DB_BREAK_UNKNOWN_METRIC, /* no such metric */
+    DB_BREAK_FAILED          /* logged; db_lost tells whether the database went away */
+};
+
+/* Adds a break at period_start ("YYYY-MM-DD") inside the caller's transaction; id and
+ * created_at get its id and time (RFC 3339) as text. key_id is the admin key that made it
+ * (may be NULL). */
+enum db_break_insert db_breaks_insert(struct db_conn *db, const char *metric,
+                                      const char *period_start, const char *reason,
+                                      const char *key_id, char *id, size_t id_size,
+                                      char *created_at, size_t created_size);
+/* Whether the metric exists (*known) and its frequency. false when the read failed. */
+bool db_breaks_metric_frequency(struct db_conn *db, const char *metric, bool *known,
+                                enum period_freq *freq);
+/* The metric's breaks, oldest first, as {id, period_start, reason, created_at, created_by}
+ * objects (period_start as "YYYY-MM-DD": the caller writes it as a period of the
+ * metric's frequency). false when the read failed (logged). */
+bool db_breaks_list(struct db_conn *db, const char *metric, json_t **out);
+/* The month indexes (year * 12 + month - 1) of the metric's breaks, ascending, at most
+ * DB_BREAKS_MAX of them. false when the read failed (logged). */
+bool db_breaks_months(struct db_conn *db, const char *metric, int *months, int *n);
+
+#endif
