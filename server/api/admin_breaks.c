@@ -71,22 +71,19 @@ void api_post_break(struct request *rq, struct reply *rp) {
     period_format(&period, text, sizeof text);
     if (!admin_begin(db, rp))
         goto done;
-    switch (db_breaks_insert(db, code, start, reason, rq->who.key_id[0] ? rq->who.key_id : NULL, id,
-                             sizeof id, made, sizeof made)) {
-    case DB_BREAK_INSERTED:
-        break;
-    case DB_BREAK_DUPLICATE:
-        admin_rollback(db);
-        problem_reply(rp, 409, "%s has a break at %s already; GET /v1/metrics/%s lists them", code,
-                      text, code);
-        goto done;
-    case DB_BREAK_UNKNOWN_METRIC:
-        admin_rollback(db);
-        problem_reply(rp, 404, "no metric %s; GET /v1/metrics lists them", code);
-        goto done;
-    case DB_BREAK_FAILED:
-        admin_rollback(db);
-        api_db_failed(rp, db, "series break");
+    struct db_error e;
+    if (!db_breaks_insert(db, code, start, reason, rq->who.key_id[0] ? rq->who.key_id : NULL, id,
+                          sizeof id, made, sizeof made, &e)) {
+        if (strcmp(e.sqlstate, "23505") == 0) {
+            admin_rollback(db);
+            problem_reply(rp, 409, "%s has a break at %s already; GET /v1/metrics/%s lists them",
+                          code, text, code);
+        } else if (strcmp(e.sqlstate, "23503") == 0) {
+            admin_rollback(db);
+            problem_reply(rp, 404, "no metric %s; GET /v1/metrics lists them", code);
+        } else {
+            admin_write_failed(rp, db, &e, "break");
+        }
         goto done;
     }
     json_t *j =

@@ -8,10 +8,9 @@
 
 #include "store/db.h"
 
-enum db_break_insert db_breaks_insert(struct db_conn *db, const char *metric,
-                                      const char *period_start, const char *reason,
-                                      const char *key_id, char *id, size_t id_size,
-                                      char *created_at, size_t created_size) {
+bool db_breaks_insert(struct db_conn *db, const char *metric, const char *period_start,
+                      const char *reason, const char *key_id, char *id, size_t id_size,
+                      char *created_at, size_t created_size, struct db_error *e) {
     static const struct db_stmt s = {
         "breaks_insert",
         "INSERT INTO series_breaks (metric, period_start, reason, created_by) "
@@ -19,22 +18,12 @@ enum db_break_insert db_breaks_insert(struct db_conn *db, const char *metric,
         4};
     const char *params[] = {metric, period_start, reason, key_id};
     PGresult *r = db_exec(db, &s, params);
-    enum db_break_insert out = DB_BREAK_FAILED;
-    if (db_ok(r) && PQntuples(r) == 1) {
-        snprintf(id, id_size, "%s", PQgetvalue(r, 0, 0));
-        snprintf(created_at, created_size, "%s", PQgetvalue(r, 0, 1));
-        out = DB_BREAK_INSERTED;
-    } else {
-        const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-        if (state && strcmp(state, "23505") == 0)
-            out = DB_BREAK_DUPLICATE;
-        else if (state && strcmp(state, "23503") == 0)
-            out = DB_BREAK_UNKNOWN_METRIC;
-        else
-            db_log_failure("series break insert", r);
-    }
+    if (!db_check(db, r, "series break", e))
+        return false;
+    snprintf(id, id_size, "%s", PQgetvalue(r, 0, 0));
+    snprintf(created_at, created_size, "%s", PQgetvalue(r, 0, 1));
     PQclear(r);
-    return out;
+    return true;
 }
 
 bool db_breaks_metric_frequency(struct db_conn *db, const char *metric, bool *known,
@@ -43,11 +32,8 @@ bool db_breaks_metric_frequency(struct db_conn *db, const char *metric, bool *kn
                                      "SELECT frequency FROM metrics WHERE code = $1", 1};
     const char *params[] = {metric};
     PGresult *r = db_exec(db, &s, params);
-    if (!db_ok(r)) {
-        db_log_failure("metric", r);
-        PQclear(r);
+    if (!db_check(db, r, "metric", NULL))
         return false;
-    }
     *known = PQntuples(r) == 1;
     if (*known && !period_freq_parse(PQgetvalue(r, 0, 0), freq))
         *freq = PERIOD_MONTHLY;
@@ -64,11 +50,8 @@ bool db_breaks_list(struct db_conn *db, const char *metric, json_t **out) {
         1};
     const char *params[] = {metric};
     PGresult *r = db_exec(db, &s, params);
-    if (!db_ok(r)) {
-        db_log_failure("series breaks", r);
-        PQclear(r);
+    if (!db_check(db, r, "series breaks", NULL))
         return false;
-    }
     json_t *list = json_array();
     for (int i = 0; list && i < PQntuples(r); i++) {
         const char *by = PQgetvalue(r, i, 4);
@@ -95,11 +78,8 @@ bool db_breaks_months(struct db_conn *db, const char *metric, int *months, int *
     const char *params[] = {metric};
     PGresult *r = db_exec(db, &s, params);
     *n = 0;
-    if (!db_ok(r)) {
-        db_log_failure("series breaks", r);
-        PQclear(r);
+    if (!db_check(db, r, "series breaks", NULL))
         return false;
-    }
     for (int i = 0; i < PQntuples(r) && i < DB_BREAKS_MAX; i++)
         months[(*n)++] = atoi(PQgetvalue(r, i, 0));
     PQclear(r);

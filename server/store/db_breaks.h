@@ -13,20 +13,15 @@ struct db_conn;
 
 #define DB_BREAKS_MAX 256 /* breaks read per metric: far above any real series */
 
-enum db_break_insert {
-    DB_BREAK_INSERTED,
-    DB_BREAK_DUPLICATE,      /* the metric has a break at that period already */
-    DB_BREAK_UNKNOWN_METRIC, /* no such metric */
-    DB_BREAK_FAILED          /* logged; db_lost tells whether the database went away */
-};
+struct db_error;
 
-/* Adds a break at period_start ("YYYY-MM-DD") inside the caller's transaction; id and
- * created_at get its id and time (RFC 3339) as text. key_id is the admin key that made it
- * (may be NULL). */
-enum db_break_insert db_breaks_insert(struct db_conn *db, const char *metric,
-                                      const char *period_start, const char *reason,
-                                      const char *key_id, char *id, size_t id_size,
-                                      char *created_at, size_t created_size);
+/* Adds a break at period_start ("YYYY-MM-DD") inside the caller's write transaction; id
+ * and created_at get its id and time (RFC 3339) as text. key_id is the admin key that
+ * made it (may be NULL). false with *e filled when refused: SQLSTATE 23505 for a break
+ * the metric has at that period already, 23503 for no such metric. */
+bool db_breaks_insert(struct db_conn *db, const char *metric, const char *period_start,
+                      const char *reason, const char *key_id, char *id, size_t id_size,
+                      char *created_at, size_t created_size, struct db_error *e);
 /* Whether the metric exists (*known) and its frequency. false when the read failed. */
 bool db_breaks_metric_frequency(struct db_conn *db, const char *metric, bool *known,
                                 enum period_freq *freq);
