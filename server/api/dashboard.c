@@ -1,10 +1,10 @@
 /* GET /v1/dashboard?area=: the board view in one answer. Per programme, per headline
- * metric: the latest figure and the one before it, the change, the total to date, the
- * target that applies with percent of target and RAG, and how fresh the figure is.
- * The latest figure may be a partial total (complete: false, with its missing members);
- * the change, the total to date, the target's measure and the trend use whole figures
- * only.
- * Four queries in one snapshot on a miss; none on a hit (the response cache). */
+ * metric: the latest whole figure and the whole one before it, the change, the total to
+ * date, the target that applies with percent of target and RAG, how fresh the figure is,
+ * the SPC summary (variation, assurance), the trend read from it and the comparison with
+ * the parent area and England. A partial total later than the latest whole figure is
+ * shown apart (partial_latest, with its missing members), never as the headline.
+ * Five queries in one snapshot on a miss; none on a hit (the response cache). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,13 +17,25 @@
 #include "api/api.h"
 #include "api/api_util.h"
 #include "api/figures.h"
+#include "api/judge.h"
+#include "store/db_breaks.h"
 
 #define DEFAULT_AREA "E47000007"
 #define MAX_HEADLINE 64
+#define MAX_BREAKS 1024
+#define ENGLAND "E92000001"
+
+/* What every tile shares: the geography, the figures and targets read, the breaks. */
+struct board {
+    const struct geo *g;
+    PGresult *obs, *targets;
+    const struct db_break_month *breaks;
+    int nbreaks;
+    int area, now;
+};
 
 static int pick_target(PGresult *targets, const struct metric *m, int reference);
-static json_t *metric_tile(const struct geo *g, const struct metric *m, PGresult *obs,
-                           PGresult *targets, int area, int now);
+static json_t *metric_tile(const struct board *b, const struct metric *m);
 
 /* The target that applies at the reference month (the latest figure's, else today's):
  * one whose window holds it (the soonest to end), else the next to start, else the
@@ -50,8 +62,10 @@ static int pick_target(PGresult *targets, const struct metric *m, int reference)
     return holding >= 0 ? holding : next >= 0 ? next : ended;
 }
 
-static json_t *metric_tile(const struct geo *g, const struct metric *m, PGresult *obs,
-                           PGresult *targets, int area, int now) {
+/* The latest whole figure leads the tile (its own, or derived with nothing missing); a
+ * later partial total is shown apart, with who is missing. */
+static json_t *metric_tile(const struct board *b, const struct metric *m) {
+    const struct geo *g = b->g;
     struct obs_set set;
     struct series s;
     struct series_opts o = {0};
@@ -59,24 +73,24 @@ static json_t *metric_tile(const struct geo *g, const struct metric *m, PGresult
         json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s}", "metric", m->code, "name", m->name,
                   "programme", m->programme, "unit", m->unit, "kind", m->kind, "polarity",
                   m->polarity, "decimals", m->decimals, "frequency", m->frequency);
-    if (!obs_set_build(&set, g, m, obs))
+    if (!obs_set_build(&set, g, m, b->obs))
         return tile;
-    if (!series_build(&s, g, m, &set, area, &o)) {
+    if (!series_build(&s, g, m, &set, b->area, &o)) {
         obs_set_free(&set);
         return tile;
     }
-    const struct point *latest = s.n ? &s.pts[s.n - 1] : NULL;
-    const struct point *previous = s.n > 1 ? &s.pts[s.n - 2] : NULL;
+    int at = judge_latest_whole(&s, 0, s.n);
+    int before = at > 0 ? judge_latest_whole(&s, 0, at) : -1;
+    const struct point *latest = at >= 0 ? &s.pts[at] : NULL;
+    const struct point *previous = before >= 0 ? &s.pts[before] : NULL;
     json_object_set_new(tile, "latest", latest ? point_json(g, m, latest, true) : json_null());
     json_object_set_new(tile, "previous",
                         previous ? point_json(g, m, previous, true) : json_null());
-    /* A change or a total made from a partial figure would pass a partial sum as whole:
-     * both are null unless every figure in them is whole (latest and previous still
-     * show, each saying whether it is complete). */
-    bool both_whole = latest && previous && latest->whole && previous->whole;
+    json_object_set_new(tile, "partial_latest", judge_partial_latest_json(g, m, &s, 0, s.n));
     json_object_set_new(tile, "change",
-                        both_whole ? figures_number(figures_round(m, latest->per - previous->per))
-                                   : json_null());
+                        latest && previous
+                            ? figures_number(figures_round(m, latest->per - previous->per))
+                            : json_null());
     json_t *total = json_null();
     if (latest && m->is_flow) {
         double sum = 0;
@@ -88,18 +102,18 @@ static json_t *metric_tile(const struct geo *g, const struct metric *m, PGresult
         }
         if (whole)
             total = figures_number(figures_round(m, sum));
-    } else if (latest && !m->is_rate && latest->whole) {
+    } else if (latest && !m->is_rate) {
         total = figures_number(latest->per);
     }
     json_object_set_new(tile, "total_to_date", total);
 
-    int reference = latest ? latest->month : now;
-    int row = pick_target(targets, m, reference);
+    int reference = latest ? latest->month : b->now;
+    int row = pick_target(b->targets, m, reference);
     json_t *target = json_null();
+    struct target_row t;
     if (row >= 0) {
-        struct target_row t;
         struct target_eval ev;
-        target_from_row(targets, row, m, &t);
+        target_from_row(b->targets, row, m, &t);
         target_evaluate(&t, m, &s, &ev);
         target = target_head_json(&t, m);
         json_t *e = target_eval_json(&ev, m);
@@ -117,12 +131,28 @@ static json_t *metric_tile(const struct geo *g, const struct metric *m, PGresult
     if (latest) {
         char period[16];
         figures_period_text(m, latest->month, period, sizeof period);
-        int since = (now - latest->month) / period_months(m->freq);
+        int since = (b->now - latest->month) / period_months(m->freq);
         fresh =
             json_pack("{s:s, s:i}", "last_period", period, "periods_since", since > 0 ? since : 0);
     }
     json_object_set_new(tile, "freshness", fresh);
-    json_object_set_new(tile, "trend", trend_json(m, &s, 0, s.n));
+
+    int breaks[DB_BREAKS_MAX], nbreaks = 0;
+    for (int i = 0; i < b->nbreaks && nbreaks < DB_BREAKS_MAX; i++)
+        if (strcmp(b->breaks[i].metric, m->code) == 0)
+            breaks[nbreaks++] = b->breaks[i].month;
+    /* The tile's target, when it is still to be met, is the one SPC judges against. */
+    bool judged_target = row >= 0 && latest && t.t.end >= latest->month;
+    struct judge_spc spc;
+    if (judge_spc(m, &s, 0, s.n, breaks, nbreaks, judged_target ? &t : NULL, &spc)) {
+        json_object_set_new(tile, "trend", judge_trend_json(m, &spc));
+        json_object_set_new(tile, "spc", judge_spc_summary_json(&spc));
+        judge_spc_free(&spc);
+    } else {
+        json_object_set_new(tile, "trend", json_null());
+        json_object_set_new(tile, "spc", json_null());
+    }
+    json_object_set_new(tile, "comparison", judge_comparison_json(g, m, &set, b->area, &o, &s, at));
     series_free(&s);
     obs_set_free(&set);
     return tile;
@@ -178,6 +208,14 @@ void api_get_dashboard(struct request *rq, struct reply *rp) {
         goto done;
     }
     geo_mark_tree(&g, area, tree);
+    /* The comparators' figures too: the parent's (made from its own members if need be)
+     * and England's own. */
+    struct derive_geo dg = geo_derive(&g);
+    int parent = derive_parent(&dg, now, area), england = geo_find(&g, ENGLAND);
+    if (parent >= 0)
+        geo_mark_tree(&g, parent, tree);
+    if (england >= 0)
+        tree[england] = true;
     obs = obs_query(db, codes, ncodes, &g, tree, "", -1);
     if (!api_result_ok(rp, db, obs, "observations")) {
         obs = NULL;
@@ -188,7 +226,19 @@ void api_get_dashboard(struct request *rq, struct reply *rp) {
         targets = NULL;
         goto done;
     }
+    struct db_break_month *breaks = calloc(MAX_BREAKS, sizeof *breaks);
+    int nbreaks = 0;
+    if (!breaks) {
+        problem_reply(rp, 500, "out of memory");
+        goto done;
+    }
+    if (!db_breaks_all(db, breaks, MAX_BREAKS, &nbreaks)) {
+        free(breaks);
+        api_db_failed(rp, db, "series breaks");
+        goto done;
+    }
     figures_end(db);
+    struct board board = {&g, obs, targets, breaks, nbreaks, area, now};
 
     json_t *programmes = json_array(), *current = NULL;
     const char *current_code = "";
@@ -202,8 +252,7 @@ void api_get_dashboard(struct request *rq, struct reply *rp) {
             json_array_append_new(programmes, current);
             current_code = pcode;
         }
-        json_array_append_new(json_object_get(current, "metrics"),
-                              metric_tile(&g, &m, obs, targets, area, now));
+        json_array_append_new(json_object_get(current, "metrics"), metric_tile(&board, &m));
         strbuf_printf(&used, "%s%s", i ? "," : "", m.code);
         usage_count(m.code);
     }
@@ -211,6 +260,7 @@ void api_get_dashboard(struct request *rq, struct reply *rp) {
                json_pack("{s:{s:s, s:s, s:s}, s:o}", "area", "code", g.code[area], "name",
                          g.name[area], "type", g.type[area], "programmes", programmes));
     cache_keep(rp, &key, version, used.data);
+    free(breaks);
 done:
     strbuf_free(&used);
     free(tree);

@@ -13,6 +13,7 @@
 #include "store/db.h"
 #include "domain/breakdown.h"
 #include "domain/calendar.h"
+#include "domain/interval.h"
 #include "domain/strbuf.h"
 #include "http/problem.h"
 #include "api/api_util.h"
@@ -33,6 +34,8 @@ static bool lookup_value(void *ctx, int area, struct derive_cell *out);
 static bool lookup_parts(void *ctx, int area, struct derive_cell *out);
 static void cumulate(const struct metric *m, struct series *s);
 static double round_expected(const struct metric *m, double v);
+static void wilson_from_parts(struct point *p, const struct obs_set *s, int area, int col,
+                              const struct derive_result *res);
 
 /* ---- snapshot ---- */
 
@@ -520,7 +523,11 @@ bool series_build(struct series *out, const struct geo *g, const struct metric *
             p->lower = own->lower;
             p->has_upper = own->has_upper;
             p->upper = own->upper;
+            if (p->has_lower || p->has_upper)
+                p->ci_method = "given";
         }
+        if (!p->ci_method && m->scale == 100 && s->cells[1] && s->cells[2])
+            wilson_from_parts(p, s, area, col, own->has ? NULL : &res);
         qsort(res.members, (size_t)res.nmembers, sizeof *res.members, int_cmp);
         qsort(res.missing, (size_t)res.nmissing, sizeof *res.missing, int_cmp);
         p->members = res.members;
@@ -549,7 +556,35 @@ static void cumulate(const struct metric *m, struct series *s) {
         p->complete = complete;
         p->suppressed = hidden;
         p->has_lower = p->has_upper = false;
+        p->ci_method = NULL;
     }
+}
+
+/* A percentage with both counts for the same area, period and breakdown carries
+ * Wilson's 95% score interval around their ratio (PHEindicatormethods' phe_proportion):
+ * the area's own counts beside its own figure, or the summed counts a computed figure
+ * was made from (res). */
+static void wilson_from_parts(struct point *p, const struct obs_set *s, int area, int col,
+                              const struct derive_result *res) {
+    double x, n;
+    if (res) {
+        x = res->a;
+        n = res->b;
+    } else {
+        size_t at = (size_t)area * (size_t)s->nmonths + (size_t)col;
+        const struct obs_cell *num = &s->cells[1][at], *den = &s->cells[2][at];
+        if (!num->has || !den->has)
+            return;
+        x = num->value;
+        n = den->value;
+    }
+    double lo, hi;
+    if (!interval_wilson(x, n, INTERVAL_Z95, &lo, &hi))
+        return;
+    p->has_lower = p->has_upper = true;
+    p->lower = lo * 100;
+    p->upper = hi * 100;
+    p->ci_method = "wilson";
 }
 
 void series_free(struct series *s) {
@@ -577,6 +612,8 @@ json_t *point_json(const struct geo *g, const struct metric *m, const struct poi
         json_object_set_new(j, "members", members);
         json_object_set_new(j, "missing", missing);
     }
+    json_object_set_new(j, "ci_method",
+                        p->ci_method && !p->suppressed ? json_string(p->ci_method) : json_null());
     if (p->suppressed)
         json_object_set_new(j, "suppressed", json_true());
     return j;

@@ -23,6 +23,8 @@
 #include "api/api.h"
 #include "api/api_util.h"
 #include "api/figures.h"
+#include "api/judge.h"
+#include "store/db_breaks.h"
 
 #define DEFAULT_AREA "E47000007"
 
@@ -42,6 +44,8 @@ static void window(const struct series *s, const struct series_query *q, int *fr
 static json_t *targets_json(PGresult *r, const struct metric *m, const struct series *s, int upto);
 static json_t *parent_json(const struct geo *g, const struct metric *m, const struct obs_set *set,
                            int area, const struct series_opts *o, int from_month, int hi);
+static bool series_spc(const struct metric *m, const struct series *s, int from, int to,
+                       const int *breaks, int nbreaks, PGresult *targets, struct judge_spc *out);
 
 static bool parse_query(struct request *rq, struct reply *rp, struct series_query *q) {
     struct period from, to;
@@ -127,6 +131,7 @@ static json_t *parent_json(const struct geo *g, const struct metric *m, const st
         json_object_del(p, "lower");
         json_object_del(p, "upper");
         json_object_del(p, "status");
+        json_object_del(p, "ci_method");
         json_array_append_new(points, p);
     }
     series_free(&ps);
@@ -136,6 +141,21 @@ static json_t *parent_json(const struct geo *g, const struct metric *m, const st
     }
     return json_pack("{s:s, s:s, s:s, s:o}", "code", g->code[parent], "name", g->name[parent],
                      "type", g->type[parent], "points", points);
+}
+
+/* SPC over the points shown, judged against the first target still to end. */
+static bool series_spc(const struct metric *m, const struct series *s, int from, int to,
+                       const int *breaks, int nbreaks, PGresult *targets, struct judge_spc *out) {
+    int nt = targets ? PQntuples(targets) : 0;
+    struct target_row *rows = calloc((size_t)(nt ? nt : 1), sizeof *rows);
+    if (!rows)
+        return false;
+    for (int i = 0; i < nt; i++)
+        target_from_row(targets, i, m, &rows[i]);
+    int t = judge_pick_target(rows, nt, s, from, to);
+    bool ok = judge_spc(m, s, from, to, breaks, nbreaks, t >= 0 ? &rows[t] : NULL, out);
+    free(rows);
+    return ok;
 }
 
 void api_get_series(struct request *rq, struct reply *rp) {
@@ -178,6 +198,11 @@ void api_get_series(struct request *rq, struct reply *rp) {
             goto done;
         }
     }
+    int breaks[DB_BREAKS_MAX], nbreaks = 0;
+    if (!bkey[0] && !db_breaks_months(db, m.code, breaks, &nbreaks)) {
+        api_db_failed(rp, db, "series breaks");
+        goto done;
+    }
     figures_end(db);
     struct series_opts o = {
         .cumulative = q.cumulative,
@@ -202,16 +227,25 @@ void api_get_series(struct request *rq, struct reply *rp) {
         for (int i = from; i < to; i++)
             json_array_append_new(points, point_json(&g, &m, &s.pts[i], true));
         int parent_from = from < to ? s.pts[from].month : q.lo;
+        /* SPC over the whole figures shown, against the target still to be met. */
+        struct judge_spc spc;
+        if (!series_spc(&m, &s, from, to, breaks, nbreaks, targets, &spc)) {
+            problem_reply(rp, 500, "out of memory");
+            goto done;
+        }
         /* Targets are measured as of the window's end. */
-        reply_json(rp, 200,
-                   json_pack("{s:o, s:{s:s, s:s, s:s}, s:b, s:o, s:o, s:o, s:o, s:o}", "metric",
-                             metric_json(&m), "area", "code", g.code[area], "name", g.name[area],
-                             "type", g.type[area], "cumulative", q.cumulative && m.is_flow,
-                             "breakdown", breakdown, "points", points, "targets",
-                             targets_json(targets, &m, &s, to), "trend",
-                             trend_json(&m, &s, from, to), "parent",
-                             parent_json(&g, &m, &set, area, &o, parent_from, q.hi)));
+        reply_json(
+            rp, 200,
+            json_pack(
+                "{s:o, s:{s:s, s:s, s:s}, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "metric",
+                metric_json(&m), "area", "code", g.code[area], "name", g.name[area], "type",
+                g.type[area], "cumulative", q.cumulative && m.is_flow, "breakdown", breakdown,
+                "points", points, "targets", targets_json(targets, &m, &s, to), "trend",
+                judge_trend_json(&m, &spc), "spc", judge_spc_json(&m, &spc), "comparison",
+                judge_comparison_json(&g, &m, &set, area, &o, &s, judge_latest_whole(&s, from, to)),
+                "parent", parent_json(&g, &m, &set, area, &o, parent_from, q.hi)));
         breakdown = NULL;
+        judge_spc_free(&spc);
     }
     usage_count(m.code);
     cache_keep(rp, &key, version, m.code);

@@ -164,7 +164,7 @@ static enum spc_assurance assurance_of(double target, const struct spc_result *r
  * period left, against which the process's changes are judged, and the period in which
  * the mean change would reach it. */
 static void change_target(const struct spc_input *in, struct spc_result *r) {
-    double latest = in->value[in->n - 1];
+    double latest = in->basis == SPC_BASIS_CHANGE ? in->value[in->n - 1] : in->total_so_far;
     int latest_month = in->month[in->n - 1];
     double remaining = in->target_value - latest;
     int periods_left = (in->target_end - latest_month) / in->step;
@@ -201,7 +201,7 @@ void spc_judge(const struct spc_input *in, struct spc_point *points, struct spc_
     r->variation = points[r->npoints - 1].type;
     if (!in->has_target)
         return;
-    if (in->basis == SPC_BASIS_VALUE)
+    if (in->basis == SPC_BASIS_VALUE && !in->target_is_total)
         r->assurance = assurance_of(in->target_value, r, in->polarity);
     else
         change_target(in, r);

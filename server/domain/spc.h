@@ -54,6 +54,11 @@ struct spc_input {
     bool has_target; /* a target: its value, reached by the month index target_end */
     double target_value;
     int target_end;
+    /* A value basis whose target is a total to reach (a flow's cumulative target): judged,
+     * as a change basis always is, by the change per period still needed, from
+     * total_so_far. For a change basis the total so far is the latest figure. */
+    bool target_is_total;
+    double total_so_far;
 };
 
 struct spc_point {
@@ -74,9 +79,9 @@ struct spc_result {
     double mean, average_moving_range, lower_limit, upper_limit;
     enum spc_type variation; /* the type of the latest point */
     enum spc_assurance assurance;
-    bool has_required; /* change basis with a target whose end is after the latest figure */
+    bool has_required; /* a total to reach, with periods left before the target's end */
     double required_per_period;
-    bool has_projected; /* change basis: the mean change reaches the target */
+    bool has_projected; /* a total to reach, and the mean change reaches it */
     int projected_month;
 };
 

@@ -85,3 +85,22 @@ bool db_breaks_months(struct db_conn *db, const char *metric, int *months, int *
     PQclear(r);
     return true;
 }
+
+bool db_breaks_all(struct db_conn *db, struct db_break_month *out, int cap, int *n) {
+    static const struct db_stmt s = {
+        "breaks_all",
+        "SELECT metric, (extract(year FROM period_start) * 12 + extract(month FROM period_start)"
+        " - 1)::int FROM series_breaks ORDER BY metric, period_start",
+        0};
+    PGresult *r = db_exec(db, &s, NULL);
+    *n = 0;
+    if (!db_check(db, r, "series breaks", NULL))
+        return false;
+    for (int i = 0; i < PQntuples(r) && *n < cap; i++) {
+        snprintf(out[*n].metric, sizeof out[*n].metric, "%s", PQgetvalue(r, i, 0));
+        out[*n].month = atoi(PQgetvalue(r, i, 1));
+        (*n)++;
+    }
+    PQclear(r);
+    return true;
+}

@@ -33,4 +33,12 @@ bool db_breaks_list(struct db_conn *db, const char *metric, json_t **out);
  * DB_BREAKS_MAX of them. false when the read failed (logged). */
 bool db_breaks_months(struct db_conn *db, const char *metric, int *months, int *n);
 
+struct db_break_month {
+    char metric[72];
+    int month;
+};
+/* Every metric's breaks (at most cap), by metric then period: for the board view, which
+ * judges many metrics in one snapshot. false when the read failed (logged). */
+bool db_breaks_all(struct db_conn *db, struct db_break_month *out, int cap, int *n);
+
 #endif

@@ -34,7 +34,7 @@ const months = (from, n) => {
 before(async () => {
   setupGeography();
   setupMetrics(P, [
-    ['jt.level', 'flow', 'count'],
+    ['jt.level', 'flow', 'count', { headline: true, sort: 1 }],
     ['jt.total', 'stock', 'count'],
     ['jt.lower', 'flow', 'count', { polarity: 'lower_is_better' }],
     ['jt.quarterly', 'flow', 'count', { frequency: 'quarterly' }],
@@ -45,7 +45,31 @@ before(async () => {
   // The reads region sits in England, so its areas have England to compare with.
   sql(`INSERT INTO area_memberships (child, parent, role) VALUES ('${A.region}', '${ENGLAND}', 'contains')
        ON CONFLICT DO NOTHING`);
-  await write([]);
+  const LEVEL = [10, 12, 10, 12, 10, 12, 10, 12, 10, 12, 10, 14, 15, 14, 15, 14, 15, 14];
+  const rows = [];
+  months('2018-01', 18).forEach((p, i) => {
+    rows.push(row('jt.level', A.alpha, p, LEVEL[i], { status: 'final' }));
+    rows.push(row('jt.lower', A.alpha, p, LEVEL[i], { status: 'final' }));
+  });
+  // The combined authority's 2019-05 is whole (all three constituents), its 2019-06 is
+  // not (Gamma has not reported).
+  rows.push(row('jt.level', A.beta, '2019-05', 20), row('jt.level', A.gamma, '2019-05', 30),
+    row('jt.level', A.beta, '2019-06', 21));
+  // A running total rising 10, 12, 10, ... from 100: 232 at 2019-01.
+  let total = 100;
+  months('2018-01', 13).forEach((p, i) => {
+    rows.push(row('jt.total', A.alpha, p, total, { status: 'final' }));
+    total += i % 2 ? 12 : 10;
+  });
+  // Percentages: Alpha's made from its counts alone, Beta's sent with its own limits,
+  // Gamma's sent beside its counts; the region and England publish their own.
+  rows.push(row('jt.num', A.alpha, '2019-01', 65), row('jt.den', A.alpha, '2019-01', 100),
+    row('jt.pct', A.beta, '2019-01', 40, { lower: 35, upper: 45 }),
+    row('jt.pct', A.gamma, '2019-01', 20), row('jt.num', A.gamma, '2019-01', 20),
+    row('jt.den', A.gamma, '2019-01', 100),
+    row('jt.pct', A.region, '2019-01', 50), row('jt.pct', ENGLAND, '2019-01', 65));
+  target('jt.total', A.alpha, '2018-01', '2019-11', 252);
+  await write(rows);
 });
 
 after(() => cleanup([P]));
@@ -92,5 +116,144 @@ describe('series breaks', () => {
   test('only an admin key may mark a break', async () => {
     const r = await postBreak('jt.level', { period: '2019-08', reason: 'x' }, {});
     assert.equal(r.status, 401);
+  });
+});
+
+describe('statistical process control on a series', () => {
+  test('eleven points below the mean then seven above: each a shift, the latest an improvement', async () => {
+    const s = await series('jt.level', `area=${A.alpha}`);
+    const spc = s.spc;
+    assert.equal(spc.method, 'xmr');
+    assert.equal(spc.basis, 'value');
+    assert.equal(spc.from, '2018-01');
+    assert.equal(spc.to, '2019-06');
+    assert.equal(spc.points, 18);
+    // Mean 221/18; moving ranges 2 (x10), 4, 1 (x6): 30/17, none screened.
+    assert.ok(Math.abs(spc.mean - 221 / 18) < 1e-9, String(spc.mean));
+    assert.ok(Math.abs(spc.upper_process_limit - (221 / 18 + 2.66 * 30 / 17)) < 1e-9);
+    assert.ok(Math.abs(spc.lower_process_limit - (221 / 18 - 2.66 * 30 / 17)) < 1e-9);
+    assert.equal(spc.variation, 'special_cause_improvement');
+    assert.equal(spc.assurance, null);
+    assert.equal(spc.required_per_period, null);
+    assert.equal(spc.projected_period, null);
+    assert.equal(spc.signals.length, 18);
+    assert.deepEqual(spc.signals[0], { period: '2018-01', type: 'special_cause_concern', rule: 'shift_below_mean' });
+    assert.deepEqual(spc.signals[17], { period: '2019-06', type: 'special_cause_improvement', rule: 'shift_above_mean' });
+    assert.deepEqual(s.trend, { label: 'increasing', direction: 'getting_better', rule: 'shift_above_mean', basis: 'value', points: 18 });
+  });
+
+  test('lower is better turns the same shift into a concern', async () => {
+    const s = await series('jt.lower', `area=${A.alpha}`);
+    assert.equal(s.spc.variation, 'special_cause_concern');
+    assert.deepEqual(s.trend, { label: 'increasing', direction: 'getting_worse', rule: 'shift_above_mean', basis: 'value', points: 18 });
+  });
+
+  test('fewer than twelve whole figures give no judgement and no trend', async () => {
+    const s = await series('jt.level', `area=${A.alpha}&last=11`);
+    assert.equal(s.points.length, 11);
+    assert.equal(s.spc, null);
+    assert.equal(s.trend, null);
+  });
+
+  test('a running total is judged by its monthly change against the change still needed', async () => {
+    const s = await series('jt.total', `area=${A.alpha}`);
+    assert.equal(s.spc.basis, 'change');
+    assert.equal(s.spc.from, '2018-02', 'the first change is dated at the later month');
+    assert.equal(s.spc.points, 12);
+    assert.equal(s.spc.mean, 11);
+    // 252 by 2019-11 from 232 at 2019-01: 20 over 10 months, 2 a month, under the lower
+    // limit 11 - 2.66 x 2: always met; at 11 a month it is reached in 2 months.
+    assert.equal(s.spc.required_per_period, 2);
+    assert.equal(s.spc.assurance, 'consistent_pass');
+    assert.equal(s.spc.projected_period, '2019-03');
+    assert.equal(s.spc.variation, 'common_cause');
+    assert.deepEqual(s.trend, { label: 'no_change', direction: 'no_change', rule: null, basis: 'change', points: 12 });
+  });
+
+  test('a break after the last figure changes nothing; one inside leaves too few points', async () => {
+    // jt.level has a break at 2019-07 (after its last figure) from the test above.
+    assert.equal((await series('jt.level', `area=${A.alpha}`)).spc.points, 18);
+    const r = await postBreak('jt.level', { period: '2018-12', reason: 'New referral route' });
+    assert.equal(r.status, 201);
+    const s = await series('jt.level', `area=${A.alpha}`);
+    assert.equal(s.spc, null, 'seven points from the break');
+    assert.equal(s.trend, null);
+    const d = await call('GET', `/v1/dashboard?area=${A.alpha}`, '/v1/dashboard');
+    const tile = d.body.programmes.flatMap((p) => p.metrics).find((t) => t.metric === 'jt.level');
+    assert.equal(tile.spc, null);
+    sql(`DELETE FROM series_breaks WHERE metric = 'jt.level' AND period_start = '2018-12-01'`);
+    await write([]);
+    assert.equal((await series('jt.level', `area=${A.alpha}`)).spc.points, 18);
+  });
+});
+
+describe('intervals and comparisons', () => {
+  const point = async (area) => (await series('jt.pct', `area=${area}`)).points.find((p) => p.period === '2019-01');
+
+  test('a percentage made from its counts carries Wilson\'s 95% interval', async () => {
+    const p = await point(A.alpha);
+    assert.equal(p.value, 65);
+    assert.equal(p.derived, true);
+    assert.equal(p.ci_method, 'wilson');
+    // PHEindicatormethods' own test values for 65 of 100.
+    assert.ok(Math.abs(p.lower - 55.254443296887967) < 1e-9, String(p.lower));
+    assert.ok(Math.abs(p.upper - 73.635751756902468) < 1e-9, String(p.upper));
+  });
+
+  test('a figure sent with its own limits keeps them; one sent beside its counts gets Wilson\'s', async () => {
+    const beta = await point(A.beta);
+    assert.deepEqual([beta.value, beta.lower, beta.upper, beta.ci_method], [40, 35, 45, 'given']);
+    const gamma = await point(A.gamma);
+    assert.equal(gamma.ci_method, 'wilson');
+    assert.ok(Math.abs(gamma.lower - 13.33669333310325) < 1e-9);
+    assert.ok(Math.abs(gamma.upper - 28.882916559315884) < 1e-9);
+  });
+
+  test('verdicts against the parent and England: better, similar, worse', async () => {
+    const alpha = await series('jt.pct', `area=${A.alpha}`);
+    assert.deepEqual(alpha.comparison, [
+      { area: A.region, name: 'Reads Region', period: '2019-01', value: 50, verdict: 'better' },
+      { area: ENGLAND, name: 'England', period: '2019-01', value: 65, verdict: 'similar' },
+    ]);
+    const gamma = await series('jt.pct', `area=${A.gamma}`);
+    assert.deepEqual(gamma.comparison.map((c) => c.verdict), ['worse', 'worse']);
+    const beta = await series('jt.pct', `area=${A.beta}`);
+    assert.deepEqual(beta.comparison.map((c) => c.verdict), ['worse', 'worse']);
+  });
+
+  test('a count has no interval: not compared; a comparator without a whole figure is left out', async () => {
+    const s = await series('jt.level', `area=${A.alpha}`);
+    assert.deepEqual(s.comparison, [], 'the region has no whole figure and England none at all');
+    const r = await series('jt.pct', `area=${A.region}`);
+    assert.deepEqual(r.comparison, [
+      { area: ENGLAND, name: 'England', period: '2019-01', value: 65, verdict: 'not_compared' },
+    ]);
+  });
+});
+
+describe('honest tiles', () => {
+  const tile = async (area, code) => {
+    const d = await call('GET', `/v1/dashboard?area=${area}`, '/v1/dashboard');
+    assert.equal(d.status, 200, d.text);
+    return d.body.programmes.flatMap((p) => p.metrics).find((t) => t.metric === code);
+  };
+
+  test('the latest whole figure leads; a later partial total is shown apart with who is missing', async () => {
+    const t = await tile(A.ca, 'jt.level');
+    assert.equal(t.latest.period, '2019-05');
+    assert.equal(t.latest.value, 15 + 20 + 30);
+    assert.equal(t.latest.complete, true);
+    assert.deepEqual(t.partial_latest, { period: '2019-06', value: 14 + 21, members: [A.alpha, A.beta], missing: [A.gamma] });
+    assert.equal(t.previous, null, 'no whole figure before 2019-05');
+    assert.equal(t.change, null);
+    assert.equal(t.spc, null, 'one whole figure');
+  });
+
+  test('a tile carries the SPC summary and the trend read from it', async () => {
+    const t = await tile(A.alpha, 'jt.level');
+    assert.deepEqual(t.spc, { variation: 'special_cause_improvement', assurance: null, basis: 'value', points: 18 });
+    assert.equal(t.trend.label, 'increasing');
+    assert.equal(t.partial_latest, null);
+    assert.deepEqual(t.comparison, []);
   });
 });

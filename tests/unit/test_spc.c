@@ -499,6 +499,29 @@ static void test_quarterly_change_basis_counts_quarters(void **state) {
     assert_int_equal(t.r.projected_month, 66);
 }
 
+/* A flow with a total to reach: its figures are the changes, so the target is judged by
+ * what is still needed per period from the total so far. Flow 10,12,... (mean 11, limits
+ * 5.68 .. 16.32); 120 reached so far, 300 by month 21: 180 over 10 periods, 18 a period,
+ * above the upper limit; at 11 a period it takes 17 periods (month 28). */
+static void test_flow_with_a_total_target_uses_the_change_still_needed(void **state) {
+    (void)state;
+    double v[12];
+    for (int i = 0; i < 12; i++)
+        v[i] = i % 2 ? 12 : 10;
+    struct run t;
+    setup(&t, v, 12);
+    t.in.has_target = true;
+    t.in.target_value = 300;
+    t.in.target_end = 21;
+    t.in.target_is_total = true;
+    t.in.total_so_far = 120;
+    judge(&t);
+    assert_int_equal(t.r.basis, SPC_BASIS_VALUE);
+    assert_near(t.r.required_per_period, 18, 1e-12);
+    assert_int_equal(t.r.assurance, SPC_CONSISTENT_FAIL);
+    assert_int_equal(t.r.projected_month, 11 + 17);
+}
+
 /* A mean change away from the target never reaches it. */
 static void test_no_projection_when_the_mean_change_goes_the_wrong_way(void **state) {
     (void)state;
@@ -558,6 +581,7 @@ int main(void) {
         cmocka_unit_test(test_assurance_against_a_value_target),
         cmocka_unit_test(test_assurance_against_a_total_uses_the_change_still_needed),
         cmocka_unit_test(test_quarterly_change_basis_counts_quarters),
+        cmocka_unit_test(test_flow_with_a_total_target_uses_the_change_still_needed),
         cmocka_unit_test(test_no_projection_when_the_mean_change_goes_the_wrong_way),
         cmocka_unit_test(test_flat_series_is_common_cause),
     };
