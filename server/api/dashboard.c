@@ -127,11 +127,13 @@ static json_t *metric_tile(const struct board *b, const struct metric *m) {
     }
     json_object_set_new(tile, "target", target);
 
+    /* Freshness counts from the last figure received, whole or partial. */
     json_t *fresh = json_null();
-    if (latest) {
+    if (s.n) {
+        const struct point *last = &s.pts[s.n - 1];
         char period[16];
-        figures_period_text(m, latest->month, period, sizeof period);
-        int since = (b->now - latest->month) / period_months(m->freq);
+        figures_period_text(m, last->month, period, sizeof period);
+        int since = (b->now - last->month) / period_months(m->freq);
         fresh =
             json_pack("{s:s, s:i}", "last_period", period, "periods_since", since > 0 ? since : 0);
     }
