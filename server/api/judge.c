@@ -31,7 +31,7 @@ int judge_latest_whole(const struct series *s, int lo, int hi) {
     return -1;
 }
 
-int judge_pick_target(const struct target_row *targets, int ntargets, const struct series *s,
+int judge_pick_target(const struct measure_target *targets, int ntargets, const struct series *s,
                       int lo, int hi) {
     int at = judge_latest_whole(s, lo, hi);
     if (at < 0)
@@ -43,7 +43,7 @@ int judge_pick_target(const struct target_row *targets, int ntargets, const stru
 }
 
 bool judge_spc(const struct metric *m, const struct series *s, int lo, int hi, const int *breaks,
-               int nbreaks, const struct target_row *t, struct judge_spc *out) {
+               int nbreaks, const struct measure_target *t, struct judge_spc *out) {
     memset(out, 0, sizeof *out);
     out->step = period_months(m->freq);
     int cap = hi > lo ? hi - lo : 1;
@@ -85,8 +85,8 @@ bool judge_spc(const struct metric *m, const struct series *s, int lo, int hi, c
         in.target_end = t->t.end;
         if (in.basis == SPC_BASIS_VALUE && m->is_flow && strcmp(t->basis, "cumulative") == 0) {
             /* A flow against a total: what it has summed to so far in the window. */
-            struct target_eval ev;
-            target_evaluate(t, m, s, &ev);
+            struct measure ev;
+            measure_target(t, m, s, &ev);
             in.target_is_total = ev.has;
             in.has_target = ev.has;
             in.total_so_far = ev.actual;
@@ -105,7 +105,7 @@ void judge_spc_free(struct judge_spc *j) {
 
 static json_t *period_json(const struct metric *m, int month) {
     char text[16];
-    figures_period_text(m, month, text, sizeof text);
+    metric_period_text(m, month, text, sizeof text);
     return json_string(text);
 }
 

@@ -22,7 +22,7 @@ struct judge_spc {
  * breaks (month indexes, any order) at or before the last of them; the target t (may be
  * NULL) for assurance. false only when out of memory. */
 bool judge_spc(const struct metric *m, const struct series *s, int lo, int hi, const int *breaks,
-               int nbreaks, const struct target_row *t, struct judge_spc *out);
+               int nbreaks, const struct measure_target *t, struct judge_spc *out);
 void judge_spc_free(struct judge_spc *j);
 /* The series' "spc" object, or null with fewer than SPC_MIN_POINTS points. */
 json_t *judge_spc_json(const struct metric *m, const struct judge_spc *j);
@@ -33,7 +33,7 @@ json_t *judge_trend_json(const struct metric *m, const struct judge_spc *j);
 
 /* The target SPC judges against: of the targets (ordered by end), the first whose end
  * is at or after the latest whole figure of s among [lo, hi); -1 when none. */
-int judge_pick_target(const struct target_row *targets, int ntargets, const struct series *s,
+int judge_pick_target(const struct measure_target *targets, int ntargets, const struct series *s,
                       int lo, int hi);
 
 /* The latest whole, visible figure of s among [lo, hi): its index, or -1. */
