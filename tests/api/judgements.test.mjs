@@ -224,6 +224,8 @@ describe('intervals and comparisons', () => {
   test('a count has no interval: not compared; a comparator without a whole figure is left out', async () => {
     const s = await series('jt.level', `area=${A.alpha}`);
     assert.deepEqual(s.comparison, [], 'the region has no whole figure and England none at all');
+    // England contains the reads region, yet is never a total of it: no figure at all.
+    assert.deepEqual((await series('jt.level', `area=${ENGLAND}`)).points, []);
     const r = await series('jt.pct', `area=${A.region}`);
     assert.deepEqual(r.comparison, [
       { area: ENGLAND, name: 'England', period: '2019-01', value: 65, verdict: 'not_compared' },
