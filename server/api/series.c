@@ -1,14 +1,16 @@
 /* GET /v1/metrics/{code}/series: one metric for one area over time, each figure its
  * own or a total derived from members, with the targets' trajectories and how the
- * latest figure stands against them, a trend label, and the parent area beside it.
+ * latest figure stands against them, statistical process control over the whole
+ * figures shown (from the metric's latest break) with the trend label read from it,
+ * the comparison with the parent area and England, and the parent area beside it.
  * Answers are kept in the response cache until the data version moves.
  *
  * The parent is the most specific area that 'contains' this one (a district's county,
  * a county's region); a combined authority, which contains nothing, is compared with
  * the region holding most of its constituents. Only the parent's whole figures are
  * shown (its own, or derived with no member missing). cumulative=true turns a flow
- * into running sums since its first figure (from= only trims what is shown); the
- * trend is always read from the periods' own figures, the last five shown. */
+ * into running sums since its first figure (from= only trims what is shown); SPC always
+ * reads the periods' own figures. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
