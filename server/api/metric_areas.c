@@ -26,11 +26,12 @@ static int type_rank(const char *type);
 static json_t *area_items(struct request *rq, const struct geo *g, const struct metric *m,
                           const struct obs_set *set, const char *bkey, int month);
 
-/* Larger areas first, as a league table reads: region, combined authority, county,
+/* Larger areas first, as a league table reads: country, region, combined authority, county,
  * unitary, districts. */
 static int type_rank(const char *type) {
-    static const char *const order[] = {"region",  "combined_authority",    "county",
-                                        "unitary", "metropolitan_district", NULL};
+    static const char *const order[] = {"country", "region",  "combined_authority",
+                                        "county",  "unitary", "metropolitan_district",
+                                        NULL};
     for (int i = 0; order[i]; i++)
         if (strcmp(order[i], type) == 0)
             return i;

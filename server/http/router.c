@@ -49,6 +49,7 @@ static const struct route routes[] = {
     {HTTP_GET, "/v1/admin/targets", api_list_targets, ROUTE_ADMIN | E | C},
     {HTTP_POST, "/v1/admin/targets", api_post_target, ROUTE_ADMIN | ROUTE_BODY},
     {HTTP_PUT, "/v1/admin/metrics/{code}", api_put_metric, ROUTE_ADMIN | ROUTE_BODY},
+    {HTTP_POST, "/v1/admin/metrics/{code}/breaks", api_post_break, ROUTE_ADMIN | ROUTE_BODY},
     {HTTP_PUT, "/v1/admin/areas/{code}", api_put_area, ROUTE_ADMIN | ROUTE_BODY},
 };
 #define NROUTES ((int)(sizeof routes / sizeof routes[0]))
