@@ -291,10 +291,7 @@ static void stream_csv(struct request *rq, struct reply *rp, struct obs_query *q
     }
     render_csv_header(&s->buf, obs_columns);
     rq->db = NULL; /* the stream owns the connection until the last row is sent */
-    rp->response = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, STREAM_CHUNK, stream_read, s,
-                                                     stream_free);
-    rp->status = 200;
-    rp->content_type = "text/csv; charset=utf-8";
+    reply_stream(rp, 200, "text/csv; charset=utf-8", STREAM_CHUNK, stream_read, s, stream_free);
     reply_header(rp, "Content-Disposition", "attachment; filename=\"observations.csv\"");
 }
 
@@ -329,7 +326,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max) {
     size_t left = s->buf.len - s->sent;
     if (left == 0) {
         /* Headers are gone already: a failure can only cut the body short. */
-        return s->failed ? MHD_CONTENT_READER_END_WITH_ERROR : MHD_CONTENT_READER_END_OF_STREAM;
+        return s->failed ? REPLY_STREAM_ERROR : REPLY_STREAM_END;
     }
     size_t n = left < max ? left : max;
     memcpy(buf, s->buf.data + s->sent, n);
