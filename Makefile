@@ -27,7 +27,7 @@ CHART_JS := dashboard/vendor/chart-$(CHART_VERSION).umd.min.js
 export WELLBEING_DATABASE_URL ?= $(shell scripts/devdb url)
 
 .PHONY: all deps run test test-all unit api-test browser-test asan fmt fmt-check clean \
-        bench bench-ingest db-start db-stop serve install docker-check
+        bench bench-ingest check-structure db-start db-stop serve install docker-check
 
 all: build/wellbeingd $(CHART_JS)
 
@@ -177,6 +177,11 @@ test:
 	@$(MAKE) --no-print-directory test-all
 
 test-all: fmt-check all asan unit api-test browser-test docker-check
+
+# The shape HACKING.md describes: no include cycle, no SQL in handlers, a pure domain,
+# microhttpd.h only in the daemon and request core, no source file over 600 lines.
+check-structure:
+	@scripts/check-structure
 
 fmt:
 	clang-format -i $(SERVER_SRC) $(HEADERS) $(UNIT_SRC) $(UNIT_SUPPORT)
