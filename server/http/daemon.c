@@ -127,6 +127,10 @@ static bool authorize(struct request *rq, struct reply *rp) {
     if (!db)
         return false;
     int ok = auth_verify(db, auth + 7, &rq->who);
+    if (ok == -2) {
+        reply_out_of_memory(rp);
+        return false;
+    }
     if (ok < 0) {
         problem_unavailable(rp);
         return false;

@@ -45,15 +45,22 @@ void reply_out_of_memory(struct reply *rp) {
     rp->out_of_memory = true;
 }
 
+/* Replaces the body with one of the given kind; the caller fills in the rest. */
+static void set_body(struct reply *rp, int status, const char *content_type,
+                     enum reply_source source) {
+    reply_clear_body(rp);
+    rp->status = status;
+    rp->content_type = content_type;
+    rp->source = source;
+}
+
 void reply_json(struct reply *rp, int status, json_t *j) {
     if (!j) {
         reply_out_of_memory(rp);
         return;
     }
-    reply_clear_body(rp);
-    rp->status = status;
+    set_body(rp, status, "application/json", REPLY_NONE);
     rp->json = j;
-    rp->content_type = "application/json";
 }
 
 void reply_body(struct reply *rp, int status, const char *content_type, char *body, size_t len) {
@@ -61,19 +68,14 @@ void reply_body(struct reply *rp, int status, const char *content_type, char *bo
         reply_out_of_memory(rp);
         return;
     }
-    reply_clear_body(rp);
-    rp->status = status;
+    set_body(rp, status, content_type, REPLY_NONE);
     rp->body = body;
     rp->body_len = len;
-    rp->content_type = content_type;
 }
 
 void reply_shared(struct reply *rp, int status, const char *content_type, const char *data,
                   size_t len, reply_release_fn release, void *cls) {
-    reply_clear_body(rp);
-    rp->status = status;
-    rp->content_type = content_type;
-    rp->source = REPLY_SHARED;
+    set_body(rp, status, content_type, REPLY_SHARED);
     rp->shared = data;
     rp->shared_len = len;
     rp->release = release;
@@ -82,10 +84,7 @@ void reply_shared(struct reply *rp, int status, const char *content_type, const 
 
 void reply_stream(struct reply *rp, int status, const char *content_type, size_t chunk,
                   reply_reader_fn reader, void *cls, reply_release_fn release) {
-    reply_clear_body(rp);
-    rp->status = status;
-    rp->content_type = content_type;
-    rp->source = REPLY_STREAM;
+    set_body(rp, status, content_type, REPLY_STREAM);
     rp->shared_len = chunk;
     rp->reader = reader;
     rp->release = release;
@@ -93,10 +92,7 @@ void reply_stream(struct reply *rp, int status, const char *content_type, size_t
 }
 
 void reply_file(struct reply *rp, int status, const char *content_type, int fd, uint64_t size) {
-    reply_clear_body(rp);
-    rp->status = status;
-    rp->content_type = content_type;
-    rp->source = REPLY_FILE;
+    set_body(rp, status, content_type, REPLY_FILE);
     rp->fd = fd;
     rp->file_size = size;
 }
