@@ -29,11 +29,12 @@ static_assert(REPLY_STREAM_END == MHD_CONTENT_READER_END_OF_STREAM, "stream end"
 static_assert(REPLY_STREAM_ERROR == MHD_CONTENT_READER_END_WITH_ERROR, "stream error");
 
 /* The answer when memory ran out: static bytes, so sending it allocates nothing of
- * ours (libmicrohttpd still needs its response; without one the connection closes). */
+ * ours (libmicrohttpd still needs its response; without one the connection closes).
+ * The same words as api_no_memory, which tries a problem made the usual way first. */
 static const char OUT_OF_MEMORY_BODY[] =
     "{\"type\":\"https://wellbeing.wmca.org.uk/problems/503\",\"title\":\"Service "
-    "unavailable\",\"status\":503,\"detail\":\"the server is short of memory just now; "
-    "try again shortly\"}";
+    "unavailable\",\"status\":503,\"detail\":\"the server is short of memory; try "
+    "again\"}";
 
 static struct MHD_Daemon *daemon_handle;
 static atomic_int in_flight;
