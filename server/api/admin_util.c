@@ -346,7 +346,28 @@ bool admin_id_ok(const char *s) {
     return n >= 1 && n <= 18 && all_of(s, 0, n, DIGIT) && strspn(s, "0") < n;
 }
 
+bool admin_valid(struct reply *rp, struct db_conn *db, json_t *errors, const char *what) {
+    if (!json_array_size(errors))
+        return true;
+    if (db)
+        admin_rollback(db);
+    admin_reply_invalid(rp, json_incref(errors), what);
+    return false;
+}
+
 /* ---- the write transaction ---- */
+
+struct db_conn *admin_start(struct request *rq, struct reply *rp) {
+    struct db_conn *db = req_db(rq, rp);
+    return db && admin_begin(db, rp) ? db : NULL;
+}
+
+void admin_reply_made(struct db_conn *db, struct reply *rp, int status, json_t *made) {
+    if (admin_commit(db, rp))
+        reply_json(rp, status, made);
+    else
+        json_decref(made);
+}
 
 bool admin_begin(struct db_conn *db, struct reply *rp) {
     struct db_error e;
@@ -368,7 +389,27 @@ bool admin_commit(struct db_conn *db, struct reply *rp) {
     return false;
 }
 
-void admin_answer_no_content(struct db_conn *db, struct reply *rp) {
+void admin_remove_by_id(struct request *rq, struct reply *rp, const struct admin_removal *how) {
+    const char *id = req_param(rq, 0);
+    if (!how->id_ok(id)) {
+        problem_reply(rp, 404, "no %s %s: %s; GET %s lists them", how->noun, id, how->id_form,
+                      how->list_path);
+        return;
+    }
+    struct db_conn *db = admin_start(rq, rp);
+    if (!db)
+        return;
+    struct db_error e;
+    bool found;
+    if (!how->remove(db, id, &found, &e)) {
+        admin_write_failed(rp, db, &e, how->noun);
+        return;
+    }
+    if (!found) {
+        admin_rollback(db);
+        problem_reply(rp, 404, "no %s %s; GET %s lists them", how->noun, id, how->list_path);
+        return;
+    }
     if (admin_commit(db, rp)) {
         rp->status = 204;
         rp->no_etag = true;

@@ -3,6 +3,7 @@
 
 #include "store/db.h"
 #include "domain/period.h"
+#include "api/render.h"
 #include "http/problem.h"
 
 void api_db_failed(struct reply *rp, struct db_conn *db, const char *what) {
@@ -10,6 +11,16 @@ void api_db_failed(struct reply *rp, struct db_conn *db, const char *what) {
         problem_unavailable(rp);
     else
         problem_reply(rp, 500, "the server could not read the %s; the error is logged", what);
+}
+
+void api_reply_items(struct request *rq, struct reply *rp, struct db_conn *db, bool ok,
+                     json_t *items, const char *const *columns, const char *what) {
+    if (!db)
+        return; /* req_db answered already */
+    if (!ok)
+        api_db_failed(rp, db, what);
+    else
+        render_collection(rq, rp, items, columns, NULL);
 }
 
 void api_no_memory(struct reply *rp) {

@@ -3,6 +3,7 @@
 #ifndef API_UTIL_H
 #define API_UTIL_H
 
+#include <jansson.h>
 #include <libpq-fe.h>
 #include <stdbool.h>
 
@@ -13,6 +14,11 @@ bool api_result_ok(struct reply *rp, struct db_conn *db, PGresult *r, const char
 /* After a database step failed (already logged): 503 when the connection is lost,
  * otherwise 500 naming what could not be read. */
 void api_db_failed(struct reply *rp, struct db_conn *db, const char *what);
+/* The answer to a list read: nothing when db is NULL (req_db has answered), the
+ * failure when the store call was not ok, else items (taken) as a collection of the
+ * named columns (JSON or CSV). */
+void api_reply_items(struct request *rq, struct reply *rp, struct db_conn *db, bool ok,
+                     json_t *items, const char *const *columns, const char *what);
 /* 503 with Retry-After: an allocation failed, so the request is refused whole rather
  * than answered in part. */
 void api_no_memory(struct reply *rp);

@@ -2,6 +2,7 @@
 #include "store/db_json.h"
 
 #include "domain/numeric.h"
+#include "log.h"
 
 json_t *db_json_text(PGresult *r, int row, int col) {
     if (PQgetisnull(r, row, col))
@@ -27,4 +28,18 @@ char *db_json_dump(json_t *j, struct db_error *e) {
     if (!text)
         *e = (struct db_error){.sqlstate = "53200"};
     return text;
+}
+
+bool db_json_rows(struct db_conn *db, const struct db_stmt *s, const char *const *params,
+                  const char *what, json_t *(*row)(PGresult *r, int i), json_t **items) {
+    PGresult *r = db_exec(db, s, params);
+    if (!db_check(db, r, what, NULL))
+        return false;
+    *items = json_array();
+    for (int i = 0; *items && i < PQntuples(r); i++)
+        json_array_append_new(*items, row(r, i));
+    PQclear(r);
+    if (!*items)
+        log_error("db_json_rows", "out of memory listing %s", what);
+    return *items != NULL;
 }

@@ -15,6 +15,11 @@ json_t *db_json_number(PGresult *r, int row, int col);
 /* A json/jsonb column parsed; dflt (taken) when NULL or unparsable. */
 json_t *db_json_parse(PGresult *r, int row, int col, json_t *dflt);
 
+/* Runs s and makes one JSON value a row with row(r, i): *items is the caller's array;
+ * false after logging a failure. */
+bool db_json_rows(struct db_conn *db, const struct db_stmt *s, const char *const *params,
+                  const char *what, json_t *(*row)(PGresult *r, int i), json_t **items);
+
 /* json_dumps (compact) for a statement parameter; NULL with *e filled as the database
  * fills it for an allocation failure (SQLSTATE 53200), so callers answer one way. */
 char *db_json_dump(json_t *j, struct db_error *e);
