@@ -31,12 +31,26 @@ static void put_bytes(struct question *q, const char *s, size_t n) {
     q->text[q->len] = '\0';
 }
 
-static void put_piece(struct question *q, const char *s) {
-    size_t n = strlen(s);
-    char prefix[24];
-    int w = snprintf(prefix, sizeof prefix, "%zu:", n);
-    put_bytes(q, prefix, (size_t)w);
+/* n in decimal, written backwards so that it ends just before end (no snprintf: this
+ * runs several times on every cached read). Returns where it starts. */
+static char *decimal_before(unsigned long long n, char *end) {
+    do {
+        *--end = (char)('0' + n % 10);
+        n /= 10;
+    } while (n);
+    return end;
+}
+
+static void put_piece_n(struct question *q, const char *s, size_t n) {
+    char buf[24];
+    buf[sizeof buf - 1] = ':';
+    char *p = decimal_before(n, buf + sizeof buf - 1);
+    put_bytes(q, p, (size_t)(buf + sizeof buf - p));
     put_bytes(q, s, n);
+}
+
+static void put_piece(struct question *q, const char *s) {
+    put_piece_n(q, s, strlen(s));
 }
 
 static int arg_cmp(const struct question_arg *a, const struct question_arg *b) {
@@ -66,12 +80,16 @@ void question_make(struct question *q, const char *path, struct question_arg *ar
         if (!args[i].value)
             args[i].value = "";
     sort_args(args, n);
-    char month_text[16];
-    snprintf(month_text, sizeof month_text, "%d", month);
+    char month_buf[16];
+    char *month_text =
+        decimal_before(month < 0 ? 0ULL - (unsigned long long)month : (unsigned long long)month,
+                       month_buf + sizeof month_buf);
+    if (month < 0) /* before 1970 */
+        *--month_text = '-';
     put_piece(q, path);
     put_piece(q, csv ? "csv" : "json");
     put_piece(q, small_counts_visible ? "key" : "open");
-    put_piece(q, month_text);
+    put_piece_n(q, month_text, (size_t)(month_buf + sizeof month_buf - month_text));
     for (int i = 0; i < n; i++) {
         put_piece(q, args[i].name);
         put_piece(q, args[i].value);

@@ -176,6 +176,8 @@ static void test_the_text_is_the_documented_canonical_form(void **state) {
     assert_string_equal(q.text, "13:/v1/dashboard3:csv3:key1:74:area9:E470000072:to7:2024-03");
     assert_int_equal(q.len, strlen(q.text));
     assert_true(q.complete);
+    question_make(&q, "/", NULL, 0, false, false, -12); /* a month before 1970 */
+    assert_string_equal(q.text, "1:/4:json4:open3:-12");
 }
 
 /* A question longer than the text buffer still has an ETag of its own, but no cache
