@@ -77,7 +77,7 @@ static bool load_rows(struct db_conn *db, const struct db_stmt *s, const char *c
     *n = PQntuples(r);
     *out = calloc((size_t)*n + 1, elem_size);
     if (!*out) {
-        log_error("ingest_catalogue", "out of memory for %d rows", *n);
+        db_note_no_memory(db);
         PQclear(r);
         return false;
     }
