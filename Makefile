@@ -79,9 +79,33 @@ build/asan/wellbeingd: $(ASAN_OBJ) | openapi/openapi.json
 
 asan: build/asan/wellbeingd
 
-build/asan/tests/%: tests/unit/%.c $(ASAN_DOMAIN_OBJ) $(HEADERS) | deps
+# A unit test links the domain objects and the sources its UNIT_LINK_<test> names (the
+# parts of server/http it tests, and stand-ins from tests/unit/support for what those
+# call outside the test's reach). Never daemon.c or request.c: unit tests link without
+# libmicrohttpd, a database or any handler.
+UNIT_LINK_test_router := server/http/router.c
+UNIT_LINK_test_reply := server/http/reply.c
+UNIT_LINK_test_question := server/http/question.c server/http/cache.c server/http/reply.c \
+                           tests/unit/support/usage_fake.c
+UNIT_LINK_test_cache := server/http/cache.c server/http/reply.c server/http/question.c \
+                        tests/unit/support/usage_fake.c
+UNIT_SUPPORT := $(wildcard tests/unit/support/*.c tests/unit/support/*.h)
+
+build/asan/obj/tests/unit/support/%.o: tests/unit/support/%.c $(HEADERS) $(UNIT_SUPPORT) | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) $< $(ASAN_DOMAIN_OBJ) -o $@ -lcmocka -ljansson -lm
+	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -Itests/unit -c $< -o $@
+
+# Kept between runs like every other object (make would delete it as intermediate).
+.SECONDARY: $(patsubst %.c,build/asan/obj/%.o,$(filter %.c,$(UNIT_SUPPORT)))
+
+.SECONDEXPANSION:
+unit_objs = $(patsubst %.c,build/asan/obj/%.o,$(UNIT_LINK_$(1)))
+
+build/asan/tests/%: tests/unit/%.c $(ASAN_DOMAIN_OBJ) $$(call unit_objs,$$*) \
+                    $(HEADERS) $(UNIT_SUPPORT) | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -Itests/unit $< $(ASAN_DOMAIN_OBJ) \
+		$(call unit_objs,$*) -o $@ -lcmocka -ljansson -lm -lpthread
 
 # Fuzzers (libFuzzer + ASan + UBSan) over the pure domain code: each runs FUZZ_SECONDS from
 # its committed seeds in tests/fuzz/corpus/<target>/; new inputs and any crash stay in build/.
@@ -161,10 +185,10 @@ check-structure:
 	@scripts/check-structure
 
 fmt:
-	clang-format -i $(SERVER_SRC) $(HEADERS) $(UNIT_SRC)
+	clang-format -i $(SERVER_SRC) $(HEADERS) $(UNIT_SRC) $(UNIT_SUPPORT)
 
 fmt-check:
-	@clang-format --dry-run -Werror $(SERVER_SRC) $(HEADERS) $(UNIT_SRC) && echo "fmt-check: formatted"
+	@clang-format --dry-run -Werror $(SERVER_SRC) $(HEADERS) $(UNIT_SRC) $(UNIT_SUPPORT) && echo "fmt-check: formatted"
 
 clean:
 	rm -rf build openapi/openapi.json dashboard/vendor
