@@ -177,7 +177,7 @@ test:
 	@scripts/deps build page db test browser docker
 	@$(MAKE) --no-print-directory test-all
 
-test-all: fmt-check all asan unit api-test browser-test docker-check
+test-all: fmt-check check-structure all asan unit api-test browser-test docker-check
 
 # The shape HACKING.md describes: no include cycle, no SQL in handlers, a pure domain,
 # microhttpd.h only in the daemon and request core, no source file over 600 lines.
