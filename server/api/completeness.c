@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "store/db.h"
+#include "store/db_json.h"
 #include "domain/period.h"
 #include "http/problem.h"
 #include "api/render.h"
@@ -71,9 +72,9 @@ void api_get_completeness(struct request *rq, struct reply *rp) {
         late += overdue;
         json_array_append_new(items,
                               json_pack("{s:o, s:o, s:o, s:b, s:b, s:o}", "partner",
-                                        render_text(r, i, 0), "metric", render_text(r, i, 1),
-                                        "area", render_text(r, i, 2), "received", got, "late",
-                                        overdue, "received_at", render_text(r, i, 5)));
+                                        db_json_text(r, i, 0), "metric", db_json_text(r, i, 1),
+                                        "area", db_json_text(r, i, 2), "received", got, "late",
+                                        overdue, "received_at", db_json_text(r, i, 5)));
     }
     PQclear(r);
     render_collection(rq, rp, items, columns,
