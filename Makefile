@@ -26,7 +26,7 @@ CHART_JS := dashboard/vendor/chart-$(CHART_VERSION).umd.min.js
 
 export WELLBEING_DATABASE_URL ?= $(shell scripts/devdb url)
 
-.PHONY: all deps run test test-all unit api-test browser-test asan fmt fmt-check clean \
+.PHONY: all deps run test test-all unit page-test api-test browser-test asan fmt fmt-check clean \
         bench bench-ingest check-structure db-start db-stop serve install docker-check
 
 all: build/wellbeingd $(CHART_JS)
@@ -47,7 +47,8 @@ $(CHART_JS): dashboard/node_modules/.package-lock.json
 # What an installation needs beside the binary, laid out as find_data_dir expects:
 # PREFIX/bin/wellbeingd with sql/, openapi/ and dashboard/ beside bin/.
 PREFIX ?= /usr/local/lib/wellbeing
-DASHBOARD_FILES := dashboard/index.html dashboard/app.js dashboard/styles.css dashboard/favicon.svg
+# The page's scripts are ES modules: app.js and every module it imports, all in dashboard/.
+DASHBOARD_FILES := dashboard/index.html $(wildcard dashboard/*.js) dashboard/styles.css dashboard/favicon.svg
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/openapi $(DESTDIR)$(PREFIX)/dashboard/vendor
 	install -m 755 build/wellbeingd $(DESTDIR)$(PREFIX)/bin/wellbeingd
@@ -150,6 +151,11 @@ unit: $(UNIT_BIN)
 	@scripts/deps test
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
+# The dashboard's pure modules (formatting, periods, RAG words, CSV) under node's test
+# runner; no browser, no server.
+page-test:
+	node --test --test-reporter=spec tests/dashboard/
+
 tests/node_modules/.package-lock.json: tests/package.json tests/package-lock.json
 	@scripts/deps test
 	cd tests && npm ci --no-audit --no-fund --loglevel=error
@@ -177,7 +183,7 @@ test:
 	@scripts/deps build page db test browser docker
 	@$(MAKE) --no-print-directory test-all
 
-test-all: fmt-check check-structure all asan unit api-test browser-test docker-check
+test-all: fmt-check check-structure all asan unit page-test api-test browser-test docker-check
 
 # The shape HACKING.md describes: no include cycle, no SQL in handlers, a pure domain,
 # microhttpd.h only in the daemon and request core, no source file over 600 lines.
