@@ -26,7 +26,7 @@ static char *find_data_dir(void);
 
 static const struct setting settings[] = {
     {"--database-url", "WELLBEING_DATABASE_URL", K_STR, &g_config.database_url, 0, 0,
-     "libpq connection string or URI"},
+     "libpq connection string or URI (libpq defaults)"},
     {"--database-read-url", "WELLBEING_DATABASE_READ_URL", K_STR, &g_config.database_read_url, 0, 0,
      "a streaming replica for reads (none: every read on the primary)"},
     {"--replica-wait-ms", "WELLBEING_REPLICA_WAIT_MS", K_INT, &g_config.replica_wait_ms, 0, 10000,
@@ -45,7 +45,7 @@ static const struct setting settings[] = {
     {"--max-rows", "WELLBEING_MAX_ROWS", K_LONG, &g_config.max_rows, 1, 10000000,
      "most rows in one submission (100000)"},
     {"--db-pool", "WELLBEING_DB_POOL", K_INT, &g_config.db_pool, 1, 1000,
-     "database connections (2 x threads)"},
+     "database connections (2 x threads + 2)"},
     {"--db-wait-ms", "WELLBEING_DB_WAIT_MS", K_INT, &g_config.db_wait_ms, 1, 60000,
      "longest wait for a free connection before 503 (2000)"},
     {"--conn-limit", "WELLBEING_CONN_LIMIT", K_INT, &g_config.conn_limit, 1, 100000,
@@ -57,7 +57,7 @@ static const struct setting settings[] = {
     {"--small-count", "WELLBEING_SMALL_COUNT", K_INT, &g_config.small_count_max, 0, 1000,
      "open reads hide breakdown counts from 1 to this (4)"},
     {"--data-dir", "WELLBEING_DATA_DIR", K_STR, &g_config.data_dir, 0, 0,
-     "folder holding sql/, openapi/ and dashboard/ (nearest above the binary)"},
+     "folder holding sql/, openapi/ and dashboard/ (nearest folder above the binary with sql/)"},
     {"--access-log", "WELLBEING_ACCESS_LOG", K_BOOL, &g_config.access_log, 0, 1,
      "1: one JSON line per request on stdout (1)"},
 };

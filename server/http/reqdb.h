@@ -1,7 +1,6 @@
 /* The request's databases: where a read goes (replica or primary), Min-Data-Version,
- * and the version an answer reflects. req_db and req_db_primary are declared in
- * http/request.h
- * beside the request they belong to. */
+ * and the version an answer reflects. req_db and req_db_primary (defined here) are
+ * declared in http/problem.h, since failing to get one is a problem answer. */
 #ifndef HTTP_REQDB_H
 #define HTTP_REQDB_H
 
