@@ -59,3 +59,29 @@ test('a dry run creates no version, and says the version the data still has', as
   assert.equal(dbVersion(), before, 'nothing was written');
   assert.equal(version(r), before);
 });
+
+test('a 304 carries the Data-Version its ETag names, and a cached answer the same as a fresh one', async () => {
+  const now = dbVersion();
+  const path = '/v1/metrics/mhfa.people_trained/series?area=E47000007';
+  const first = await get(path);
+  const again = await get(path); // the process's cache answers this one
+  assert.equal(first.status, 200);
+  assert.equal(again.headers.get('etag'), first.headers.get('etag'));
+  assert.equal(version(again), now);
+  const etag = first.headers.get('etag');
+  assert.match(etag, new RegExp(`^"v${now}-`), 'the ETag names the version the Data-Version says');
+  const revalidated = await get(path, { headers: { 'If-None-Match': etag, 'Min-Data-Version': String(now) } });
+  assert.equal(revalidated.status, 304);
+  assert.equal(version(revalidated), now);
+  assert.equal(revalidated.headers.get('etag'), etag);
+  assert.equal(revalidated.headers.get('cache-control'), 'no-cache');
+  assert.match(revalidated.headers.get('vary'), /Authorization/);
+  // A write moves the version on: the held ETag no longer matches, and the new answer says so.
+  const w = await post('/v1/submissions', { observations: [
+    { metric: 'thrive.ips_referrals', area: 'E08000030', period: '2022-07', value: 57 }] }, { key: ADMIN });
+  assert.equal(w.status, 201, w.text);
+  const fresh = await get(path, { headers: { 'If-None-Match': etag } });
+  assert.equal(fresh.status, 200);
+  assert.equal(version(fresh), version(w));
+  assert.match(fresh.headers.get('etag'), new RegExp(`^"v${version(w)}-`));
+});
