@@ -129,14 +129,18 @@ test('the replica stopped and started again under load: every request answered, 
   const downBefore = await metric(ONE, 'wellbeing_replica_fallbacks_total{reason="down"}')
     + await metric(TWO, 'wellbeing_replica_fallbacks_total{reason="down"}');
   const l = load({ workers: 6 });
-  await sleep(500);
+  await until(5000, () => l.sent() >= 40);
   cluster('replica-stop');
+  const atStop = l.sent();
   await sleep(1500);
   const during = { ONE: (await replicaState(ONE)).status, TWO: (await replicaState(TWO)).status };
+  const whileDown = l.sent() - atStop;
   cluster('replica-start');
   assert.ok(await replicaBackEverywhere(), 'both processes see the replica again');
-  await sleep(500);
+  const afterBack = l.sent();
+  await until(5000, () => l.sent() >= afterBack + 40);
   const result = await l.stop();
+  assert.ok(whileDown >= 6, `${whileDown} requests sent while the replica was down`);
   console.log(`# replica restart under load: ${result.sent} requests in ${result.ms} ms, ${JSON.stringify(result.statuses)}`);
   assert.deepEqual(during, { ONE: 'down', TWO: 'down' });
   assert.deepEqual(result.failures, []);
@@ -175,9 +179,11 @@ test('writes go on without the replica, and reads see them', async () => {
 
 test('one API process killed under load: HAProxy keeps every request answered', async () => {
   const l = load({ workers: 6 });
-  await sleep(700);
+  await until(5000, () => l.sent() >= 40);
   cluster('api-kill', '1');
+  const atKill = l.sent();
   await sleep(1500);
+  await until(5000, () => l.sent() >= atKill + 60);
   const result = await l.stop();
   console.log(`# API process killed under load: ${result.sent} requests in ${result.ms} ms, ${JSON.stringify(result.statuses)}`);
   assert.deepEqual(result.failures, []);

@@ -74,7 +74,9 @@ export async function until(ms, fn, every = 25) {
 
 // Reads through HAProxy from `workers` loops until stop() is called (and at most
 // maxMs, at most maxRequests): a mix of cached board views and series, and figure
-// queries that miss the cache and reach a database. Every answer is recorded.
+// queries that miss the cache and reach a database. Every answer is recorded; sent()
+// counts the requests so far, so a test can wait for the load to be under way (on a
+// loaded machine the loops go slower) rather than for a fixed time.
 export function load({ workers = 6, maxMs = 15000, maxRequests = 20000 } = {}) {
   let stopping = false;
   let sent = 0;
@@ -104,6 +106,7 @@ export function load({ workers = 6, maxMs = 15000, maxRequests = 20000 } = {}) {
   };
   const done = Promise.all(Array.from({ length: workers }, (_, w) => loop(w)));
   return {
+    sent: () => sent,
     async stop() {
       stopping = true;
       await done;
