@@ -256,8 +256,9 @@ static void dispatch(struct request *rq, struct reply *rp) {
         reply_header(rp, "Allow", allow);
         return;
     }
-    if (!choose_format(rq, rp) || !req_choose_source(rq, rp))
+    if (!choose_format(rq, rp) || !req_read_min_version(rq, rp))
         return;
+    req_choose_source(rq);
     serve_route(rq, rp);
     if (rq->on_replica && rp->status >= 500 && !rp->out_of_memory && rp->source == REPLY_NONE &&
         db_lost(rq->db)) {

@@ -39,9 +39,21 @@ struct db_conn *req_db_primary(struct request *rq, struct reply *rp) {
     return rq->db_primary;
 }
 
-/* Min-Data-Version, and where a read goes: the replica unless it is down, or behind
- * the version asked for after a brief wait; the primary for everything else. */
-bool req_choose_source(struct request *rq, struct reply *rp) {
+/* The newest data version named by one of our ETags ("v<version>-<hash>", weak or not)
+ * in If-None-Match, 0 when none. */
+static uint64_t held_version(const char *inm) {
+    uint64_t best = 0;
+    for (const char *p = inm ? strstr(inm, "\"v") : NULL; p; p = strstr(p + 2, "\"v")) {
+        size_t n = strspn(p + 2, "0123456789");
+        if (n >= 1 && n <= 19 && p[2 + n] == '-') {
+            uint64_t v = strtoull(p + 2, NULL, 10);
+            best = v > best ? v : best;
+        }
+    }
+    return best;
+}
+
+bool req_read_min_version(struct request *rq, struct reply *rp) {
     const char *h = req_header(rq, "Min-Data-Version");
     if (h) {
         size_t n = strspn(h, "0123456789");
@@ -54,18 +66,30 @@ bool req_choose_source(struct request *rq, struct reply *rp) {
         }
         rq->min_version = v;
     }
+    /* A client revalidating an answer it holds at version N has seen N: a replica still
+     * behind N would hand it older data than it has (a 200 going back in time where the
+     * primary answers 304), so the ETag counts as a Min-Data-Version too. */
+    uint64_t held = held_version(req_header(rq, "If-None-Match"));
+    if (held > rq->min_version)
+        rq->min_version = held;
+    return true;
+}
+
+/* Where a read goes: the replica unless it is down, or behind the version asked for
+ * after a brief wait; the primary for everything else. */
+void req_choose_source(struct request *rq) {
+    rq->from_replica = false;
     if (!db_replica_configured() || (rq->method != HTTP_GET && rq->method != HTTP_HEAD))
-        return true;
+        return;
     if (!db_replica_usable()) {
         stats_replica_fallback(FALLBACK_DOWN);
-        return true;
+        return;
     }
     if (rq->min_version && !db_replica_wait(rq->min_version, g_config.replica_wait_ms)) {
         stats_replica_fallback(FALLBACK_BEHIND);
-        return true;
+        return;
     }
     rq->from_replica = true;
-    return true;
 }
 
 /* The version this read's data will reflect, known before it runs (the ETag and the

@@ -9,10 +9,14 @@
 
 #include "http/request.h"
 
-/* Parses Min-Data-Version (400 in rp when it is not a version) and marks a GET or
- * HEAD for the replica when there is one, it answers, and it has replayed that far
- * (waiting up to WELLBEING_REPLICA_WAIT_MS). False when rp holds the answer. */
-bool req_choose_source(struct request *rq, struct reply *rp);
+/* Parses Min-Data-Version into rq->min_version (raised to the version an If-None-Match
+ * ETag names: the client holds data that new); false after filling rp with a 400 when
+ * the header is not a version. */
+bool req_read_min_version(struct request *rq, struct reply *rp);
+/* Marks a GET or HEAD for the replica when there is one, it answers, and it has
+ * replayed rq->min_version (waiting up to WELLBEING_REPLICA_WAIT_MS); the primary
+ * otherwise. */
+void req_choose_source(struct request *rq);
 /* Sets rq->version to the version the read's data will reflect before it runs: the
  * replica's replayed or the primary's announced version, asked of the database when
  * unknown or older than Min-Data-Version. False after filling rp with a 503. */

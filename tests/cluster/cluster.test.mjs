@@ -75,6 +75,13 @@ test('read-your-writes through the other process with Min-Data-Version, also whi
     assert.ok(fresh.version >= w2.version);
     assert.deepEqual(figures(fresh), ['E08000026 2021-02 202']);
     assert.equal(await metric(TWO, 'wellbeing_replica_fallbacks_total{reason="behind"}'), behindBefore + 1);
+    // A client revalidating that answer names its version in the ETag: the paused
+    // replica, behind it, does not hand it older data (a 200 going back in time); the
+    // primary says nothing changed.
+    const held = await get(TWO, obsPath('E08000026', '2021-02'), { headers: { 'If-None-Match': fresh.headers.get('etag') } });
+    assert.equal(held.status, 304, `revalidating ${fresh.headers.get('etag')}`);
+    assert.equal(held.version, fresh.version);
+    assert.equal(held.headers.get('etag'), fresh.headers.get('etag'));
     // The same through HAProxy, whichever process answers, and for a cached route.
     for (let i = 0; i < 4; i++) {
       const viaLb = await get(LB, '/v1/dashboard?area=E08000026', { headers: { 'Min-Data-Version': String(w2.version) } });
