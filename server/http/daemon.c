@@ -260,21 +260,8 @@ static void dispatch(struct request *rq, struct reply *rp) {
         return;
     req_choose_source(rq);
     serve_route(rq, rp);
-    if (rq->on_replica && rp->status >= 500 && !rp->out_of_memory && rp->source == REPLY_NONE &&
-        db_lost(rq->db)) {
-        /* The replica went away under this read: mark it down (the next reads go to
-         * the primary at once) and answer this one from the primary. */
-        db_replica_lost();
-        stats_replica_fallback(FALLBACK_LOST);
-        reply_free(rp);
-        db_release(rq->db);
-        rq->db = NULL;
-        rq->on_replica = rq->from_replica = false;
-        rq->version = 0;
-        rq->question_named = false;
-        memset(&rq->who, 0, sizeof rq->who);
+    if (req_again_on_primary(rq, rp)) /* the replica went away under this read */
         serve_route(rq, rp);
-    }
 }
 
 /* Authorizes, settles the data version (and answers 304 when the client holds this
@@ -362,12 +349,9 @@ static bool add_headers(struct request *rq, struct reply *rp, struct MHD_Respons
         ADD("Content-Type", rp->content_type);
     for (int i = 0; i < rp->nheaders; i++)
         ADD(rp->headers[i][0], rp->headers[i][1]);
-    uint64_t data_version = req_data_version(rq, rp->status);
-    if (data_version && (strncmp(rq->path, "/v1/", 4) == 0 || strcmp(rq->path, "/v1") == 0)) {
-        char text[24];
-        snprintf(text, sizeof text, "%llu", (unsigned long long)data_version);
-        ADD("Data-Version", text);
-    }
+    char data_version[24];
+    if (req_data_version_header(rq, rp->status, data_version))
+        ADD("Data-Version", data_version);
     bool etag_route = rq->route && (rq->route->flags & ROUTE_ETAG);
     if (etag_route && rq->version && rq->question_named &&
         (rp->status == 200 || rp->status == 304) && !rp->no_etag) {

@@ -3,6 +3,7 @@
  * must be current; and the data version an answer reflects (the Data-Version header). */
 #include "http/reqdb.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -108,6 +109,32 @@ bool req_settle_version(struct request *rq, struct reply *rp) {
         rq->version = 0;
         return false;
     }
+    return true;
+}
+
+bool req_again_on_primary(struct request *rq, struct reply *rp) {
+    if (!rq->on_replica || rp->status < 500 || rp->out_of_memory || rp->source != REPLY_NONE ||
+        !db_lost(rq->db))
+        return false;
+    /* Mark it down (the next reads go to the primary at once), and start this one again
+     * as if it had never been routed there. */
+    db_replica_lost();
+    stats_replica_fallback(FALLBACK_LOST);
+    reply_free(rp);
+    db_release(rq->db);
+    rq->db = NULL;
+    rq->on_replica = rq->from_replica = false;
+    rq->version = 0;
+    rq->question_named = false;
+    memset(&rq->who, 0, sizeof rq->who);
+    return true;
+}
+
+bool req_data_version_header(const struct request *rq, int status, char text[24]) {
+    uint64_t v = req_data_version(rq, status);
+    if (!v || (strncmp(rq->path, "/v1/", 4) != 0 && strcmp(rq->path, "/v1") != 0))
+        return false;
+    snprintf(text, 24, "%llu", (unsigned long long)v);
     return true;
 }
 

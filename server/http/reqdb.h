@@ -21,6 +21,13 @@ void req_choose_source(struct request *rq);
  * replica's replayed or the primary's announced version, asked of the database when
  * unknown or older than Min-Data-Version. False after filling rp with a 503. */
 bool req_settle_version(struct request *rq, struct reply *rp);
+/* After a read answered 5xx because its replica connection was lost: marks the replica
+ * down, empties rp and resets rq so the read can be served again from the primary
+ * (true). False, touching nothing, for any other answer. */
+bool req_again_on_primary(struct request *rq, struct reply *rp);
+/* The Data-Version header's value for a /v1 answer with this status, in text; false
+ * when the path is not under /v1 or no version is known. */
+bool req_data_version_header(const struct request *rq, int status, char text[24]);
 /* The version an answer with this status reflects: a successful write's own version,
  * else rq->version, else the one known of the database read; 0 when none is known. */
 uint64_t req_data_version(const struct request *rq, int status);
