@@ -185,7 +185,7 @@ static void add_row(struct batch *b, long ref, const char *pointer_prefix,
     copy_put_field(c, raw->del ? NULL : ck.value, false);
     copy_put_field(c, ck.lower[0] ? ck.lower : NULL, false);
     copy_put_field(c, ck.upper[0] ? ck.upper : NULL, false);
-    copy_put_field(c, ck.final ? "final" : "provisional", false);
+    copy_put_field(c, ck.status ? ck.status : "provisional", false);
     copy_put_field(c, raw->note && *raw->note ? raw->note : NULL, false);
     copy_put_field(c, raw->del ? "t" : "f", false);
     copy_end_row(c);

@@ -111,6 +111,11 @@ bool ingest_csv_read_row(const struct ingest_csv_columns *cols, char *const *fie
                           &raw->lower,  &raw->upper, &raw->status, &raw->note};
     for (int f = 0; f < INGEST_CSV_DELETE; f++)
         *dst[f] = cols->col_of[f] >= 0 ? fields[cols->col_of[f]] : NULL;
+    /* A missing column means "keep what is stored"; an empty cell clears. */
+    raw->has_lower = cols->col_of[INGEST_CSV_LOWER] >= 0;
+    raw->has_upper = cols->col_of[INGEST_CSV_UPPER] >= 0;
+    raw->has_status = cols->col_of[INGEST_CSV_STATUS] >= 0;
+    raw->has_note = cols->col_of[INGEST_CSV_NOTE] >= 0;
     int del_col = cols->col_of[INGEST_CSV_DELETE];
     if (del_col >= 0 && !delete_value(fields[del_col], &raw->del)) {
         const char *d = fields[del_col];
