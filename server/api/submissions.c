@@ -188,6 +188,11 @@ static void add_row(struct batch *b, long ref, const char *pointer_prefix,
     copy_put_field(c, ck.status ? ck.status : "provisional", false);
     copy_put_field(c, raw->note && *raw->note ? raw->note : NULL, false);
     copy_put_field(c, raw->del ? "t" : "f", false);
+    /* What the row leaves out keeps the stored value (db_ingest.c's STAGE_CURRENT). */
+    copy_put_field(c, ck.lower_change == INGEST_KEEP ? "t" : "f", false);
+    copy_put_field(c, ck.upper_change == INGEST_KEEP ? "t" : "f", false);
+    copy_put_field(c, ck.status_change == INGEST_KEEP ? "t" : "f", false);
+    copy_put_field(c, ck.note_change == INGEST_KEEP ? "t" : "f", false);
     copy_end_row(c);
 }
 
@@ -465,6 +470,7 @@ void api_post_submission(struct request *rq, struct reply *rp) {
                                .rows = b.rows,
                                .dry_run = dry && strcmp(dry, "true") == 0,
                                .lock_override = override,
+                               .is_admin = is_admin,
                                .reason = reason};
     if (b.rows == 0) {
         problem_reply(rp, 422, "the submission has no rows");
@@ -516,14 +522,28 @@ void api_post_submission(struct request *rq, struct reply *rp) {
         api_db_failed(rp, db, "submission");
         goto done;
     }
-    if (out == INGEST_NEEDS_REASON) {
+    if (out == INGEST_NEEDS_REASON || out == INGEST_REFUSED || out == INGEST_NOT_RESPONSIBLE) {
         meta.idempotency_key = NULL;
-        struct ingest_counts refused = {.rejected = (long)json_array_size(errors)};
-        db_ingest_store_receipt(db, &meta, "rejected", 422, &refused, errors, NULL);
+        struct ingest_counts refused = {.rejected = out == INGEST_NEEDS_REASON
+                                                        ? (long)json_array_size(errors)
+                                                        : counts.rejected};
+        int status = out == INGEST_NOT_RESPONSIBLE ? 409 : 422;
+        for (size_t k = 0; is_json && k < json_array_size(errors); k++) {
+            json_t *e = json_array_get(errors, k);
+            const char *field = json_string_value(json_object_get(e, "field"));
+            char ptr[64];
+            snprintf(ptr, sizeof ptr, "/observations/%lld/%s",
+                     (long long)json_integer_value(json_object_get(e, "row")), field ? field : "");
+            json_object_set_new(e, "pointer", json_string(ptr));
+        }
+        db_ingest_store_receipt(db, &meta, "rejected", status, &refused, errors, NULL);
         stats_ingest_rows("rejected", (unsigned long long)b.rows);
-        problem_reply_errors(rp, 422, errors,
-                             "%ld row(s) would change a final figure without a reason; nothing "
-                             "was written",
+        problem_reply_errors(rp, status, errors,
+                             out == INGEST_NEEDS_REASON
+                                 ? "%ld row(s) would change a final figure without a reason; "
+                                   "nothing was written"
+                                 : "%ld row(s) were refused by checks against the stored figures "
+                                   "(see errors); nothing was written",
                              refused.rejected);
         errors = NULL;
         json_object_set_new(rp->json, "id", json_string(id));
