@@ -12,6 +12,7 @@
 #include "http/cache.h"
 #include "store/db.h"
 #include "domain/breakdown.h"
+#include "api/steward.h"
 #include "domain/calendar.h"
 #include "domain/strbuf.h"
 #include "http/problem.h"
@@ -47,6 +48,18 @@ struct db_conn *figures_begin(struct request *rq, struct reply *rp, uint64_t *ve
     uint64_t v = 0;
     if (!db_read_version(db, &v)) {
         api_db_failed(rp, db, "data version");
+        return NULL;
+    }
+    /* asOf= or snapshot=: every read of this transaction sees the figures as they
+     * stood then (observations_at in migration 050). */
+    char moment[40];
+    bool has_moment = false;
+    if (!steward_read_moment(rq, rp, db, moment, &has_moment)) {
+        figures_end(db);
+        return NULL;
+    }
+    if (has_moment && !db_read_as_of(db, moment)) {
+        api_db_failed(rp, db, "as-of read");
         return NULL;
     }
     /* The answer reflects this snapshot: tag it so, even if a write landed since the
@@ -326,7 +339,8 @@ PGresult *obs_query(struct db_conn *db, const char *const *metrics, int nmetrics
     static const struct db_stmt s = {
         "figures_observations",
         "SELECT o.metric, o.area, o.period_start::text, o.value::text, o.lower_ci::text, "
-        "o.upper_ci::text, o.status FROM observations o "
+        "o.upper_ci::text, o.status FROM observations_at(nullif(current_setting("
+        "'wellbeing.as_of', true), '')::timestamptz) o "
         "WHERE o.metric = ANY($1::text[]) AND o.breakdown_key = $2 "
         "AND ($3::text[] IS NULL OR o.area = ANY($3::text[])) "
         "AND ($4::date IS NULL OR o.period_start = $4::date) "

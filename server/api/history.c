@@ -16,14 +16,15 @@ void api_get_history(struct request *rq, struct reply *rp) {
         "SELECT h.action, h.old_value, h.new_value, h.old_status, h.new_status, h.partner, "
         "h.submission_id, to_char(h.changed_at AT TIME ZONE 'UTC', "
         "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), h.reason, h.lock_override, h.period_start, "
-        "m.frequency "
+        "m.frequency, h.old_note, h.new_note "
         "FROM observation_history h JOIN metrics m ON m.code = h.metric "
         "WHERE h.metric = $1 AND h.area = $2 AND ($3::date IS NULL OR h.period_start = $3) "
         "AND h.breakdown_key = $4 ORDER BY h.period_start, h.id",
         4};
     static const char *const columns[] = {
-        "period",  "action",        "old_value",  "new_value", "old_status",    "new_status",
-        "partner", "submission_id", "changed_at", "reason",    "lock_override", NULL};
+        "period",        "action",   "old_value",     "new_value",  "old_status",
+        "new_status",    "partner",  "submission_id", "changed_at", "reason",
+        "lock_override", "old_note", "new_note",      NULL};
     const char *metric = req_query(rq, "metric"), *area = req_query(rq, "area");
     if (!metric || !area) {
         problem_reply(rp, 400, "history needs metric= and area= (and period= for one period)");
@@ -85,6 +86,10 @@ void api_get_history(struct request *rq, struct reply *rp) {
                              "partner", render_text(r, i, 5), "submission_id", render_text(r, i, 6),
                              "changed_at", render_text(r, i, 7), "reason", render_text(r, i, 8),
                              "lock_override", PQgetvalue(r, i, 9)[0] == 't'));
+        /* A change of note alone is a change too (issue 10): say what it was. */
+        json_t *last = json_array_get(items, json_array_size(items) - 1);
+        json_object_set_new(last, "old_note", render_text(r, i, 12));
+        json_object_set_new(last, "new_note", render_text(r, i, 13));
     }
     PQclear(r);
     json_t *extra = json_pack("{s:s, s:s}", "metric", metric, "area", area);

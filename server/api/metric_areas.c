@@ -49,7 +49,8 @@ static int latest_month(struct db_conn *db, struct reply *rp, const struct metri
                         const char *bkey, bool *ok) {
     static const struct db_stmt s = {
         "metric_areas_latest",
-        "SELECT to_char(max(period_start), 'YYYY-MM') FROM observations "
+        "SELECT to_char(max(period_start), 'YYYY-MM') FROM observations_at(nullif("
+        "current_setting('wellbeing.as_of', true), '')::timestamptz) "
         "WHERE metric IN ($1, $2, $3) AND breakdown_key = $4",
         4};
     const char *params[] = {m->code, m->numerator, m->denominator, bkey};

@@ -16,44 +16,62 @@
 #include "usage.h"
 #include "api/api.h"
 #include "api/api_util.h"
+#include "api/steward.h"
+#include "domain/rfc3339.h"
 
 #define PAGE_DEFAULT 1000
 #define PAGE_MAX 10000
 #define STREAM_CHUNK 65536
 
 /* Filters: metric, area, from (start), to (end, exclusive), breakdown key, breakdown
- * dimensions, updatedAfter, cursor (metric, area, period_start, breakdown_key), limit,
- * and last (the N latest periods of what the other filters select). */
-#define OBS_WHERE                                                                                  \
-    "($1::text IS NULL OR o.metric = $1) AND ($2::text IS NULL OR o.area = $2) "                   \
-    "AND ($3::date IS NULL OR o.period_start >= $3) "                                              \
-    "AND ($4::date IS NULL OR o.period_start < $4) "                                               \
-    "AND ($5::text IS NULL OR o.breakdown_key = $5) "                                              \
-    "AND ($6::text IS NULL OR regexp_replace(o.breakdown_key, '=[^;]*', '', 'g') = $6) "           \
-    "AND ($7::timestamptz IS NULL OR o.updated_at > $7) "
+ * dimensions, updatedAfter ($7), cursor (metric, area, period_start, breakdown_key),
+ * limit, last (the N latest periods of what the other filters select) and the moment
+ * ($14: asOf= or snapshot=, NULL for now). */
+#define OBS_FILTERS(t)                                                                             \
+    "($1::text IS NULL OR " t ".metric = $1) AND ($2::text IS NULL OR " t ".area = $2) "           \
+    "AND ($3::date IS NULL OR " t ".period_start >= $3) "                                          \
+    "AND ($4::date IS NULL OR " t ".period_start < $4) "                                           \
+    "AND ($5::text IS NULL OR " t ".breakdown_key = $5) "                                          \
+    "AND ($6::text IS NULL OR regexp_replace(" t ".breakdown_key, '=[^;]*', '', 'g') = $6) "
+#define OBS_WHERE OBS_FILTERS("o") "AND ($7::timestamptz IS NULL OR o.updated_at > $7) "
 
+/* With updatedAfter, figures withdrawn since then come too (SDMX's updatedAfter: added,
+ * revised and deleted), as withdrawn rows with no value, so a mirror deletes them: a
+ * cell whose newest change after updatedAfter (and up to the moment) is a delete. */
 static const struct db_stmt obs_page = {
     "observations_page",
     "SELECT o.metric, o.area, o.period_start, m.frequency, o.breakdown_key, o.breakdown::text, "
     "o.value, o.lower_ci, o.upper_ci, o.status, o.note, "
     /* RFC 3339 in UTC, as partners pass it back in updatedAfter=; PostgreSQL's own text
      * form ("2019-02-01 10:00:00+00") is not one a client's date parser can rely on. */
-    "to_char(o.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), m.unit "
-    "FROM observations o JOIN metrics m ON m.code = o.metric WHERE " OBS_WHERE
-    "AND ($8::text IS NULL OR (o.metric, o.area, o.period_start, o.breakdown_key) > "
-    "($8, $9, $10::date, $11)) "
-    "AND ($13::int IS NULL OR o.period_start >= (SELECT min(p) FROM (SELECT DISTINCT "
-    "o.period_start AS p FROM observations o WHERE " OBS_WHERE
-    "ORDER BY 1 DESC LIMIT $13) latest)) "
-    "ORDER BY o.metric, o.area, o.period_start, o.breakdown_key LIMIT $12",
-    13};
+    "to_char(o.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), m.unit, "
+    "o.withdrawn "
+    "FROM (SELECT o.metric, o.area, o.period_start, o.breakdown_key, o.breakdown, o.value, "
+    "o.lower_ci, o.upper_ci, o.status, o.note, o.updated_at, false AS withdrawn "
+    "FROM observations_at($14::timestamptz) o WHERE " OBS_WHERE
+    "UNION ALL SELECT w.metric, w.area, w.period_start, w.breakdown_key, w.breakdown, NULL, "
+    "NULL, NULL, NULL, NULL, w.changed_at, true FROM (SELECT DISTINCT ON (h.metric, h.area, "
+    "h.breakdown_key, h.period_start) h.metric, h.area, h.breakdown_key, h.period_start, "
+    "coalesce(h.breakdown, '{}') AS breakdown, h.action, h.changed_at FROM observation_history "
+    "h WHERE $7::timestamptz IS NOT NULL AND h.changed_at > $7 AND ($14::timestamptz IS NULL "
+    "OR h.changed_at <= $14) ORDER BY h.metric, h.area, h.breakdown_key, h.period_start, "
+    "h.changed_at DESC, h.id DESC) w WHERE w.action = 'delete' AND " OBS_FILTERS(
+        "w") ") o JOIN metrics m ON m.code = o.metric WHERE "
+             "($8::text IS NULL OR (o.metric, o.area, o.period_start, o.breakdown_key) > "
+             "($8, $9, $10::date, $11)) "
+             "AND ($13::int IS NULL OR o.period_start >= (SELECT min(p) FROM (SELECT DISTINCT "
+             "o.period_start AS p FROM observations_at($14::timestamptz) o WHERE " OBS_WHERE
+             "ORDER BY 1 DESC LIMIT $13) latest)) "
+             "ORDER BY o.metric, o.area, o.period_start, o.breakdown_key LIMIT $12",
+    14};
 
-static const char *const obs_columns[] = {"metric",     "area",  "period",     "breakdown",
-                                          "value",      "lower", "upper",      "status",
-                                          "suppressed", "note",  "updated_at", NULL};
+static const char *const obs_columns[] = {
+    "metric", "area",       "period", "breakdown",  "value",     "lower", "upper",
+    "status", "suppressed", "note",   "updated_at", "withdrawn", NULL};
 
 struct obs_query {
-    const char *params[13];
+    const char *params[14];
+    char moment[40];
     char from[32], to[32], key[512], dims[512];
     char cursor[4][256];
     char limit[16], last[16];
@@ -161,12 +179,12 @@ static json_t *row_json(PGresult *r, int i, bool hide_small) {
     if (period_from_date(PQgetvalue(r, i, 2), f, &p))
         period_format(&p, period, sizeof period);
     json_t *bd = json_loads(PQgetvalue(r, i, 5), 0, NULL);
-    json_t *j = json_pack("{s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "metric",
-                          render_text(r, i, 0), "area", render_text(r, i, 1), "period", period,
-                          "breakdown", bd ? bd : json_object(), "value", render_number(r, i, 6),
-                          "lower", render_number(r, i, 7), "upper", render_number(r, i, 8),
-                          "status", render_text(r, i, 9), "note", render_text(r, i, 10),
-                          "updated_at", render_text(r, i, 11));
+    json_t *j = json_pack(
+        "{s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}", "metric", render_text(r, i, 0),
+        "area", render_text(r, i, 1), "period", period, "breakdown", bd ? bd : json_object(),
+        "value", render_number(r, i, 6), "lower", render_number(r, i, 7), "upper",
+        render_number(r, i, 8), "status", render_text(r, i, 9), "note", render_text(r, i, 10),
+        "updated_at", render_text(r, i, 11), "withdrawn", PQgetvalue(r, i, 13)[0] == 't');
     /* Disclosure control: a small count in a breakdown cell could identify a person. */
     if (hide_small && PQgetvalue(r, i, 4)[0] && strcmp(PQgetvalue(r, i, 12), "count") == 0) {
         double v = strtod(PQgetvalue(r, i, 6), NULL);
@@ -237,6 +255,21 @@ void api_list_observations(struct request *rq, struct reply *rp) {
     struct db_conn *db = req_db(rq, rp);
     if (!db)
         return;
+    bool has_moment = false;
+    if (!steward_read_moment(rq, rp, db, q.moment, &has_moment))
+        return;
+    if (has_moment) {
+        q.params[13] = q.moment;
+        /* SDMX: a change after the moment asked about cannot be in the record as it stood. */
+        struct timespec after, at;
+        if (q.params[6] && rfc3339_parse(q.params[6], &after) && rfc3339_parse(q.moment, &at) &&
+            (after.tv_sec > at.tv_sec ||
+             (after.tv_sec == at.tv_sec && after.tv_nsec > at.tv_nsec))) {
+            problem_reply(rp, 400, "updatedAfter=%s is later than the moment asked about (%s)",
+                          q.params[6], q.moment);
+            return;
+        }
+    }
     usage_count(q.params[0]);
     if (rq->csv) {
         stream_csv(rq, rp, &q);

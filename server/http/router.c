@@ -50,6 +50,18 @@ static const struct route routes[] = {
     {HTTP_POST, "/v1/admin/targets", api_post_target, ROUTE_ADMIN | ROUTE_BODY},
     {HTTP_PUT, "/v1/admin/metrics/{code}", api_put_metric, ROUTE_ADMIN | ROUTE_BODY},
     {HTTP_PUT, "/v1/admin/areas/{code}", api_put_area, ROUTE_ADMIN | ROUTE_BODY},
+    {HTTP_GET, "/v1/admin/partners/{code}/returns", api_list_schedules, ROUTE_ADMIN | C},
+    {HTTP_POST, "/v1/admin/partners/{code}/returns", api_post_schedules, ROUTE_ADMIN | ROUTE_BODY},
+    {HTTP_DELETE, "/v1/admin/partners/{code}/returns/{id}", api_delete_schedule, ROUTE_ADMIN},
+    {HTTP_GET, "/v1/admin/responsibility", api_list_responsibility, ROUTE_ADMIN | C},
+    {HTTP_POST, "/v1/admin/responsibility", api_post_handover, ROUTE_ADMIN | ROUTE_BODY},
+    {HTTP_GET, "/v1/returns/due", api_get_returns_due, ROUTE_KEY | C},
+    {HTTP_GET, "/v1/admin/rules", api_list_rules, ROUTE_ADMIN | C},
+    {HTTP_POST, "/v1/admin/rules", api_post_rule, ROUTE_ADMIN | ROUTE_BODY},
+    {HTTP_DELETE, "/v1/admin/rules/{name}", api_delete_rule, ROUTE_ADMIN},
+    {HTTP_POST, "/v1/admin/snapshots", api_post_snapshot, ROUTE_ADMIN | ROUTE_BODY},
+    {HTTP_GET, "/v1/snapshots", api_list_snapshots, R | C},
+    {HTTP_GET, "/v1/snapshots/{name}/changes", api_get_snapshot_changes, R | C},
 };
 #define NROUTES ((int)(sizeof routes / sizeof routes[0]))
 

@@ -104,6 +104,21 @@ LANGUAGE sql STABLE AS $$
      WHERE h.action <> 'delete'
 $$;
 
+-- What every read selects from: the figures as they stand (t NULL) or as they stood at t.
+-- One-time filters on t pick the branch, so a current read plans exactly as a read of
+-- observations did.
+CREATE FUNCTION observations_at(t timestamptz)
+RETURNS TABLE (metric text, area text, period_start date, breakdown_key text, breakdown jsonb,
+               value numeric, lower_ci numeric, upper_ci numeric, status text, note text,
+               partner text, submission_id uuid, updated_at timestamptz)
+LANGUAGE sql STABLE AS $$
+    SELECT o.metric, o.area, o.period_start, o.breakdown_key, o.breakdown, o.value, o.lower_ci,
+           o.upper_ci, o.status, o.note, o.partner, o.submission_id, o.updated_at
+      FROM observations o WHERE t IS NULL
+    UNION ALL
+    SELECT * FROM observations_as_of(t) WHERE t IS NOT NULL
+$$;
+
 -- ---- who owes which return ----
 -- One row per (metric, area): exactly one partner owes a figure, due on due_day of the
 -- month after its period ends. A schedule is an obligation, a grant a permission: a
@@ -152,7 +167,7 @@ CREATE TABLE responsibility_handovers (
     metric       text NOT NULL,
     area         text NOT NULL,
     from_partner text,
-    to_partner   text NOT NULL REFERENCES partners (code),
+    to_partner   text NOT NULL REFERENCES partners (code) ON DELETE CASCADE,
     api_key      uuid REFERENCES api_keys (id),
     reason       text NOT NULL CHECK (length(reason) BETWEEN 1 AND 2000),
     handed_at    timestamptz NOT NULL DEFAULT now(),
