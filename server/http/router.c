@@ -61,7 +61,7 @@ static const struct route routes[] = {
     {HTTP_DELETE, "/v1/admin/rules/{name}", api_delete_rule, ROUTE_ADMIN},
     {HTTP_POST, "/v1/admin/snapshots", api_post_snapshot, ROUTE_ADMIN | ROUTE_BODY},
     {HTTP_GET, "/v1/snapshots", api_list_snapshots, R | C},
-    {HTTP_GET, "/v1/snapshots/{name}/changes", api_get_snapshot_changes, R | C},
+    {HTTP_GET, "/v1/snapshots/{name}/changes", api_get_snapshot_changes, ROUTE_KEY | C},
 };
 #define NROUTES ((int)(sizeof routes / sizeof routes[0]))
 

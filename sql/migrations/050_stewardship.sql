@@ -168,7 +168,7 @@ CREATE TABLE responsibility_handovers (
     area         text NOT NULL,
     from_partner text,
     to_partner   text NOT NULL REFERENCES partners (code) ON DELETE CASCADE,
-    api_key      uuid REFERENCES api_keys (id),
+    api_key      uuid REFERENCES api_keys (id) ON DELETE SET NULL,
     reason       text NOT NULL CHECK (length(reason) BETWEEN 1 AND 2000),
     handed_at    timestamptz NOT NULL DEFAULT now(),
     CHECK (from_partner IS DISTINCT FROM to_partner)
@@ -207,7 +207,7 @@ CREATE TABLE board_snapshots (
     as_of      timestamptz NOT NULL,
     note       text NOT NULL DEFAULT '' CHECK (length(note) <= 500),
     created_at timestamptz NOT NULL DEFAULT now(),
-    created_by uuid REFERENCES api_keys (id),
+    created_by uuid REFERENCES api_keys (id) ON DELETE SET NULL,
     -- A snapshot names a moment that has happened: the future has no record yet.
     CHECK (as_of <= created_at)
 );

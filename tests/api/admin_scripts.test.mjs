@@ -72,8 +72,17 @@ describe('every script', () => {
     'key-revoke': 'key-revoke ID',
     'lock-month': 'lock-month (--programme P | --metric M) PERIOD',
     'unlock-month': 'unlock-month LOCK_ID',
-    'upload-csv': 'upload-csv [--key KEY] [--dry-run] FILE',
+    'upload-csv': 'upload-csv [--key KEY] [--dry-run] [--reason TEXT] FILE',
     'late-returns': 'late-returns PERIOD',
+    'schedule-add': 'schedule-add PARTNER METRIC [--due-day DAY] AREA...',
+    'schedule-list': 'schedule-list PARTNER',
+    'schedule-delete': 'schedule-delete PARTNER SCHEDULE_ID',
+    'hand-over': 'hand-over METRIC AREA PARTNER REASON',
+    'rule-add': 'rule-add NAME LEFT OP RIGHT SEVERITY',
+    'rule-delete': 'rule-delete NAME',
+    'snapshot-create': 'snapshot-create NAME [--as-of TIME] [--note TEXT]',
+    'snapshot-changes': 'snapshot-changes NAME SINCE [--csv]',
+    'returns-due': 'returns-due [--key KEY] [--csv]',
   };
 
   test('-h prints the usage line and exits 0', () => {
@@ -304,10 +313,15 @@ describe('upload-csv (needs POST /v1/submissions)', () => {
 });
 
 describe('late-returns (needs GET /v1/completeness)', () => {
+  // Issue 10: late-returns reads schedules, not grants: a grant alone owes nothing.
   test('late-returns prints the summary and one line per late figure, as the server counts them', async () => {
     const partner = partnerCode();
     assert.equal(run('partner-create', [partner, 'Late partner']).code, 0);
     assert.equal(run('partner-grant', [partner, '--metric', METRIC, AREA_A]).code, 0);
+    const before = await get('/v1/completeness?period=2018-06', { key: ADMIN });
+    assert.ok(!before.body.items.some((i) => i.partner === partner), 'a grant alone owes nothing');
+    const sched = run('schedule-add', [partner, METRIC, AREA_A]);
+    assert.equal(sched.code, 0, sched.stderr);
     const r = run('late-returns', ['2018-06']);
     assert.equal(r.code, 0, r.stderr);
     const c = await get('/v1/completeness?period=2018-06', { key: ADMIN });

@@ -109,7 +109,8 @@ test('CSV has a header, quotes what needs quoting, defuses formulas and ignores 
   assert.match(r.headers.get('content-type'), /^text\/csv/);
   assert.equal(r.headers.get('content-disposition'), 'attachment; filename="observations.csv"');
   const lines = r.text.split('\r\n');
-  assert.equal(lines[0], 'metric,area,period,breakdown,value,lower,upper,status,suppressed,note,updated_at');
+  // withdrawn: since issue 10 the feed carries withdrawals, so the column is always there.
+  assert.equal(lines[0], 'metric,area,period,breakdown,value,lower,upper,status,suppressed,note,updated_at,withdrawn');
   assert.equal(lines.at(-1), '');
   const body = lines.slice(1, -1).join('\r\n');
   assert.match(body, new RegExp(`^${M.replace('.', '\\.')},${A.alpha},2019-01,sex=female,,,,provisional,true,,`, 'm'));
