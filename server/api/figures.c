@@ -437,6 +437,7 @@ bool obs_set_build(struct obs_set *s, const struct geo *g, const struct metric *
             c->has_upper = !PQgetisnull(r, i, 5);
             c->upper = c->has_upper ? strtod(PQgetvalue(r, i, 5), NULL) : 0;
             c->final = strcmp(PQgetvalue(r, i, 6), "final") == 0;
+            c->estimated = strcmp(PQgetvalue(r, i, 6), "estimated") == 0;
             break;
         }
     }
@@ -526,6 +527,7 @@ bool series_build(struct series *out, const struct geo *g, const struct metric *
         p->derived = res.derived;
         p->complete = p->whole = res.complete;
         p->final = res.final;
+        p->estimated = !res.derived && own->estimated;
         p->suppressed =
             o->hide_small && m->is_count && (res.hidden || (value >= 1 && value <= o->small_max));
         if (!res.derived) {
@@ -578,9 +580,12 @@ json_t *point_json(const struct geo *g, const struct metric *m, const struct poi
     json_t *j =
         json_pack("{s:s, s:o, s:b, s:b, s:s, s:o, s:o}", "period", period, "value",
                   p->suppressed ? json_null() : figures_number(p->value), "derived", p->derived,
-                  "complete", p->complete, "status", p->final ? "final" : "provisional", "lower",
-                  p->has_lower && !p->suppressed ? figures_number(p->lower) : json_null(), "upper",
-                  p->has_upper && !p->suppressed ? figures_number(p->upper) : json_null());
+                  "complete", p->complete, "status",
+                  p->final       ? "final"
+                  : p->estimated ? "estimated"
+                                 : "provisional",
+                  "lower", p->has_lower && !p->suppressed ? figures_number(p->lower) : json_null(),
+                  "upper", p->has_upper && !p->suppressed ? figures_number(p->upper) : json_null());
     if (p->derived && with_parts) {
         json_t *members = json_array(), *missing = json_array();
         for (int i = 0; i < p->nmembers; i++)

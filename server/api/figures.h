@@ -79,7 +79,7 @@ bool metric_declares(const struct metric *m, const char *dimension);
 /* ---- figures by area and period ---- */
 
 struct obs_cell {
-    bool has, final, has_lower, has_upper;
+    bool has, final, estimated, has_lower, has_upper;
     double value, lower, upper;
 };
 
@@ -107,7 +107,8 @@ struct point {
     double value; /* as shown: the figure, or its running sum when cumulative */
     double per;   /* the period's own figure (trend and targets use this) */
     bool derived, complete, final, suppressed;
-    bool whole; /* per is a whole figure: own, or derived with no member missing */
+    bool estimated; /* an own figure marked estimated (a derived total never is) */
+    bool whole;     /* per is a whole figure: own, or derived with no member missing */
     bool has_lower, has_upper;
     double lower, upper;
     int nmembers, nmissing;

@@ -179,6 +179,8 @@ describe('corrections keep what they do not mention', () => {
     assert.equal(cleared.status, 201, cleared.text);
     [f] = await figure(REF, A.alpha, '2019-06');
     assert.deepEqual([f.status, f.note, f.lower, f.upper], ['estimated', null, null, null]);
+    const series = await get(`/v1/metrics/${REF}/series?area=${A.alpha}&from=2019-06&to=2019-06`);
+    assert.deepEqual(series.body.points.map((p) => p.status), ['estimated'], 'the third status reaches the charts');
   });
 
   test('a CSV without the note or status column keeps them; an empty cell clears', async () => {
