@@ -349,69 +349,55 @@ bool admin_id_ok(const char *s) {
 /* ---- the write transaction ---- */
 
 bool admin_begin(struct db_conn *db, struct reply *rp) {
-    PGresult *r = db_exec_sql(db, "BEGIN");
-    if (!admin_write_ok(rp, db, r, "transaction"))
-        return false;
-    PQclear(r);
-    return true;
+    struct db_error e;
+    if (db_write_begin(db, &e))
+        return true;
+    admin_write_failed(rp, db, &e, "transaction");
+    return false;
 }
 
 void admin_rollback(struct db_conn *db) {
-    if (!db_lost(db) && PQtransactionStatus(db_pg(db)) != PQTRANS_IDLE)
-        PQclear(db_exec_sql(db, "ROLLBACK"));
+    db_write_rollback(db);
 }
 
 bool admin_commit(struct db_conn *db, struct reply *rp) {
-    uint64_t v = 0;
-    if (!db_bump_version(db, &v)) {
-        admin_rollback(db);
-        problem_reply(rp, db_lost(db) ? 503 : 500,
-                      db_lost(db) ? "the database is not reachable just now; nothing was "
-                                    "saved; try again shortly"
-                                  : "the change could not be recorded; nothing was saved; the "
-                                    "error is logged");
-        if (db_lost(db))
-            reply_header(rp, "Retry-After", "5");
-        return false;
-    }
-    PGresult *r = db_exec_sql(db, "COMMIT");
-    if (!admin_write_ok(rp, db, r, "commit"))
-        return false;
-    PQclear(r);
-    db_note_version(v);
-    return true;
+    struct db_error e;
+    if (db_write_commit(db, NULL, &e))
+        return true;
+    admin_write_failed(rp, db, &e, "change");
+    return false;
 }
 
-bool admin_write_ok(struct reply *rp, struct db_conn *db, PGresult *r, const char *what) {
-    if (db_ok(r))
-        return true;
-    db_log_failure(what, r);
-    const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-    const char *rule = PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME);
-    char st[6] = "";
-    snprintf(st, sizeof st, "%s", state ? state : "");
-    char rule_text[128];
-    snprintf(rule_text, sizeof rule_text, "%s", rule ? rule : "a value check");
-    PQclear(r);
-    bool lost = db_lost(db);
+void admin_answer_no_content(struct db_conn *db, struct reply *rp) {
+    if (admin_commit(db, rp)) {
+        rp->status = 204;
+        rp->no_etag = true;
+    }
+}
+
+void admin_write_failed(struct reply *rp, struct db_conn *db, const struct db_error *e,
+                        const char *what) {
+    const char *rule = e->constraint[0] ? e->constraint : "a value check";
     admin_rollback(db);
-    if (lost) {
+    if (e->lost) {
         problem_reply(rp, 503,
                       "the database is not reachable just now; nothing was saved; try "
                       "again shortly");
         reply_header(rp, "Retry-After", "5");
-    } else if (strcmp(st, "23505") == 0) {
-        problem_reply(rp, 409, "the %s conflicts with one that exists already (%s)", what,
-                      rule_text);
-    } else if (strncmp(st, "23", 2) == 0 || strncmp(st, "22", 2) == 0) {
+    } else if (strcmp(e->sqlstate, "23505") == 0) {
+        problem_reply(rp, 409, "the %s conflicts with one that exists already (%s)", what, rule);
+    } else if (strncmp(e->sqlstate, "23", 2) == 0 || strncmp(e->sqlstate, "22", 2) == 0) {
         problem_reply(rp, 422, "the %s was refused by the catalogue rule %s; nothing was saved",
-                      what, rule_text);
-    } else if (strcmp(st, "40001") == 0 || strcmp(st, "40P01") == 0) {
+                      what, rule);
+    } else if (strncmp(e->sqlstate, "53", 2) == 0) {
+        /* Insufficient resources, ours (a failed allocation) or the database's. */
+        problem_reply(rp, 503, "the server is short of memory; nothing was saved; try again");
+        reply_header(rp, "Retry-After", "5");
+    } else if (strcmp(e->sqlstate, "40001") == 0 || strcmp(e->sqlstate, "40P01") == 0) {
         problem_reply(rp, 503, "the %s met a concurrent change; nothing was saved; send it again",
                       what);
         reply_header(rp, "Retry-After", "1");
     } else {
         problem_reply(rp, 500, "the %s could not be saved; the error is logged", what);
     }
-    return false;
 }

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "http/request.h"
+#include "store/db.h"
 
 /* The longest list an admin may send in one request (grant areas, dimensions, parents,
  * milestones): far above any real use, low enough to keep one request cheap. */
@@ -68,10 +69,13 @@ bool admin_begin(struct db_conn *db, struct reply *rp);
  * once; false after rolling back and filling rp. */
 bool admin_commit(struct db_conn *db, struct reply *rp);
 void admin_rollback(struct db_conn *db);
-/* True when r succeeded (the caller still clears it). Otherwise rolls back, clears r
- * and fills rp: 409 for a duplicate, 422 for a value the schema refuses (a check or
- * reference that slipped past the checks in C), 503 when the database went away, 500
+/* Commits and answers 204 (a delete or a revoke); on failure rp holds the problem. */
+void admin_answer_no_content(struct db_conn *db, struct reply *rp);
+/* After a store write failed (logged there): rolls back and fills rp: 409 for a
+ * duplicate, 422 for a value the schema refuses (a check or reference that slipped past
+ * the checks in C), 503 when the database went away or a concurrent change won, 500
  * otherwise. */
-bool admin_write_ok(struct reply *rp, struct db_conn *db, PGresult *r, const char *what);
+void admin_write_failed(struct reply *rp, struct db_conn *db, const struct db_error *e,
+                        const char *what);
 
 #endif

@@ -12,6 +12,11 @@ void api_db_failed(struct reply *rp, struct db_conn *db, const char *what) {
         problem_reply(rp, 500, "the server could not read the %s; the error is logged", what);
 }
 
+void api_no_memory(struct reply *rp) {
+    problem_reply(rp, 503, "the server is short of memory; try again");
+    reply_header(rp, "Retry-After", "5");
+}
+
 bool api_result_ok(struct reply *rp, struct db_conn *db, PGresult *r, const char *what) {
     if (db_ok(r))
         return true;

@@ -13,6 +13,9 @@ bool api_result_ok(struct reply *rp, struct db_conn *db, PGresult *r, const char
 /* After a database step failed (already logged): 503 when the connection is lost,
  * otherwise 500 naming what could not be read. */
 void api_db_failed(struct reply *rp, struct db_conn *db, const char *what);
+/* 503 with Retry-After: an allocation failed, so the request is refused whole rather
+ * than answered in part. */
+void api_no_memory(struct reply *rp);
 /* A period query parameter (from=, to=, period=) parsed, or a 400 naming it. */
 struct period;
 bool api_period_param(struct request *rq, struct reply *rp, const char *name, struct period *out,

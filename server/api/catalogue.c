@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "store/db_json.h"
 #include "http/problem.h"
 #include "api/render.h"
 #include "api/api.h"
@@ -40,9 +41,9 @@ void api_list_programmes(struct request *rq, struct reply *rp) {
     json_t *items = json_array();
     for (int i = 0; i < PQntuples(r); i++)
         json_array_append_new(items,
-                              json_pack("{s:o, s:o, s:o, s:o}", "code", render_text(r, i, 0),
-                                        "name", render_text(r, i, 1), "description",
-                                        render_text(r, i, 2), "metrics", render_number(r, i, 3)));
+                              json_pack("{s:o, s:o, s:o, s:o}", "code", db_json_text(r, i, 0),
+                                        "name", db_json_text(r, i, 1), "description",
+                                        db_json_text(r, i, 2), "metrics", db_json_number(r, i, 3)));
     PQclear(r);
     render_collection(rq, rp, items, columns, NULL);
 }
@@ -57,13 +58,13 @@ static json_t *metric_json(PGresult *r, int i) {
     }
     return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:o, s:o, "
                      "s:b, s:o}",
-                     "code", render_text(r, i, 0), "programme", render_text(r, i, 1), "name",
-                     render_text(r, i, 2), "description", render_text(r, i, 3), "unit",
-                     render_text(r, i, 4), "frequency", render_text(r, i, 5), "kind",
-                     render_text(r, i, 6), "polarity", render_text(r, i, 7), "decimals",
-                     render_number(r, i, 8), "source", render_text(r, i, 9), "active",
+                     "code", db_json_text(r, i, 0), "programme", db_json_text(r, i, 1), "name",
+                     db_json_text(r, i, 2), "description", db_json_text(r, i, 3), "unit",
+                     db_json_text(r, i, 4), "frequency", db_json_text(r, i, 5), "kind",
+                     db_json_text(r, i, 6), "polarity", db_json_text(r, i, 7), "decimals",
+                     db_json_number(r, i, 8), "source", db_json_text(r, i, 9), "active",
                      PQgetvalue(r, i, 10)[0] == 't', "headline", PQgetvalue(r, i, 11)[0] == 't',
-                     "numerator", render_text(r, i, 12), "denominator", render_text(r, i, 13),
+                     "numerator", db_json_text(r, i, 12), "denominator", db_json_text(r, i, 13),
                      "confidence_limits", PQgetvalue(r, i, 14)[0] == 't', "dimensions", dims);
 }
 
@@ -123,8 +124,8 @@ void api_get_metric(struct request *rq, struct reply *rp) {
 static json_t *area_json(PGresult *r, int i) {
     json_t *parents = json_loads(PQgetvalue(r, i, 3), 0, NULL);
     json_t *children = json_loads(PQgetvalue(r, i, 4), 0, NULL);
-    return json_pack("{s:o, s:o, s:o, s:o, s:o}", "code", render_text(r, i, 0), "name",
-                     render_text(r, i, 1), "type", render_text(r, i, 2), "parents",
+    return json_pack("{s:o, s:o, s:o, s:o, s:o}", "code", db_json_text(r, i, 0), "name",
+                     db_json_text(r, i, 1), "type", db_json_text(r, i, 2), "parents",
                      parents ? parents : json_array(), "members",
                      children ? children : json_array());
 }
@@ -222,9 +223,9 @@ void api_list_dimensions(struct request *rq, struct reply *rp) {
             json_decref(cats);
             cats = codes;
         }
-        json_array_append_new(items, json_pack("{s:o, s:o, s:o, s:o}", "code", render_text(r, i, 0),
-                                               "name", render_text(r, i, 1), "description",
-                                               render_text(r, i, 2), "categories",
+        json_array_append_new(items, json_pack("{s:o, s:o, s:o, s:o}", "code",
+                                               db_json_text(r, i, 0), "name", db_json_text(r, i, 1),
+                                               "description", db_json_text(r, i, 2), "categories",
                                                cats ? cats : json_array()));
     }
     PQclear(r);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "store/db_json.h"
 #include "domain/breakdown.h"
 #include "domain/period.h"
 #include "http/problem.h"
@@ -79,17 +80,18 @@ void api_get_history(struct request *rq, struct reply *rp) {
         if (period_from_date(PQgetvalue(r, i, 10), f, &at))
             period_format(&at, period, sizeof period);
         json_array_append_new(
-            items, json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}", "period",
-                             period, "action", render_text(r, i, 0), "old_value",
-                             render_number(r, i, 1), "new_value", render_number(r, i, 2),
-                             "old_status", render_text(r, i, 3), "new_status", render_text(r, i, 4),
-                             "partner", render_text(r, i, 5), "submission_id", render_text(r, i, 6),
-                             "changed_at", render_text(r, i, 7), "reason", render_text(r, i, 8),
-                             "lock_override", PQgetvalue(r, i, 9)[0] == 't'));
+            items,
+            json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}", "period", period,
+                      "action", db_json_text(r, i, 0), "old_value", db_json_number(r, i, 1),
+                      "new_value", db_json_number(r, i, 2), "old_status", db_json_text(r, i, 3),
+                      "new_status", db_json_text(r, i, 4), "partner", db_json_text(r, i, 5),
+                      "submission_id", db_json_text(r, i, 6), "changed_at", db_json_text(r, i, 7),
+                      "reason", db_json_text(r, i, 8), "lock_override",
+                      PQgetvalue(r, i, 9)[0] == 't'));
         /* A change of note alone is a change too (issue 10): say what it was. */
         json_t *last = json_array_get(items, json_array_size(items) - 1);
-        json_object_set_new(last, "old_note", render_text(r, i, 12));
-        json_object_set_new(last, "new_note", render_text(r, i, 13));
+        json_object_set_new(last, "old_note", db_json_text(r, i, 12));
+        json_object_set_new(last, "new_note", db_json_text(r, i, 13));
     }
     PQclear(r);
     json_t *extra = json_pack("{s:s, s:s}", "metric", metric, "area", area);

@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "store/db.h"
+#include "store/db_json.h"
 #include "domain/breakdown.h"
 #include "domain/csv.h"
 #include "domain/period.h"
@@ -180,11 +181,11 @@ static json_t *row_json(PGresult *r, int i, bool hide_small) {
         period_format(&p, period, sizeof period);
     json_t *bd = json_loads(PQgetvalue(r, i, 5), 0, NULL);
     json_t *j = json_pack(
-        "{s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}", "metric", render_text(r, i, 0),
-        "area", render_text(r, i, 1), "period", period, "breakdown", bd ? bd : json_object(),
-        "value", render_number(r, i, 6), "lower", render_number(r, i, 7), "upper",
-        render_number(r, i, 8), "status", render_text(r, i, 9), "note", render_text(r, i, 10),
-        "updated_at", render_text(r, i, 11), "withdrawn", PQgetvalue(r, i, 13)[0] == 't');
+        "{s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}", "metric", db_json_text(r, i, 0),
+        "area", db_json_text(r, i, 1), "period", period, "breakdown", bd ? bd : json_object(),
+        "value", db_json_number(r, i, 6), "lower", db_json_number(r, i, 7), "upper",
+        db_json_number(r, i, 8), "status", db_json_text(r, i, 9), "note", db_json_text(r, i, 10),
+        "updated_at", db_json_text(r, i, 11), "withdrawn", PQgetvalue(r, i, 13)[0] == 't');
     /* Disclosure control: a small count in a breakdown cell could identify a person. */
     if (hide_small && PQgetvalue(r, i, 4)[0] && strcmp(PQgetvalue(r, i, 12), "count") == 0) {
         double v = strtod(PQgetvalue(r, i, 6), NULL);

@@ -7,36 +7,6 @@
 
 #include "domain/csv.h"
 
-json_t *render_numeric(const char *text) {
-    if (!text || !*text)
-        return json_null();
-    char buf[64];
-    size_t n = strlen(text);
-    if (n >= sizeof buf)
-        return json_real(strtod(text, NULL));
-    memcpy(buf, text, n + 1);
-    if (strchr(buf, '.') && !strpbrk(buf, "eE")) {
-        while (n && buf[n - 1] == '0')
-            buf[--n] = '\0';
-        if (n && buf[n - 1] == '.')
-            buf[--n] = '\0';
-    }
-    if (!strpbrk(buf, ".eE") && n < 18)
-        return json_integer(strtoll(buf, NULL, 10));
-    return json_real(strtod(buf, NULL));
-}
-
-json_t *render_text(PGresult *r, int row, int col) {
-    if (PQgetisnull(r, row, col))
-        return json_null();
-    json_t *s = json_string(PQgetvalue(r, row, col));
-    return s ? s : json_null();
-}
-
-json_t *render_number(PGresult *r, int row, int col) {
-    return PQgetisnull(r, row, col) ? json_null() : render_numeric(PQgetvalue(r, row, col));
-}
-
 void render_cell(json_t *v, struct strbuf *out) {
     const char *key;
     json_t *item;

@@ -1,10 +1,9 @@
 /* Turning query results into answers: collections as JSON ({"items": [...]}) or CSV
- * with fixed columns, and PostgreSQL text values as JSON values. */
+ * with fixed columns. */
 #ifndef RENDER_H
 #define RENDER_H
 
 #include <jansson.h>
-#include <libpq-fe.h>
 
 #include "domain/strbuf.h"
 #include "http/request.h"
@@ -13,12 +12,6 @@
  * asked for CSV, as a CSV table of the named columns (NULL-terminated). */
 void render_collection(struct request *rq, struct reply *rp, json_t *items,
                        const char *const *columns, json_t *extra);
-/* A PostgreSQL numeric as a JSON number: integral values as integers, trailing zeros
- * dropped; NULL or "" as null. */
-json_t *render_numeric(const char *text);
-/* Column value or JSON null when the column is NULL. */
-json_t *render_text(PGresult *r, int row, int col);
-json_t *render_number(PGresult *r, int row, int col);
 /* One JSON value as CSV cell text: objects as "k=v;k=v", arrays joined by ';'. */
 void render_cell(json_t *v, struct strbuf *out);
 /* Appends one CSV record built from columns of a JSON object. */

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "store/db.h"
+#include "store/db_json.h"
 #include "domain/period.h"
 #include "http/problem.h"
 #include "api/render.h"
@@ -86,8 +87,8 @@ void api_get_usage(struct request *rq, struct reply *rp) {
     json_t *items = json_array();
     for (int i = 0; i < PQntuples(r); i++)
         json_array_append_new(items,
-                              json_pack("{s:o, s:o, s:o}", "metric", render_text(r, i, 0), "day",
-                                        render_text(r, i, 1), "reads", render_number(r, i, 2)));
+                              json_pack("{s:o, s:o, s:o}", "metric", db_json_text(r, i, 0), "day",
+                                        db_json_text(r, i, 1), "reads", db_json_number(r, i, 2)));
     PQclear(r);
     json_t *sums = json_array();
     if (!rq->csv) {
@@ -98,8 +99,8 @@ void api_get_usage(struct request *rq, struct reply *rp) {
             return;
         }
         for (int i = 0; i < PQntuples(r); i++)
-            json_array_append_new(sums, json_pack("{s:o, s:o}", "metric", render_text(r, i, 0),
-                                                  "reads", render_number(r, i, 1)));
+            json_array_append_new(sums, json_pack("{s:o, s:o}", "metric", db_json_text(r, i, 0),
+                                                  "reads", db_json_number(r, i, 1)));
         PQclear(r);
     }
     render_collection(rq, rp, items, columns, json_pack("{s:o}", "totals", sums));

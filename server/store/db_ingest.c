@@ -14,7 +14,6 @@
 
 static bool exec_ok(struct db_conn *db, const char *sql);
 static bool copy_rows(struct db_conn *db, const struct strbuf *rows);
-static json_t *receipt_json(PGresult *r, int i);
 
 /* ---- the catalogue snapshot ---- */
 
@@ -176,100 +175,50 @@ static bool copy_rows(struct db_conn *db, const struct strbuf *rows) {
  * limits unless it sends them. A row is "same" when nothing a reader sees would change,
  * so a re-sent figure writes no history; a change of note or status alone is a change. */
 #define STAGE_CURRENT                                                                              \
-    "SELECT e.*, (e.existed AND e.old_value = e.value AND e.old_lower IS NOT DISTINCT FROM "       \
-    "e.lower_ci AND e.old_upper IS NOT DISTINCT FROM e.upper_ci AND e.old_status = e.status "      \
-    "AND e.old_note IS NOT DISTINCT FROM e.note) AS same FROM (SELECT s.idx, s.metric, s.area, "   \
-    "s.period_start, s.breakdown_key, s.breakdown, s.value, s.del, "                               \
-    "CASE WHEN s.keep_lower THEN o.lower_ci ELSE s.lower_ci END AS lower_ci, "                     \
-    "CASE WHEN s.keep_upper THEN o.upper_ci ELSE s.upper_ci END AS upper_ci, "                     \
-    "CASE WHEN s.keep_status THEN coalesce(o.status, s.status) ELSE s.status END AS status, "      \
-    "CASE WHEN s.keep_note THEN o.note ELSE s.note END AS note, "                                  \
-    "o.value AS old_value, o.status AS old_status, o.lower_ci AS old_lower, o.upper_ci AS "        \
-    "old_upper, o.note AS old_note, (o.metric IS NOT NULL) AS existed "                            \
-    "FROM ingest_stage s LEFT JOIN observations o ON o.metric = s.metric AND o.area = "            \
-    "s.area AND o.period_start = s.period_start AND o.breakdown_key = s.breakdown_key) e"
+    "SELECT e.*,"                                                                                  \
+    "       (e.existed"                                                                            \
+    "        AND e.old_value = e.value"                                                            \
+    "        AND e.old_lower IS NOT DISTINCT FROM e.lower_ci"                                      \
+    "        AND e.old_upper IS NOT DISTINCT FROM e.upper_ci"                                      \
+    "        AND e.old_status = e.status"                                                          \
+    "        AND e.old_note IS NOT DISTINCT FROM e.note) AS same"                                  \
+    " FROM (SELECT s.idx, s.metric, s.area, s.period_start, s.breakdown_key, s.breakdown,"         \
+    "              s.value, s.del,"                                                                \
+    "              CASE WHEN s.keep_lower THEN o.lower_ci ELSE s.lower_ci END AS lower_ci,"        \
+    "              CASE WHEN s.keep_upper THEN o.upper_ci ELSE s.upper_ci END AS upper_ci,"        \
+    "              CASE WHEN s.keep_status THEN coalesce(o.status, s.status)"                      \
+    "                   ELSE s.status END AS status,"                                              \
+    "              CASE WHEN s.keep_note THEN o.note ELSE s.note END AS note,"                     \
+    "              o.value AS old_value, o.status AS old_status, o.lower_ci AS old_lower,"         \
+    "              o.upper_ci AS old_upper, o.note AS old_note,"                                   \
+    "              (o.metric IS NOT NULL) AS existed"                                              \
+    "       FROM ingest_stage s"                                                                   \
+    "       LEFT JOIN observations o"                                                              \
+    "         ON o.metric = s.metric AND o.area = s.area"                                          \
+    "        AND o.period_start = s.period_start AND o.breakdown_key = s.breakdown_key) e"
 
-enum ingest_outcome db_ingest_apply(struct db_conn *db, const struct ingest_meta *meta,
-                                    const struct strbuf *rows, struct ingest_counts *counts,
-                                    json_t **warnings, json_t **errors, uint64_t *version) {
+/* The phases of db_ingest_apply, in order. Each returns false after logging; the
+ * caller rolls back. */
+static enum ingest_outcome apply_begin(struct db_conn *db, const struct ingest_meta *meta,
+                                       uint64_t *version);
+static bool apply_stage(struct db_conn *db, const struct strbuf *rows);
+static bool apply_reasons(struct db_conn *db, const struct ingest_meta *meta, json_t **errors);
+static bool apply_write(struct db_conn *db, const struct ingest_meta *meta,
+                        struct ingest_counts *counts);
+static bool apply_warnings(struct db_conn *db, json_t *warnings);
+static bool apply_finish(struct db_conn *db, const struct ingest_meta *meta,
+                         const struct ingest_counts *counts, json_t *warnings);
+
+/* BEGIN, the version bump, then the submission row (its unique Idempotency-Key is what
+ * tells a concurrent duplicate). */
+static enum ingest_outcome apply_begin(struct db_conn *db, const struct ingest_meta *meta,
+                                       uint64_t *version) {
     static const struct db_stmt insert_submission = {
         "ingest_submission_insert",
-        "INSERT INTO submissions (id, partner, api_key, format, idempotency_key, body_sha256, "
-        "dry_run, status, http_status, row_count, reason, payload) VALUES ($1, $2, $3, $4, $5, "
-        "decode($6, 'hex'), $7, 'applied', 201, $8, $9, $10)",
+        "INSERT INTO submissions (id, partner, api_key, format, idempotency_key, body_sha256,"
+        "                         dry_run, status, http_status, row_count, reason, payload)"
+        " VALUES ($1, $2, $3, $4, $5, decode($6, 'hex'), $7, 'applied', 201, $8, $9, $10)",
         10};
-    /* A final figure changes only with a reason (the submission's or the row's). */
-    static const struct db_stmt needs_reason = {
-        "ingest_needs_reason",
-        "SELECT c.idx, c.metric, c.area, c.old_value FROM (" STAGE_CURRENT ") c "
-        "WHERE c.existed AND c.old_status = 'final' AND (c.del OR NOT c.same) "
-        "AND coalesce($1, '') = '' ORDER BY c.idx LIMIT 1000",
-        1};
-    static const struct db_stmt apply = {
-        "ingest_apply",
-        "WITH cur AS MATERIALIZED (" STAGE_CURRENT "), "
-        /* Each history row carries the whole figure it leaves (for asOf) and what it
-         * replaced, stamped like updated_at (clock_timestamp(), after the version lock). */
-        "hist AS (INSERT INTO observation_history (metric, area, period_start, breakdown_key, "
-        "breakdown, action, old_value, new_value, old_status, new_status, old_lower, new_lower, "
-        "old_upper, new_upper, old_note, new_note, partner, submission_id, reason, "
-        "lock_override, changed_at) SELECT metric, area, period_start, breakdown_key, breakdown, "
-        "CASE WHEN del THEN 'delete' WHEN existed THEN 'update' ELSE 'create' END, old_value, "
-        "CASE WHEN del THEN NULL ELSE value END, old_status, CASE WHEN del THEN NULL ELSE status "
-        "END, old_lower, CASE WHEN del THEN NULL ELSE lower_ci END, old_upper, CASE WHEN del "
-        "THEN NULL ELSE upper_ci END, old_note, CASE WHEN del THEN NULL ELSE note END, $1, $2, "
-        "$3, $4, clock_timestamp() FROM cur WHERE (del AND existed) OR (NOT del AND NOT same) "
-        "RETURNING 1), "
-        "up AS (INSERT INTO observations (metric, area, period_start, breakdown_key, breakdown, "
-        "value, lower_ci, upper_ci, status, note, submission_id, partner, updated_at) SELECT "
-        "metric, area, period_start, breakdown_key, breakdown, value, lower_ci, upper_ci, "
-        "status, note, $2, $1, clock_timestamp() "
-        "FROM cur WHERE NOT del AND NOT same ON CONFLICT (metric, area, period_start, "
-        "breakdown_key) DO UPDATE SET value = excluded.value, lower_ci = excluded.lower_ci, "
-        "upper_ci = excluded.upper_ci, status = excluded.status, note = excluded.note, "
-        "submission_id = excluded.submission_id, partner = excluded.partner, updated_at = "
-        "clock_timestamp() "
-        "RETURNING 1), "
-        "gone AS (DELETE FROM observations o USING cur WHERE cur.del AND cur.existed AND "
-        "o.metric = cur.metric AND o.area = cur.area AND o.period_start = cur.period_start AND "
-        "o.breakdown_key = cur.breakdown_key RETURNING 1) "
-        "SELECT count(*) FILTER (WHERE NOT del AND NOT existed), "
-        "count(*) FILTER (WHERE NOT del AND existed AND NOT same), "
-        "count(*) FILTER (WHERE (NOT del AND same) OR (del AND NOT existed)), "
-        "count(*) FILTER (WHERE del AND existed), "
-        "(SELECT count(*) FROM hist) + (SELECT count(*) FROM up) + (SELECT count(*) FROM gone) "
-        "FROM cur",
-        4};
-    /* Warnings never block. total_fell: a running total below the figure of the period
-     * before. unusual_value: more than 5 standard deviations from the mean of the
-     * series' other figures, when there are at least 6 of them (leave-one-out, so the
-     * value cannot hide its own outlier). */
-    static const struct db_stmt warn = {
-        "ingest_warnings",
-        "WITH series AS (SELECT DISTINCT metric, area, breakdown_key FROM ingest_stage WHERE "
-        "NOT del), vals AS (SELECT o.metric, o.area, o.breakdown_key, o.period_start, "
-        "o.value::float8 AS v, m.kind, lag(o.value::float8) OVER w AS prev, "
-        "sum(o.value::float8) OVER p AS s1, sum(o.value::float8 * o.value::float8) OVER p AS "
-        "s2, count(*) OVER p AS n FROM observations o JOIN series USING (metric, area, "
-        "breakdown_key) JOIN metrics m ON m.code = o.metric WINDOW w AS (PARTITION BY o.metric, "
-        "o.area, o.breakdown_key ORDER BY o.period_start), p AS (PARTITION BY o.metric, "
-        "o.area, o.breakdown_key)), scored AS (SELECT *, (s1 - v) / NULLIF(n - 1, 0) AS mean, "
-        "sqrt(greatest(((s2 - v * v) - (s1 - v) * (s1 - v) / NULLIF(n - 1, 0)) / NULLIF(n - 2, "
-        "0), 0)) AS sd FROM vals) "
-        "SELECT s.idx, CASE WHEN c.kind = 'stock' AND c.v < c.prev THEN 'total_fell' ELSE "
-        "'unusual_value' END, c.v, c.prev, c.mean, c.sd FROM scored c JOIN ingest_stage s ON "
-        "s.metric = c.metric AND s.area = c.area AND s.breakdown_key = c.breakdown_key AND "
-        "s.period_start = c.period_start WHERE NOT s.del AND ((c.kind = 'stock' AND c.v < "
-        "c.prev) OR (c.n - 1 >= 6 AND c.sd > 0 AND abs(c.v - c.mean) > 5 * c.sd)) "
-        "ORDER BY s.idx LIMIT 1000",
-        0};
-    static const struct db_stmt finish = {
-        "ingest_submission_finish",
-        "UPDATE submissions SET counts = $2::jsonb, warnings = $3::jsonb WHERE id = $1", 3};
-
-    *warnings = json_array();
-    *errors = NULL;
-    memset(counts, 0, sizeof *counts);
     char rows_text[24];
     snprintf(rows_text, sizeof rows_text, "%ld", meta->rows);
     const char *sub[] = {meta->id,
@@ -290,101 +239,182 @@ enum ingest_outcome db_ingest_apply(struct db_conn *db, const struct ingest_meta
      * A partner mirroring with updatedAfter= therefore never skips a row: with the
      * transaction's start time, a long write could commit rows stamped earlier than
      * rows the partner had already seen. */
-    if (!db_bump_version(db, version)) {
-        exec_ok(db, "ROLLBACK");
+    if (!db_bump_version(db, version))
         return INGEST_DB_FAILED;
-    }
     PGresult *r = db_exec(db, &insert_submission, sub);
-    if (!db_ok(r)) {
-        const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-        bool duplicate = state && strcmp(state, "23505") == 0;
-        if (!duplicate)
-            db_log_failure("ingest submission", r);
+    if (db_ok(r)) {
         PQclear(r);
-        exec_ok(db, "ROLLBACK");
-        return duplicate ? INGEST_DUPLICATE_KEY : INGEST_DB_FAILED;
+        return INGEST_APPLIED;
     }
+    const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    bool duplicate = state && strcmp(state, "23505") == 0;
+    if (!duplicate)
+        db_log_failure("ingest submission", r);
     PQclear(r);
-    if (!exec_ok(db, "CREATE TEMP TABLE IF NOT EXISTS ingest_stage (idx bigint NOT NULL, "
-                     "metric text NOT NULL, area text NOT NULL, period_start date NOT NULL, "
-                     "breakdown_key text NOT NULL, breakdown jsonb NOT NULL, value numeric, "
-                     "lower_ci numeric, upper_ci numeric, status text NOT NULL, note text, "
-                     "del boolean NOT NULL, keep_lower boolean NOT NULL, keep_upper boolean NOT "
-                     "NULL, keep_status boolean NOT NULL, keep_note boolean NOT NULL) ON COMMIT "
-                     "DELETE ROWS") ||
-        !copy_rows(db, rows))
-        goto failed;
+    return duplicate ? INGEST_DUPLICATE_KEY : INGEST_DB_FAILED;
+}
+
+/* The batch into a temporary table, by COPY. */
+static bool apply_stage(struct db_conn *db, const struct strbuf *rows) {
     /* The staging table needs no ANALYZE: never analysed, it is estimated from its
      * size. */
+    return exec_ok(db, "CREATE TEMP TABLE IF NOT EXISTS ingest_stage ("
+                       "    idx bigint NOT NULL, metric text NOT NULL, area text NOT NULL,"
+                       "    period_start date NOT NULL, breakdown_key text NOT NULL,"
+                       "    breakdown jsonb NOT NULL, value numeric, lower_ci numeric,"
+                       "    upper_ci numeric, status text NOT NULL, note text,"
+                       "    del boolean NOT NULL, keep_lower boolean NOT NULL,"
+                       "    keep_upper boolean NOT NULL, keep_status boolean NOT NULL,"
+                       "    keep_note boolean NOT NULL)"
+                       " ON COMMIT DELETE ROWS") &&
+           copy_rows(db, rows);
+}
 
-    /* Responsibility, kept limits and the rules across figures, for the whole batch
-     * before anything is written. */
-    struct ingest_check_result checks;
-    if (!db_ingest_check_stage(db, meta->partner, meta->is_admin, &checks))
-        goto failed;
-    if (json_array_size(checks.errors) > 0) {
-        *errors = checks.errors;
-        checks.errors = NULL;
-        counts->rejected = checks.bad_rows;
-        bool only_responsibility = checks.all_not_responsible;
-        ingest_check_result_free(&checks);
-        exec_ok(db, "ROLLBACK");
-        return only_responsibility ? INGEST_NOT_RESPONSIBLE : INGEST_REFUSED;
-    }
-    json_array_extend(*warnings, checks.warnings);
-    ingest_check_result_free(&checks);
-
+/* A final figure changes only with a reason (the submission's or the row's): *errors
+ * lists the rows that would, or stays NULL. */
+static bool apply_reasons(struct db_conn *db, const struct ingest_meta *meta, json_t **errors) {
+    static const struct db_stmt needs_reason = {"ingest_needs_reason",
+                                                "SELECT c.idx, c.metric, c.area, c.old_value"
+                                                " FROM (" STAGE_CURRENT ") c"
+                                                " WHERE c.existed"
+                                                "   AND c.old_status = 'final'"
+                                                "   AND (c.del OR NOT c.same)"
+                                                "   AND coalesce($1, '') = ''"
+                                                " ORDER BY c.idx"
+                                                " LIMIT 1000",
+                                                1};
     const char *reason[] = {meta->reason};
-    r = db_exec(db, &needs_reason, reason);
-    if (!db_ok(r)) {
-        db_log_failure("ingest reason check", r);
-        PQclear(r);
-        goto failed;
-    }
-    if (PQntuples(r) > 0) {
-        *errors = json_array();
-        for (int i = 0; i < PQntuples(r); i++)
-            json_array_append_new(*errors,
-                                  json_pack("{s:I, s:s, s:s, s:s++}", "row",
-                                            (json_int_t)atoll(PQgetvalue(r, i, 0)), "field",
-                                            "value", "code", "reason_required", "message",
-                                            "the stored figure for ", PQgetvalue(r, i, 1),
-                                            " is final: send a reason "
-                                            "(\"reason\" in the body or ?reason=) to change it"));
-        PQclear(r);
-        exec_ok(db, "ROLLBACK");
-        return INGEST_NEEDS_REASON;
+    PGresult *r = db_exec(db, &needs_reason, reason);
+    if (!db_check(db, r, "ingest reason check", NULL))
+        return false;
+    for (int i = 0; i < PQntuples(r); i++) {
+        if (!*errors)
+            *errors = json_array();
+        json_array_append_new(*errors,
+                              json_pack("{s:I, s:s, s:s, s:s++}", "row",
+                                        (json_int_t)atoll(PQgetvalue(r, i, 0)), "field", "value",
+                                        "code", "reason_required", "message",
+                                        "the stored figure for ", PQgetvalue(r, i, 1),
+                                        " is final: send a reason "
+                                        "(\"reason\" in the body or ?reason=) to change it"));
     }
     PQclear(r);
+    return true;
+}
 
+/* History, then the figures themselves, in one statement over the staged rows. */
+static bool apply_write(struct db_conn *db, const struct ingest_meta *meta,
+                        struct ingest_counts *counts) {
+    static const struct db_stmt apply = {
+        "ingest_apply",
+        "WITH cur AS MATERIALIZED (" STAGE_CURRENT "),"
+        /* Each history row carries the whole figure it leaves (for asOf) and what it
+         * replaced, stamped like updated_at (clock_timestamp(), after the version lock). */
+        " hist AS ("
+        "    INSERT INTO observation_history (metric, area, period_start, breakdown_key,"
+        "                                     breakdown, action, old_value, new_value,"
+        "                                     old_status, new_status, old_lower, new_lower,"
+        "                                     old_upper, new_upper, old_note, new_note,"
+        "                                     partner, submission_id, reason, lock_override,"
+        "                                     changed_at)"
+        "    SELECT metric, area, period_start, breakdown_key, breakdown,"
+        "           CASE WHEN del THEN 'delete' WHEN existed THEN 'update' ELSE 'create' END,"
+        "           old_value, CASE WHEN del THEN NULL ELSE value END,"
+        "           old_status, CASE WHEN del THEN NULL ELSE status END,"
+        "           old_lower, CASE WHEN del THEN NULL ELSE lower_ci END,"
+        "           old_upper, CASE WHEN del THEN NULL ELSE upper_ci END,"
+        "           old_note, CASE WHEN del THEN NULL ELSE note END,"
+        "           $1, $2, $3, $4, clock_timestamp()"
+        "    FROM cur"
+        "    WHERE (del AND existed) OR (NOT del AND NOT same)"
+        "    RETURNING 1),"
+        " up AS ("
+        "    INSERT INTO observations (metric, area, period_start, breakdown_key, breakdown,"
+        "                              value, lower_ci, upper_ci, status, note, submission_id,"
+        "                              partner, updated_at)"
+        "    SELECT metric, area, period_start, breakdown_key, breakdown, value, lower_ci,"
+        "           upper_ci, status, note, $2, $1, clock_timestamp()"
+        "    FROM cur"
+        "    WHERE NOT del AND NOT same"
+        "    ON CONFLICT (metric, area, period_start, breakdown_key) DO UPDATE"
+        "    SET value = excluded.value, lower_ci = excluded.lower_ci,"
+        "        upper_ci = excluded.upper_ci, status = excluded.status, note = excluded.note,"
+        "        submission_id = excluded.submission_id, partner = excluded.partner,"
+        "        updated_at = clock_timestamp()"
+        "    RETURNING 1),"
+        " gone AS ("
+        "    DELETE FROM observations o"
+        "    USING cur"
+        "    WHERE cur.del AND cur.existed"
+        "      AND o.metric = cur.metric AND o.area = cur.area"
+        "      AND o.period_start = cur.period_start AND o.breakdown_key = cur.breakdown_key"
+        "    RETURNING 1)"
+        " SELECT count(*) FILTER (WHERE NOT del AND NOT existed),"
+        "        count(*) FILTER (WHERE NOT del AND existed AND NOT same),"
+        "        count(*) FILTER (WHERE (NOT del AND same) OR (del AND NOT existed)),"
+        "        count(*) FILTER (WHERE del AND existed),"
+        "        (SELECT count(*) FROM hist) + (SELECT count(*) FROM up)"
+        "        + (SELECT count(*) FROM gone)"
+        " FROM cur",
+        4};
     const char *ap[] = {meta->partner, meta->id, meta->reason,
                         meta->lock_override ? "true" : "false"};
-    r = db_exec(db, &apply, ap);
-    if (!db_ok(r) || PQntuples(r) != 1) {
-        db_log_failure("ingest apply", r);
-        PQclear(r);
-        goto failed;
-    }
+    PGresult *r = db_exec(db, &apply, ap);
+    if (!db_check(db, r, "ingest apply", NULL))
+        return false;
     counts->created = atol(PQgetvalue(r, 0, 0));
     counts->updated = atol(PQgetvalue(r, 0, 1));
     counts->unchanged = atol(PQgetvalue(r, 0, 2));
     counts->deleted = atol(PQgetvalue(r, 0, 3));
     PQclear(r);
-    if (!meta->is_admin && !db_ingest_claim_responsibility(db, meta->partner))
-        goto failed;
-
     /* After a big load the statistics of observations lag (autovacuum comes later) and
      * the planner then probes the wrong index, here and in the next batch (measured:
      * 10.8 s instead of under 1 s for 100,000 rows). ANALYZE samples, and counts this
      * transaction's own rows. */
-    if (meta->rows > 10000 && !exec_ok(db, "ANALYZE observations"))
-        goto failed;
-    r = db_exec(db, &warn, NULL);
-    if (!db_ok(r)) {
-        db_log_failure("ingest warnings", r);
-        PQclear(r);
-        goto failed;
-    }
+    return meta->rows <= 10000 || exec_ok(db, "ANALYZE observations");
+}
+
+/* Warnings never block. total_fell: a running total below the figure of the period
+ * before. unusual_value: more than 5 standard deviations from the mean of the series'
+ * other figures, when there are at least 6 of them (leave-one-out, so the value cannot
+ * hide its own outlier). */
+static bool apply_warnings(struct db_conn *db, json_t *warnings) {
+    static const struct db_stmt warn = {
+        "ingest_warnings",
+        "WITH series AS ("
+        "    SELECT DISTINCT metric, area, breakdown_key FROM ingest_stage WHERE NOT del),"
+        " vals AS ("
+        "    SELECT o.metric, o.area, o.breakdown_key, o.period_start, o.value::float8 AS v,"
+        "           m.kind, lag(o.value::float8) OVER w AS prev,"
+        "           sum(o.value::float8) OVER p AS s1,"
+        "           sum(o.value::float8 * o.value::float8) OVER p AS s2, count(*) OVER p AS n"
+        "    FROM observations o"
+        "    JOIN series USING (metric, area, breakdown_key)"
+        "    JOIN metrics m ON m.code = o.metric"
+        "    WINDOW w AS (PARTITION BY o.metric, o.area, o.breakdown_key ORDER BY o.period_start),"
+        "           p AS (PARTITION BY o.metric, o.area, o.breakdown_key)),"
+        " scored AS ("
+        "    SELECT *, (s1 - v) / NULLIF(n - 1, 0) AS mean,"
+        "           sqrt(greatest(((s2 - v * v) - (s1 - v) * (s1 - v) / NULLIF(n - 1, 0))"
+        "                         / NULLIF(n - 2, 0), 0)) AS sd"
+        "    FROM vals)"
+        " SELECT s.idx,"
+        "        CASE WHEN c.kind = 'stock' AND c.v < c.prev THEN 'total_fell'"
+        "             ELSE 'unusual_value' END,"
+        "        c.v, c.prev, c.mean, c.sd"
+        " FROM scored c"
+        " JOIN ingest_stage s"
+        "   ON s.metric = c.metric AND s.area = c.area AND s.breakdown_key = c.breakdown_key"
+        "  AND s.period_start = c.period_start"
+        " WHERE NOT s.del"
+        "   AND ((c.kind = 'stock' AND c.v < c.prev)"
+        "        OR (c.n - 1 >= 6 AND c.sd > 0 AND abs(c.v - c.mean) > 5 * c.sd))"
+        " ORDER BY s.idx"
+        " LIMIT 1000",
+        0};
+    PGresult *r = db_exec(db, &warn, NULL);
+    if (!db_check(db, r, "ingest warnings", NULL))
+        return false;
     for (int i = 0; i < PQntuples(r); i++) {
         char msg[240];
         bool fell = strcmp(PQgetvalue(r, i, 1), "total_fell") == 0;
@@ -399,175 +429,99 @@ enum ingest_outcome db_ingest_apply(struct db_conn *db, const struct ingest_meta
                      "accepted, but check it",
                      PQgetvalue(r, i, 2), strtod(PQgetvalue(r, i, 4), NULL),
                      strtod(PQgetvalue(r, i, 5), NULL));
-        json_array_append_new(*warnings, json_pack("{s:I, s:s, s:s}", "row",
-                                                   (json_int_t)atoll(PQgetvalue(r, i, 0)), "code",
-                                                   PQgetvalue(r, i, 1), "message", msg));
+        json_array_append_new(warnings, json_pack("{s:I, s:s, s:s}", "row",
+                                                  (json_int_t)atoll(PQgetvalue(r, i, 0)), "code",
+                                                  PQgetvalue(r, i, 1), "message", msg));
     }
-    PQclear(r);
-
-    if (meta->dry_run) {
-        exec_ok(db, "ROLLBACK");
-        return INGEST_APPLIED;
-    }
-    json_t *jc =
-        json_pack("{s:I, s:I, s:I, s:I, s:i}", "created", (json_int_t)counts->created, "updated",
-                  (json_int_t)counts->updated, "unchanged", (json_int_t)counts->unchanged,
-                  "deleted", (json_int_t)counts->deleted, "rejected", 0);
-    char *counts_text = json_dumps(jc, JSON_COMPACT);
-    char *warnings_text = json_dumps(*warnings, JSON_COMPACT);
-    json_decref(jc);
-    const char *fp[] = {meta->id, counts_text, warnings_text};
-    r = db_exec(db, &finish, fp);
-    bool ok = db_ok(r);
-    PQclear(r);
-    free(counts_text);
-    free(warnings_text);
-    if (!ok || !exec_ok(db, "COMMIT"))
-        goto failed;
-    db_note_version(*version);
-    return INGEST_APPLIED;
-
-failed:
-    exec_ok(db, "ROLLBACK");
-    json_decref(*warnings);
-    *warnings = NULL;
-    return INGEST_DB_FAILED;
-}
-
-/* ---- receipts ---- */
-
-bool db_ingest_store_receipt(struct db_conn *db, const struct ingest_meta *meta, const char *status,
-                             int http_status, const struct ingest_counts *counts, json_t *errors,
-                             json_t *warnings) {
-    static const struct db_stmt s = {
-        "ingest_receipt_insert",
-        "INSERT INTO submissions (id, partner, api_key, format, body_sha256, dry_run, status, "
-        "http_status, row_count, counts, errors, warnings, reason, payload) VALUES ($1, $2, $3, "
-        "$4, decode($5, 'hex'), $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12::jsonb, $13, $14)",
-        14};
-    char http[8], rows[24];
-    snprintf(http, sizeof http, "%d", http_status);
-    snprintf(rows, sizeof rows, "%ld", meta->rows);
-    json_t *jc =
-        json_pack("{s:I, s:I, s:I, s:I, s:I}", "created", (json_int_t)counts->created, "updated",
-                  (json_int_t)counts->updated, "unchanged", (json_int_t)counts->unchanged,
-                  "deleted", (json_int_t)counts->deleted, "rejected", (json_int_t)counts->rejected);
-    char *ct = json_dumps(jc, JSON_COMPACT);
-    char *et = errors ? json_dumps(errors, JSON_COMPACT) : strdup("[]");
-    char *wt = warnings ? json_dumps(warnings, JSON_COMPACT) : strdup("[]");
-    json_decref(jc);
-    const char *params[] = {meta->id,
-                            meta->partner,
-                            meta->key_id,
-                            meta->format,
-                            meta->body_sha256_hex,
-                            meta->dry_run ? "true" : "false",
-                            status,
-                            http,
-                            rows,
-                            ct,
-                            et,
-                            wt,
-                            meta->reason,
-                            meta->payload};
-    PGresult *r = db_exec(db, &s, params);
-    bool ok = db_ok(r);
-    if (!ok)
-        db_log_failure("ingest receipt", r);
-    PQclear(r);
-    free(ct);
-    free(et);
-    free(wt);
-    return ok;
-}
-
-/* received_at in RFC 3339 UTC, as updated_at is on observations, whatever the session's
- * DateStyle and time zone. */
-#define RECEIVED_AT_RFC3339                                                                        \
-    "to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-#define RECEIPT_SELECT                                                                             \
-    "SELECT id, partner, " RECEIVED_AT_RFC3339                                                     \
-    ", format, status, http_status, row_count, counts, "                                           \
-    "errors, warnings, dry_run, idempotency_key FROM submissions "
-
-static json_t *receipt_json(PGresult *r, int i) {
-    json_t *counts = json_loads(PQgetvalue(r, i, 7), 0, NULL);
-    json_t *errors = json_loads(PQgetvalue(r, i, 8), 0, NULL);
-    json_t *warnings = json_loads(PQgetvalue(r, i, 9), 0, NULL);
-    json_t *j = json_pack(
-        "{s:s, s:s, s:o, s:s, s:s, s:i, s:I, s:o, s:o, s:o, s:b}", "id", PQgetvalue(r, i, 0),
-        "status", PQgetvalue(r, i, 4), "partner",
-        PQgetisnull(r, i, 1) ? json_null() : json_string(PQgetvalue(r, i, 1)), "received_at",
-        PQgetvalue(r, i, 2), "format", PQgetvalue(r, i, 3), "http_status",
-        atoi(PQgetvalue(r, i, 5)), "row_count", (json_int_t)atoll(PQgetvalue(r, i, 6)), "counts",
-        counts ? counts : json_object(), "errors", errors ? errors : json_array(), "warnings",
-        warnings ? warnings : json_array(), "dry_run", PQgetvalue(r, i, 10)[0] == 't');
-    if (!PQgetisnull(r, i, 11))
-        json_object_set_new(j, "idempotency_key", json_string(PQgetvalue(r, i, 11)));
-    return j;
-}
-
-int db_ingest_find_idempotent(struct db_conn *db, const char *partner, const char *key,
-                              const char *body_sha256_hex, json_t **receipt, bool *same_body) {
-    static const struct db_stmt find = {
-        "ingest_idempotent_lookup",
-        "SELECT id, partner, " RECEIVED_AT_RFC3339 ", format, status, http_status, row_count, "
-        "counts, errors, warnings, dry_run, idempotency_key, body_sha256 = decode($3, 'hex') "
-        "FROM submissions WHERE coalesce(partner, '') = coalesce($1, '') AND "
-        "idempotency_key = $2",
-        3};
-    const char *params[] = {partner, key, body_sha256_hex};
-    PGresult *r = db_exec(db, &find, params);
-    if (!db_ok(r)) {
-        db_log_failure("idempotency lookup", r);
-        PQclear(r);
-        return -1;
-    }
-    int found = PQntuples(r) > 0;
-    if (found) {
-        *receipt = receipt_json(r, 0);
-        *same_body = PQgetvalue(r, 0, 12)[0] == 't';
-    }
-    PQclear(r);
-    return found;
-}
-
-int db_ingest_receipt(struct db_conn *db, const char *id, const char *partner, json_t **out) {
-    static const struct db_stmt s = {
-        "ingest_receipt_get",
-        RECEIPT_SELECT "WHERE id = $1::uuid AND ($2::text IS NULL OR partner = $2)", 2};
-    const char *params[] = {id, partner};
-    PGresult *r = db_exec(db, &s, params);
-    if (!db_ok(r)) {
-        db_log_failure("receipt", r);
-        PQclear(r);
-        return -1;
-    }
-    int found = PQntuples(r) > 0;
-    if (found)
-        *out = receipt_json(r, 0);
-    PQclear(r);
-    return found;
-}
-
-bool db_ingest_list(struct db_conn *db, const char *partner, int limit, json_t **items) {
-    static const struct db_stmt s = {
-        "ingest_receipt_list",
-        RECEIPT_SELECT "WHERE ($1::text IS NULL OR partner = $1) ORDER BY received_at DESC, id "
-                       "LIMIT $2",
-        2};
-    char lim[16];
-    snprintf(lim, sizeof lim, "%d", limit);
-    const char *params[] = {partner, lim};
-    PGresult *r = db_exec(db, &s, params);
-    if (!db_ok(r)) {
-        db_log_failure("receipts", r);
-        PQclear(r);
-        return false;
-    }
-    *items = json_array();
-    for (int i = 0; i < PQntuples(r); i++)
-        json_array_append_new(*items, receipt_json(r, i));
     PQclear(r);
     return true;
+}
+
+/* The receipt's counts and warnings on the submission row, then COMMIT. */
+static bool apply_finish(struct db_conn *db, const struct ingest_meta *meta,
+                         const struct ingest_counts *counts, json_t *warnings) {
+    static const struct db_stmt finish = {"ingest_submission_finish",
+                                          "UPDATE submissions"
+                                          " SET counts = $2::jsonb, warnings = $3::jsonb"
+                                          " WHERE id = $1",
+                                          3};
+    json_t *jc = db_ingest_counts_json(counts);
+    char *counts_text = jc ? json_dumps(jc, JSON_COMPACT) : NULL;
+    char *warnings_text = json_dumps(warnings, JSON_COMPACT);
+    json_decref(jc);
+    bool ok = counts_text && warnings_text;
+    if (ok) {
+        const char *fp[] = {meta->id, counts_text, warnings_text};
+        PGresult *r = db_exec(db, &finish, fp);
+        ok = db_check(db, r, "ingest receipt", NULL);
+        if (ok)
+            PQclear(r);
+    }
+    free(counts_text);
+    free(warnings_text);
+    return ok && exec_ok(db, "COMMIT");
+}
+
+/* Responsibility, kept limits and the rules across figures (db_ingest_checks.c), for the
+ * whole batch before anything is written: INGEST_REFUSED or INGEST_NOT_RESPONSIBLE with
+ * *errors and counts->rejected; rules of severity warning join *warnings. */
+static enum ingest_outcome apply_checks(struct db_conn *db, const struct ingest_meta *meta,
+                                        struct ingest_counts *counts, json_t **warnings,
+                                        json_t **errors) {
+    struct ingest_check_result checks;
+    if (!db_ingest_check_stage(db, meta->partner, meta->is_admin, &checks))
+        return INGEST_DB_FAILED;
+    enum ingest_outcome out = INGEST_APPLIED;
+    if (json_array_size(checks.errors) > 0) {
+        *errors = checks.errors;
+        checks.errors = NULL;
+        counts->rejected = checks.bad_rows;
+        out = checks.all_not_responsible ? INGEST_NOT_RESPONSIBLE : INGEST_REFUSED;
+    } else {
+        json_array_extend(*warnings, checks.warnings);
+    }
+    ingest_check_result_free(&checks);
+    return out;
+}
+
+/* A partner's first figures of a (metric, area) nobody answers for make it theirs. */
+static bool apply_claim(struct db_conn *db, const struct ingest_meta *meta) {
+    return meta->is_admin || db_ingest_claim_responsibility(db, meta->partner);
+}
+
+enum ingest_outcome db_ingest_apply(struct db_conn *db, const struct ingest_meta *meta,
+                                    const struct strbuf *rows, struct ingest_counts *counts,
+                                    json_t **warnings, json_t **errors, uint64_t *version) {
+    *warnings = json_array();
+    *errors = NULL;
+    memset(counts, 0, sizeof *counts);
+    enum ingest_outcome out = *warnings ? apply_begin(db, meta, version) : INGEST_DB_FAILED;
+    if (out == INGEST_APPLIED && !apply_stage(db, rows))
+        out = INGEST_DB_FAILED;
+    if (out == INGEST_APPLIED)
+        out = apply_checks(db, meta, counts, warnings, errors);
+    if (out == INGEST_APPLIED && !apply_reasons(db, meta, errors))
+        out = INGEST_DB_FAILED;
+    else if (out == INGEST_APPLIED && *errors)
+        out = INGEST_NEEDS_REASON;
+    else if (out == INGEST_APPLIED && (!apply_write(db, meta, counts) || !apply_claim(db, meta) ||
+                                       !apply_warnings(db, *warnings)))
+        out = INGEST_DB_FAILED;
+    else if (out == INGEST_APPLIED && !meta->dry_run && !apply_finish(db, meta, counts, *warnings))
+        out = INGEST_DB_FAILED;
+    if (out != INGEST_APPLIED || meta->dry_run)
+        exec_ok(db, "ROLLBACK"); /* a dry run is applied, measured and then undone */
+    else
+        db_note_version(*version);
+    if (out == INGEST_DB_FAILED) {
+        json_decref(*warnings);
+        *warnings = NULL;
+    }
+    return out;
+}
+
+json_t *db_ingest_counts_json(const struct ingest_counts *c) {
+    return json_pack("{s:I, s:I, s:I, s:I, s:I}", "created", (json_int_t)c->created, "updated",
+                     (json_int_t)c->updated, "unchanged", (json_int_t)c->unchanged, "deleted",
+                     (json_int_t)c->deleted, "rejected", (json_int_t)c->rejected);
 }
