@@ -40,19 +40,26 @@ static bool check_responsible(struct db_conn *db, const char *partner,
                               struct ingest_check_result *out) {
     static const struct db_stmt s = {
         "ingest_check_responsible",
-        "WITH pairs AS (SELECT DISTINCT metric, area FROM ingest_stage), owner AS ("
-        " SELECT p.metric, p.area, r.partner, r.basis FROM pairs p JOIN LATERAL ("
-        "  SELECT partner, basis FROM ("
-        "   SELECT rs.partner, 'schedule' AS basis, 1 AS pri FROM return_schedules rs "
-        "    WHERE rs.metric = p.metric AND rs.area = p.area "
-        "   UNION ALL SELECT fr.partner, fr.basis, 2 FROM figure_responsibility fr "
-        "    WHERE fr.metric = p.metric AND fr.area = p.area "
-        "   UNION ALL (SELECT h.partner, 'first_write', 3 FROM observation_history h "
-        "    WHERE h.metric = p.metric AND h.area = p.area AND h.action = 'create' "
-        "    AND h.partner IS NOT NULL ORDER BY h.id LIMIT 1)) x ORDER BY pri LIMIT 1) r ON true) "
-        "SELECT s.idx, s.metric, s.area, o.partner, o.basis FROM ingest_stage s "
-        "JOIN owner o ON o.metric = s.metric AND o.area = s.area "
-        "WHERE o.partner <> $1 ORDER BY s.idx LIMIT 1000",
+        /* coalesce stops at the first answer: the history is read only for a pair nobody
+         * has claimed (the seed's figures, or figures from before migration 050). */
+        "WITH pairs AS (SELECT DISTINCT metric, area FROM ingest_stage),"
+        " owner AS ("
+        "    SELECT p.metric, p.area,"
+        "           coalesce((SELECT rs.partner || ' schedule' FROM return_schedules rs"
+        "                      WHERE rs.metric = p.metric AND rs.area = p.area),"
+        "                    (SELECT fr.partner || ' ' || fr.basis FROM figure_responsibility fr"
+        "                      WHERE fr.metric = p.metric AND fr.area = p.area),"
+        "                    (SELECT h.partner || ' first_write' FROM observation_history h"
+        "                      WHERE h.metric = p.metric AND h.area = p.area"
+        "                        AND h.action = 'create' AND h.partner IS NOT NULL"
+        "                      ORDER BY h.id LIMIT 1)) AS who"
+        "    FROM pairs p)"
+        " SELECT s.idx, s.metric, s.area, split_part(o.who, ' ', 1), split_part(o.who, ' ', 2)"
+        " FROM ingest_stage s"
+        " JOIN owner o ON o.metric = s.metric AND o.area = s.area"
+        " WHERE split_part(o.who, ' ', 1) <> $1"
+        " ORDER BY s.idx"
+        " LIMIT 1000",
         1};
     const char *params[] = {partner};
     PGresult *r = db_exec(db, &s, params);

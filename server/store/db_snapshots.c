@@ -95,57 +95,72 @@ int db_snapshots_as_of(struct db_conn *db, const char *name, char out[40]) {
     return found;
 }
 
-/* The cells history touched between the two moments; for each, its newest history row
- * at or before each moment (the as-of index walks it), and who changed it and why in
- * between. A cell that is back where it was is no change. */
+/* The cells history touched between the two moments. Every history row records what it
+ * replaced beside what it left, so a cell's first change in between says how it stood at
+ * `since` (its old_* columns; nothing before a create) and its last change how it stands
+ * at `until`: no look-up outside the range, which the changed_at index reads. A cell back
+ * where it was is no change. */
 bool db_snapshots_changes(struct db_conn *db, const char *since, const char *until,
                           json_t **items) {
     static const struct db_stmt s = {
         "snapshot_changes",
-        "WITH ch AS (SELECT metric, area, breakdown_key, period_start, partner, reason, "
-        "changed_at FROM observation_history WHERE changed_at > $1::timestamptz AND changed_at "
-        "<= $2::timestamptz), cells AS (SELECT metric, area, breakdown_key, period_start, "
-        "array_agg(DISTINCT partner) FILTER (WHERE partner IS NOT NULL) AS partners, "
-        "array_agg(DISTINCT reason) FILTER (WHERE coalesce(reason, '') <> '') AS reasons, "
-        "max(changed_at) AS last FROM ch GROUP BY 1, 2, 3, 4), "
-        "d AS (SELECT c.*, b.action AS b_action, b.new_value AS b_value, b.new_status AS "
-        "b_status, b.new_note AS b_note, b.breakdown AS b_bd, a.action AS a_action, a.new_value "
-        "AS a_value, a.new_status AS a_status, a.new_note AS a_note, a.breakdown AS a_bd FROM "
-        "cells c LEFT JOIN LATERAL (SELECT h.action, h.new_value, h.new_status, h.new_note, "
-        "h.breakdown FROM observation_history h WHERE h.metric = c.metric AND h.area = c.area "
-        "AND h.breakdown_key = c.breakdown_key AND h.period_start = c.period_start AND "
-        "h.changed_at <= $1::timestamptz ORDER BY h.changed_at DESC, h.id DESC LIMIT 1) b ON "
-        "true LEFT JOIN LATERAL (SELECT h.action, h.new_value, h.new_status, h.new_note, "
-        "h.breakdown FROM observation_history h WHERE h.metric = c.metric AND h.area = c.area "
-        "AND h.breakdown_key = c.breakdown_key AND h.period_start = c.period_start AND "
-        "h.changed_at <= $2::timestamptz ORDER BY h.changed_at DESC, h.id DESC LIMIT 1) a ON "
-        "true), "
-        "e AS (SELECT d.*, coalesce(d.b_action <> 'delete', false) AS was, "
-        "coalesce(d.a_action <> 'delete', false) AS now_there FROM d) "
-        "SELECT coalesce(json_agg(json_build_object('change', CASE WHEN NOT e.was THEN 'added' "
-        "WHEN NOT e.now_there THEN 'withdrawn' ELSE 'revised' END, 'metric', e.metric, 'area', "
-        "e.area, 'period', " PERIOD_TEXT(
+        "WITH ch AS MATERIALIZED ("
+        "    SELECT metric, area, breakdown_key, period_start, breakdown, action, old_value,"
+        "           new_value, old_status, new_status, old_note, new_note, partner, reason,"
+        "           changed_at, id"
+        "    FROM observation_history"
+        "    WHERE changed_at > $1::timestamptz AND changed_at <= $2::timestamptz),"
+        " firsts AS ("
+        "    SELECT DISTINCT ON (metric, area, breakdown_key, period_start) *"
+        "    FROM ch"
+        "    ORDER BY metric, area, breakdown_key, period_start, changed_at, id),"
+        " lasts AS ("
+        "    SELECT DISTINCT ON (metric, area, breakdown_key, period_start) *"
+        "    FROM ch"
+        "    ORDER BY metric, area, breakdown_key, period_start, changed_at DESC, id DESC),"
+        " who AS ("
+        "    SELECT metric, area, breakdown_key, period_start,"
+        "           array_agg(DISTINCT partner) FILTER (WHERE partner IS NOT NULL) AS partners,"
+        "           array_agg(DISTINCT reason) FILTER (WHERE coalesce(reason, '') <> '') AS reasons"
+        "    FROM ch"
+        "    GROUP BY 1, 2, 3, 4),"
+        " e AS ("
+        "    SELECT f.metric, f.area, f.breakdown_key, f.period_start,"
+        "           coalesce(l.breakdown, f.breakdown, '{}'::jsonb) AS breakdown,"
+        "           f.action <> 'create' AS was, l.action <> 'delete' AS now_there,"
+        "           f.old_value AS b_value, f.old_status AS b_status, f.old_note AS b_note,"
+        "           l.new_value AS a_value, l.new_status AS a_status, l.new_note AS a_note,"
+        "           l.changed_at AS last, w.partners, w.reasons"
+        "    FROM firsts f"
+        "    JOIN lasts l USING (metric, area, breakdown_key, period_start)"
+        "    JOIN who w USING (metric, area, breakdown_key, period_start))"
+        " SELECT coalesce(json_agg(json_build_object("
+        "    'change', CASE WHEN NOT e.was THEN 'added' WHEN NOT e.now_there THEN 'withdrawn'"
+        "                   ELSE 'revised' END,"
+        "    'metric', e.metric, 'area', e.area,"
+        "    'period', " PERIOD_TEXT(
             "e.period_start",
-            "m.frequency") ", 'breakdown', "
-                           "coalesce(e.a_bd, e.b_bd, '{}'::jsonb), 'old_value', CASE WHEN e.was "
-                           "THEN e.b_value END, "
-                           "'new_value', CASE WHEN e.now_there THEN e.a_value END, 'old_status', "
-                           "CASE WHEN e.was "
-                           "THEN e.b_status END, 'new_status', CASE WHEN e.now_there THEN "
-                           "e.a_status END, "
-                           "'old_note', CASE WHEN e.was THEN e.b_note END, 'new_note', CASE WHEN "
-                           "e.now_there THEN "
-                           "e.a_note END, 'partners', coalesce(to_json(e.partners), '[]'::json), "
-                           "'reasons', "
-                           "coalesce(to_json(e.reasons), '[]'::json), 'changed_at', " STEWARD_UTC(
-                               "e.last") ") "
-                                         "ORDER BY e.metric, e.area, e.period_start, "
-                                         "e.breakdown_key), '[]') FROM e JOIN metrics "
-                                         "m ON m.code = e.metric WHERE (e.was OR e.now_there) AND "
-                                         "NOT (e.was AND e.now_there AND "
-                                         "e.b_value = e.a_value AND e.b_status = e.a_status AND "
-                                         "e.b_note IS NOT DISTINCT FROM "
-                                         "e.a_note)",
+            "m.frequency") ","
+                           "    'breakdown', e.breakdown,"
+                           "    'old_value', CASE WHEN e.was THEN e.b_value END,"
+                           "    'new_value', CASE WHEN e.now_there THEN e.a_value END,"
+                           "    'old_status', CASE WHEN e.was THEN e.b_status END,"
+                           "    'new_status', CASE WHEN e.now_there THEN e.a_status END,"
+                           "    'old_note', CASE WHEN e.was THEN e.b_note END,"
+                           "    'new_note', CASE WHEN e.now_there THEN e.a_note END,"
+                           "    'partners', coalesce(to_json(e.partners), '[]'::json),"
+                           "    'reasons', coalesce(to_json(e.reasons), '[]'::json),"
+                           "    'changed_at', " STEWARD_UTC(
+                               "e.last") ")"
+                                         "  ORDER BY e.metric, e.area, e.period_start, "
+                                         "e.breakdown_key), '[]')"
+                                         " FROM e"
+                                         " JOIN metrics m ON m.code = e.metric"
+                                         " WHERE (e.was OR e.now_there)"
+                                         "   AND NOT (e.was AND e.now_there AND e.b_value = "
+                                         "e.a_value"
+                                         "            AND e.b_status = e.a_status AND e.b_note IS "
+                                         "NOT DISTINCT FROM e.a_note)",
         2};
     const char *params[] = {since, until};
     return steward_json(db, &s, params, "snapshot changes", items);
