@@ -22,6 +22,7 @@ struct metric_input {
     json_t *dimensions; /* distinct dimension codes */
 };
 
+static void check_body_code(json_t *body, const char *path_code, json_t *errors);
 static void read_metric(json_t *body, struct metric_input *in, json_t *errors);
 static json_t *read_dimensions(json_t *body, json_t *errors);
 static bool check_metric_names(struct reply *rp, struct db_conn *db, struct metric_input *in,
@@ -40,6 +41,16 @@ static const char *const area_types[] = {
     "unitary", "metropolitan_district", "non_metropolitan_district",
     NULL};
 static const char *const roles[] = {"constituent", "non_constituent", "observer", "contains", NULL};
+
+/* A PUT names its thing in the path; a code in the body may only repeat it. */
+static void check_body_code(json_t *body, const char *path_code, json_t *errors) {
+    const char *body_code = admin_string(body, "", "code", false, errors);
+    if (body_code && strcmp(body_code, path_code) != 0)
+        admin_error(errors, "/code", "mismatch",
+                    "code \"%s\" in the body differs from %s in the path; leave it out or make "
+                    "them the same",
+                    body_code, path_code);
+}
 
 /* ---- metrics ---- */
 
@@ -75,12 +86,7 @@ static void read_metric(json_t *body, struct metric_input *in, json_t *errors) {
         "sort_order", "numerator", "denominator", "confidence_limits",
         "dimensions", NULL};
     admin_only_members(body, "", fields, errors);
-    const char *body_code = admin_string(body, "", "code", false, errors);
-    if (body_code && strcmp(body_code, in->code) != 0)
-        admin_error(errors, "/code", "mismatch",
-                    "code \"%s\" in the body differs from %s in the path; leave it out or make "
-                    "them the same",
-                    body_code, in->code);
+    check_body_code(body, in->code, errors);
     in->programme = admin_string(body, "", "programme", true, errors);
     if (in->programme) {
         size_t n = strlen(in->programme);
@@ -235,20 +241,13 @@ void api_put_metric(struct request *rq, struct reply *rp) {
                     "a dot, then 2 to 63 of a-z, 0-9 and _)",
                     in.code);
     read_metric(body, &in, errors);
-    if (json_array_size(errors)) {
-        admin_reply_invalid(rp, errors, "metric");
-        errors = NULL;
+    if (!admin_valid(rp, NULL, errors, "metric"))
         goto done;
-    }
     struct db_conn *db = req_db(rq, rp);
     if (!db || !admin_begin(db, rp) || !check_metric_names(rp, db, &in, errors))
         goto done;
-    if (json_array_size(errors)) {
-        admin_rollback(db);
-        admin_reply_invalid(rp, errors, "metric");
-        errors = NULL;
+    if (!admin_valid(rp, db, errors, "metric"))
         goto done;
-    }
     bool refused;
     if (!check_metric_change(rp, db, &in, &refused) || refused)
         goto done;
@@ -278,8 +277,7 @@ void api_put_metric(struct request *rq, struct reply *rp) {
         admin_write_failed(rp, db, &e, "metric");
         goto done;
     }
-    if (admin_commit(db, rp))
-        reply_json(rp, created ? 201 : 200, metric_answer(&in));
+    admin_reply_made(db, rp, created ? 201 : 200, metric_answer(&in));
 done:
     json_decref(in.dimensions);
     json_decref(errors);
@@ -369,12 +367,7 @@ static void read_area(json_t *body, struct area_input *in, json_t *errors) {
         admin_error(errors, "code", "bad_format",
                     "the area code %s in the path is not an ONS code like E08000025", in->code);
     admin_only_members(body, "", fields, errors);
-    const char *body_code = admin_string(body, "", "code", false, errors);
-    if (body_code && strcmp(body_code, in->code) != 0)
-        admin_error(errors, "/code", "mismatch",
-                    "code \"%s\" in the body differs from %s in the path; leave it out or make "
-                    "them the same",
-                    body_code, in->code);
+    check_body_code(body, in->code, errors);
     in->name = admin_text(body, "", "name", true, 200, errors);
     in->type = admin_enum(body, "", "type", true, area_types, errors);
     in->parents = read_parents(body, in->code, errors);
@@ -412,12 +405,11 @@ static void apply_area(struct reply *rp, struct db_conn *db, struct area_input *
         return;
     }
     if (loops) {
-        admin_rollback(db);
         admin_error(errors, "/parents", "cycle",
                     "these parents would make %s a member of itself (through its parents' "
                     "parents)",
                     in->code);
-        admin_reply_invalid(rp, json_incref(errors), "area");
+        admin_valid(rp, db, errors, "area");
         return;
     }
     json_t *stored;
@@ -425,10 +417,7 @@ static void apply_area(struct reply *rp, struct db_conn *db, struct area_input *
         admin_write_failed(rp, db, &e, "area");
         return;
     }
-    if (admin_commit(db, rp))
-        reply_json(rp, created ? 201 : 200, stored);
-    else
-        json_decref(stored);
+    admin_reply_made(db, rp, created ? 201 : 200, stored);
 }
 
 void api_put_area(struct request *rq, struct reply *rp) {
@@ -438,18 +427,13 @@ void api_put_area(struct request *rq, struct reply *rp) {
         return;
     json_t *errors = json_array();
     read_area(body, &in, errors);
-    if (json_array_size(errors)) {
-        admin_reply_invalid(rp, json_incref(errors), "area");
+    if (!admin_valid(rp, NULL, errors, "area"))
         goto done;
-    }
     struct db_conn *db = req_db(rq, rp);
     if (!db || !admin_begin(db, rp) || !check_area_parents(rp, db, &in, errors))
         goto done;
-    if (json_array_size(errors)) {
-        admin_rollback(db);
-        admin_reply_invalid(rp, json_incref(errors), "area");
+    if (!admin_valid(rp, db, errors, "area"))
         goto done;
-    }
     apply_area(rp, db, &in, errors);
 done:
     json_decref(in.parents);

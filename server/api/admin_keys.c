@@ -21,14 +21,9 @@ static const char *const key_columns[] = {"id",         "name",       "scopes", 
 
 void api_list_keys(struct request *rq, struct reply *rp) {
     struct db_conn *db = req_db(rq, rp);
-    if (!db)
-        return;
-    json_t *items;
-    if (!db_keys_list(db, req_query(rq, "partner"), &items)) {
-        api_db_failed(rp, db, "keys");
-        return;
-    }
-    render_collection(rq, rp, items, key_columns, NULL);
+    json_t *items = NULL;
+    bool ok = db && db_keys_list(db, req_query(rq, "partner"), &items);
+    api_reply_items(rq, rp, db, ok, items, key_columns, "keys");
 }
 
 /* The scopes: a non-empty list of read, submit and admin, each once; written as
@@ -95,8 +90,8 @@ void api_post_key(struct request *rq, struct reply *rp) {
      * them all. */
     struct db_conn *db = NULL;
     if (partner || !json_array_size(errors)) {
-        db = req_db(rq, rp);
-        if (!db || !admin_begin(db, rp))
+        db = admin_start(rq, rp);
+        if (!db)
             goto done;
     }
     struct db_error e;
@@ -110,13 +105,8 @@ void api_post_key(struct request *rq, struct reply *rp) {
             admin_error(errors, "/partner", "unknown_partner",
                         "no partner %s; POST /v1/admin/partners makes one", partner);
     }
-    if (json_array_size(errors)) {
-        if (db)
-            admin_rollback(db);
-        admin_reply_invalid(rp, errors, "key");
-        errors = NULL;
+    if (!admin_valid(rp, db, errors, "key"))
         goto done;
-    }
     json_t *id = NULL, *created_at = NULL;
     enum auth_made made =
         auth_key_create(db, name, scopes, partner, key, sizeof key, &id, &created_at, &e);
@@ -133,10 +123,7 @@ void api_post_key(struct request *rq, struct reply *rp) {
                                json_incref(json_object_get(body, "scopes")), "partner",
                                partner ? json_string(partner) : json_null(), "key", key,
                                "created_at", created_at);
-    if (admin_commit(db, rp))
-        reply_json(rp, 201, answer);
-    else
-        json_decref(answer);
+    admin_reply_made(db, rp, 201, answer);
 done:
     OPENSSL_cleanse(key, sizeof key);
     json_decref(errors);
@@ -144,24 +131,10 @@ done:
 }
 
 void api_delete_key(struct request *rq, struct reply *rp) {
-    const char *id = req_param(rq, 0);
-    if (!admin_uuid_ok(id)) {
-        problem_reply(rp, 404, "no key %s: a key id is a uuid; GET /v1/admin/keys lists them", id);
-        return;
-    }
-    struct db_conn *db = req_db(rq, rp);
-    if (!db || !admin_begin(db, rp))
-        return;
-    struct db_error e;
-    bool found;
-    if (!db_key_revoke(db, id, &found, &e)) {
-        admin_write_failed(rp, db, &e, "key");
-        return;
-    }
-    if (!found) {
-        admin_rollback(db);
-        problem_reply(rp, 404, "no key %s; GET /v1/admin/keys lists them", id);
-        return;
-    }
-    admin_answer_no_content(db, rp);
+    static const struct admin_removal how = {.noun = "key",
+                                             .id_form = "a key id is a uuid",
+                                             .list_path = "/v1/admin/keys",
+                                             .id_ok = admin_uuid_ok,
+                                             .remove = db_key_revoke};
+    admin_remove_by_id(rq, rp, &how);
 }

@@ -20,14 +20,9 @@ static const char *const lock_columns[] = {"id",         "programme",  "metric",
 
 void api_list_locks(struct request *rq, struct reply *rp) {
     struct db_conn *db = req_db(rq, rp);
-    if (!db)
-        return;
-    json_t *items;
-    if (!db_locks_list(db, req_query(rq, "programme"), req_query(rq, "metric"), &items)) {
-        api_db_failed(rp, db, "locks");
-        return;
-    }
-    render_collection(rq, rp, items, lock_columns, NULL);
+    json_t *items = NULL;
+    bool ok = db && db_locks_list(db, req_query(rq, "programme"), req_query(rq, "metric"), &items);
+    api_reply_items(rq, rp, db, ok, items, lock_columns, "locks");
 }
 
 void api_post_lock(struct request *rq, struct reply *rp) {
@@ -52,13 +47,10 @@ void api_post_lock(struct request *rq, struct reply *rp) {
                     period_text);
         period_text = NULL;
     }
-    if (json_array_size(errors)) {
-        admin_reply_invalid(rp, errors, "lock");
-        errors = NULL;
+    if (!admin_valid(rp, NULL, errors, "lock"))
         goto done;
-    }
-    struct db_conn *db = req_db(rq, rp);
-    if (!db || !admin_begin(db, rp))
+    struct db_conn *db = admin_start(rq, rp);
+    if (!db)
         goto done;
     struct db_error e;
     bool known;
@@ -89,12 +81,8 @@ void api_post_lock(struct request *rq, struct reply *rp) {
                         "period per metric",
                         like);
     }
-    if (json_array_size(errors)) {
-        admin_rollback(db);
-        admin_reply_invalid(rp, errors, "lock");
-        errors = NULL;
+    if (!admin_valid(rp, db, errors, "lock"))
         goto done;
-    }
     char start[16];
     period_start_date(&period, start, sizeof start);
     char id[32], existing[32];
@@ -116,37 +104,17 @@ void api_post_lock(struct request *rq, struct reply *rp) {
         admin_write_failed(rp, db, &e, "lock");
         goto done;
     }
-    if (admin_commit(db, rp))
-        reply_json(rp, 201, made);
-    else
-        json_decref(made);
+    admin_reply_made(db, rp, 201, made);
 done:
     json_decref(errors);
     json_decref(body);
 }
 
 void api_delete_lock(struct request *rq, struct reply *rp) {
-    const char *id = req_param(rq, 0);
-    if (!admin_id_ok(id)) {
-        problem_reply(rp, 404,
-                      "no lock %s: a lock id is a whole number; GET /v1/admin/locks "
-                      "lists them",
-                      id);
-        return;
-    }
-    struct db_conn *db = req_db(rq, rp);
-    if (!db || !admin_begin(db, rp))
-        return;
-    struct db_error e;
-    bool found;
-    if (!db_lock_delete(db, id, &found, &e)) {
-        admin_write_failed(rp, db, &e, "lock");
-        return;
-    }
-    if (!found) {
-        admin_rollback(db);
-        problem_reply(rp, 404, "no lock %s; GET /v1/admin/locks lists them", id);
-        return;
-    }
-    admin_answer_no_content(db, rp);
+    static const struct admin_removal how = {.noun = "lock",
+                                             .id_form = "a lock id is a whole number",
+                                             .list_path = "/v1/admin/locks",
+                                             .id_ok = admin_id_ok,
+                                             .remove = db_lock_delete};
+    admin_remove_by_id(rq, rp, &how);
 }

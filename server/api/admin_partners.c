@@ -22,14 +22,9 @@ static const char *const partner_columns[] = {"code",       "name",   "synthetic
 
 void api_list_partners(struct request *rq, struct reply *rp) {
     struct db_conn *db = req_db(rq, rp);
-    if (!db)
-        return;
-    json_t *items;
-    if (!db_partners_list(db, &items)) {
-        api_db_failed(rp, db, "partners");
-        return;
-    }
-    render_collection(rq, rp, items, partner_columns, NULL);
+    json_t *items = NULL;
+    bool ok = db && db_partners_list(db, &items);
+    api_reply_items(rq, rp, db, ok, items, partner_columns, "partners");
 }
 
 void api_post_partner(struct request *rq, struct reply *rp) {
@@ -47,13 +42,10 @@ void api_post_partner(struct request *rq, struct reply *rp) {
                     code);
     const char *name = admin_text(body, "", "name", true, 200, errors);
     bool synthetic = admin_bool(body, "", "synthetic", false, errors);
-    if (json_array_size(errors)) {
-        admin_reply_invalid(rp, errors, "partner");
-        errors = NULL;
+    if (!admin_valid(rp, NULL, errors, "partner"))
         goto done;
-    }
-    struct db_conn *db = req_db(rq, rp);
-    if (!db || !admin_begin(db, rp))
+    struct db_conn *db = admin_start(rq, rp);
+    if (!db)
         goto done;
     struct db_error e;
     json_t *created_at;
@@ -69,10 +61,7 @@ void api_post_partner(struct request *rq, struct reply *rp) {
     }
     json_t *made = json_pack("{s:s, s:s, s:b, s:o}", "code", code, "name", name, "synthetic",
                              synthetic, "created_at", created_at);
-    if (admin_commit(db, rp))
-        reply_json(rp, 201, made);
-    else
-        json_decref(made);
+    admin_reply_made(db, rp, 201, made);
 done:
     json_decref(errors);
     json_decref(body);
@@ -165,8 +154,8 @@ void api_post_grants(struct request *rq, struct reply *rp) {
         admin_error(errors, "", "programme_or_metric",
                     "name either a programme or a metric (one of them, not both)");
     areas = grant_areas(body, errors);
-    struct db_conn *db = req_db(rq, rp);
-    if (!db || !admin_begin(db, rp))
+    struct db_conn *db = admin_start(rq, rp);
+    if (!db)
         goto done;
     struct db_error e;
     bool found;
@@ -181,12 +170,8 @@ void api_post_grants(struct request *rq, struct reply *rp) {
     }
     if (!check_grant_names(rp, db, programme, metric, areas, errors))
         goto done;
-    if (json_array_size(errors)) {
-        admin_rollback(db);
-        admin_reply_invalid(rp, errors, "grant");
-        errors = NULL;
+    if (!admin_valid(rp, db, errors, "grant"))
         goto done;
-    }
     json_t *granted = distinct_areas(areas);
     json_decref(areas);
     areas = granted;
@@ -195,12 +180,11 @@ void api_post_grants(struct request *rq, struct reply *rp) {
         admin_write_failed(rp, db, &e, "grant");
         goto done;
     }
-    if (!admin_commit(db, rp))
-        goto done;
-    json_t *j = json_pack("{s:s, s:s, s:O}", "partner", code, programme ? "programme" : "metric",
-                          programme ? programme : metric, "areas", areas);
     /* 201 when anything new was granted; 200 when every grant was there already. */
-    reply_json(rp, added ? 201 : 200, j);
+    admin_reply_made(db, rp, added ? 201 : 200,
+                     json_pack("{s:s, s:s, s:O}", "partner", code,
+                               programme ? "programme" : "metric", programme ? programme : metric,
+                               "areas", areas));
 done:
     json_decref(areas);
     json_decref(errors);

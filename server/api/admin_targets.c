@@ -35,14 +35,9 @@ static const char *const target_columns[] = {
 
 void api_list_targets(struct request *rq, struct reply *rp) {
     struct db_conn *db = req_db(rq, rp);
-    if (!db)
-        return;
-    json_t *items;
-    if (!db_targets_list(db, req_query(rq, "metric"), req_query(rq, "area"), &items)) {
-        api_db_failed(rp, db, "targets");
-        return;
-    }
-    render_collection(rq, rp, items, target_columns, NULL);
+    json_t *items = NULL;
+    bool ok = db && db_targets_list(db, req_query(rq, "metric"), req_query(rq, "area"), &items);
+    api_reply_items(rq, rp, db, ok, items, target_columns, "targets");
 }
 
 static void read_period(json_t *body, const char *base, const char *name, const char **text,
@@ -192,13 +187,10 @@ void api_post_target(struct request *rq, struct reply *rp) {
         return;
     json_t *errors = json_array();
     read_target(body, &in, errors);
-    if (json_array_size(errors)) {
-        admin_reply_invalid(rp, errors, "target");
-        errors = NULL;
+    if (!admin_valid(rp, NULL, errors, "target"))
         goto done;
-    }
-    struct db_conn *db = req_db(rq, rp);
-    if (!db || !admin_begin(db, rp))
+    struct db_conn *db = admin_start(rq, rp);
+    if (!db)
         goto done;
     struct db_error e;
     struct db_target_names names;
@@ -214,12 +206,8 @@ void api_post_target(struct request *rq, struct reply *rp) {
     if (!names.area_known)
         admin_error(errors, "/area", "unknown_area", "no area %s; GET /v1/areas lists them",
                     in.area);
-    if (json_array_size(errors)) {
-        admin_rollback(db);
-        admin_reply_invalid(rp, errors, "target");
-        errors = NULL;
+    if (!admin_valid(rp, db, errors, "target"))
         goto done;
-    }
     char start[16], end[16], id[32], existing[32];
     period_start_date(&in.start, start, sizeof start);
     period_start_date(&in.end, end, sizeof end);
@@ -251,10 +239,7 @@ void api_post_target(struct request *rq, struct reply *rp) {
         admin_write_failed(rp, db, &e, "target");
         goto done;
     }
-    if (admin_commit(db, rp))
-        reply_json(rp, 201, made);
-    else
-        json_decref(made);
+    admin_reply_made(db, rp, 201, made);
 done:
     json_decref(in.milestones);
     json_decref(errors);

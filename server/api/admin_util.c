@@ -2,6 +2,8 @@
  * every problem at once, by name, rather than the first one the database trips on. */
 #include "api/admin_util.h"
 
+#include "api/api_util.h"
+
 #include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
@@ -38,6 +40,10 @@ json_t *admin_body(struct request *rq, struct reply *rp) {
     }
     json_error_t err;
     json_t *body = json_loadb(rq->body.data, rq->body.len, JSON_REJECT_DUPLICATES, &err);
+    if (!body && json_error_code(&err) == json_error_out_of_memory) {
+        api_no_memory(rp);
+        return NULL;
+    }
     if (!body) {
         /* jansson ends its message with the text near the fault; the position says
          * where without echoing the body back. */
@@ -99,9 +105,14 @@ void admin_error(json_t *errors, const char *pointer, const char *code, const ch
     else
         snprintf(field, sizeof field, "%s", pointer);
     json_t *e = problem_error(field[0] ? field : NULL, code, "%s", msg);
-    if (is_pointer)
-        json_object_set_new(e, "pointer", json_string(pointer));
-    json_array_append_new(errors, e);
+    if (e && is_pointer && json_object_set_new(e, "pointer", json_string(pointer)) != 0) {
+        json_decref(e);
+        e = NULL;
+    }
+    /* An error that could not be recorded must not let the body pass as valid: a null
+     * entry (json_null() allocates nothing) tells admin_valid that memory ran out. */
+    if (!e || json_array_append_new(errors, e) != 0)
+        json_array_append(errors, json_null());
 }
 
 void admin_reply_invalid(struct reply *rp, json_t *errors, const char *what) {
@@ -346,7 +357,34 @@ bool admin_id_ok(const char *s) {
     return n >= 1 && n <= 18 && all_of(s, 0, n, DIGIT) && strspn(s, "0") < n;
 }
 
+bool admin_valid(struct reply *rp, struct db_conn *db, json_t *errors, const char *what) {
+    bool lost = !errors; /* the list itself could not be made */
+    for (size_t i = 0; !lost && i < json_array_size(errors); i++)
+        lost = json_is_null(json_array_get(errors, i));
+    if (!lost && !json_array_size(errors))
+        return true;
+    if (db)
+        admin_rollback(db);
+    if (lost)
+        api_no_memory(rp);
+    else
+        admin_reply_invalid(rp, json_incref(errors), what);
+    return false;
+}
+
 /* ---- the write transaction ---- */
+
+struct db_conn *admin_start(struct request *rq, struct reply *rp) {
+    struct db_conn *db = req_db(rq, rp);
+    return db && admin_begin(db, rp) ? db : NULL;
+}
+
+void admin_reply_made(struct db_conn *db, struct reply *rp, int status, json_t *made) {
+    if (admin_commit(db, rp))
+        reply_json(rp, status, made);
+    else
+        json_decref(made);
+}
 
 bool admin_begin(struct db_conn *db, struct reply *rp) {
     struct db_error e;
@@ -368,7 +406,27 @@ bool admin_commit(struct db_conn *db, struct reply *rp) {
     return false;
 }
 
-void admin_answer_no_content(struct db_conn *db, struct reply *rp) {
+void admin_remove_by_id(struct request *rq, struct reply *rp, const struct admin_removal *how) {
+    const char *id = req_param(rq, 0);
+    if (!how->id_ok(id)) {
+        problem_reply(rp, 404, "no %s %s: %s; GET %s lists them", how->noun, id, how->id_form,
+                      how->list_path);
+        return;
+    }
+    struct db_conn *db = admin_start(rq, rp);
+    if (!db)
+        return;
+    struct db_error e;
+    bool found;
+    if (!how->remove(db, id, &found, &e)) {
+        admin_write_failed(rp, db, &e, how->noun);
+        return;
+    }
+    if (!found) {
+        admin_rollback(db);
+        problem_reply(rp, 404, "no %s %s; GET %s lists them", how->noun, id, how->list_path);
+        return;
+    }
     if (admin_commit(db, rp)) {
         rp->status = 204;
         rp->no_etag = true;

@@ -17,13 +17,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "store/db.h"
-#include "store/db_steward.h"
-#include "domain/period.h"
-#include "http/problem.h"
-#include "api/render.h"
 #include "api/api.h"
 #include "api/api_util.h"
+#include "api/render.h"
+#include "domain/period.h"
+#include "http/problem.h"
+#include "store/db_oversight.h"
 
 static const char *const columns[] = {"partner",  "metric", "area",        "due_date",
                                       "received", "late",   "received_at", NULL};
@@ -49,21 +48,17 @@ void api_get_completeness(struct request *rq, struct reply *rp) {
     struct db_conn *db = req_db(rq, rp);
     if (!db)
         return;
-    json_t *items = NULL;
-    if (!db_completeness(db, start, period_freq_name(p.freq), due_month, req_query(rq, "partner"),
-                         &items)) {
+    struct db_completeness q = {start, period_freq_name(p.freq), due_month,
+                                req_query(rq, "partner")};
+    json_t *items;
+    int received, late;
+    if (!db_oversight_completeness(db, &q, &items, &received, &late)) {
         api_db_failed(rp, db, "completeness");
         return;
     }
-    int received = 0, late = 0, n = (int)json_array_size(items);
-    size_t i;
-    json_t *it;
-    json_array_foreach(items, i, it) {
-        received += json_is_true(json_object_get(it, "received"));
-        late += json_is_true(json_object_get(it, "late"));
-    }
-    render_collection(rq, rp, items, columns,
-                      json_pack("{s:s, s:s, s:{s:i, s:i, s:i}}", "period", period, "due_date", due,
-                                "summary", "expected", n, "received", received, "late", late));
+    int n = (int)json_array_size(items);
+    json_t *extra = json_pack("{s:s, s:s, s:{s:i, s:i, s:i}}", "period", period, "due_date", due,
+                              "summary", "expected", n, "received", received, "late", late);
+    render_collection_with(rq, rp, items, columns, extra);
     rp->no_etag = true;
 }

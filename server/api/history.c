@@ -2,26 +2,15 @@
  * append-only observation_history table. */
 #include <string.h>
 
-#include "store/db.h"
-#include "store/db_json.h"
+#include "api/api.h"
+#include "api/api_util.h"
+#include "api/render.h"
 #include "domain/breakdown.h"
 #include "domain/period.h"
 #include "http/problem.h"
-#include "api/render.h"
-#include "api/api.h"
-#include "api/api_util.h"
+#include "store/db_observations.h"
 
 void api_get_history(struct request *rq, struct reply *rp) {
-    static const struct db_stmt s = {
-        "history_cell",
-        "SELECT h.action, h.old_value, h.new_value, h.old_status, h.new_status, h.partner, "
-        "h.submission_id, to_char(h.changed_at AT TIME ZONE 'UTC', "
-        "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), h.reason, h.lock_override, h.period_start, "
-        "m.frequency, h.old_note, h.new_note "
-        "FROM observation_history h JOIN metrics m ON m.code = h.metric "
-        "WHERE h.metric = $1 AND h.area = $2 AND ($3::date IS NULL OR h.period_start = $3) "
-        "AND h.breakdown_key = $4 ORDER BY h.period_start, h.id",
-        4};
     static const char *const columns[] = {
         "period",        "action",   "old_value",     "new_value",  "old_status",
         "new_status",    "partner",  "submission_id", "changed_at", "reason",
@@ -51,49 +40,23 @@ void api_get_history(struct request *rq, struct reply *rp) {
     struct db_conn *db = req_db(rq, rp);
     if (!db)
         return;
-    const char *params[] = {metric, area, has_period ? start : NULL, key};
     /* An unknown metric or area is a 404, not an empty history that reads as "no
      * changes". */
-    static const struct db_stmt known = {"history_cell_known",
-                                         "SELECT EXISTS (SELECT 1 FROM metrics WHERE code = $1), "
-                                         "EXISTS (SELECT 1 FROM areas WHERE code = $2)",
-                                         2};
-    PGresult *k = db_exec(db, &known, params);
-    if (!api_result_ok(rp, db, k, "history"))
+    bool metric_known, area_known;
+    if (!db_observations_known(db, metric, area, &metric_known, &area_known)) {
+        api_db_failed(rp, db, "history");
         return;
-    bool metric_known = PQgetvalue(k, 0, 0)[0] == 't', area_known = PQgetvalue(k, 0, 1)[0] == 't';
-    PQclear(k);
+    }
     if (!metric_known || !area_known) {
         problem_reply(rp, 404, "no %s %s; GET %s lists them", metric_known ? "area" : "metric",
                       metric_known ? area : metric, metric_known ? "/v1/areas" : "/v1/metrics");
         return;
     }
-    PGresult *r = db_exec(db, &s, params);
-    if (!api_result_ok(rp, db, r, "history"))
+    json_t *items;
+    if (!db_observations_history(db, metric, area, has_period ? start : NULL, key, &items)) {
+        api_db_failed(rp, db, "history");
         return;
-    json_t *items = json_array();
-    for (int i = 0; i < PQntuples(r); i++) {
-        struct period at;
-        enum period_freq f = PERIOD_MONTHLY;
-        char period[16] = "";
-        period_freq_parse(PQgetvalue(r, i, 11), &f);
-        if (period_from_date(PQgetvalue(r, i, 10), f, &at))
-            period_format(&at, period, sizeof period);
-        json_array_append_new(
-            items,
-            json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}", "period", period,
-                      "action", db_json_text(r, i, 0), "old_value", db_json_number(r, i, 1),
-                      "new_value", db_json_number(r, i, 2), "old_status", db_json_text(r, i, 3),
-                      "new_status", db_json_text(r, i, 4), "partner", db_json_text(r, i, 5),
-                      "submission_id", db_json_text(r, i, 6), "changed_at", db_json_text(r, i, 7),
-                      "reason", db_json_text(r, i, 8), "lock_override",
-                      PQgetvalue(r, i, 9)[0] == 't'));
-        /* A change of note alone is a change too (issue 10): say what it was. */
-        json_t *last = json_array_get(items, json_array_size(items) - 1);
-        json_object_set_new(last, "old_note", db_json_text(r, i, 12));
-        json_object_set_new(last, "new_note", db_json_text(r, i, 13));
     }
-    PQclear(r);
     json_t *extra = json_pack("{s:s, s:s}", "metric", metric, "area", area);
-    render_collection(rq, rp, items, columns, extra);
+    render_collection_with(rq, rp, items, columns, extra);
 }

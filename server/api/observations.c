@@ -6,78 +6,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/api.h"
+#include "api/api_util.h"
+#include "api/render.h"
+#include "api/steward.h"
 #include "config.h"
-#include "store/db.h"
-#include "store/db_json.h"
 #include "domain/breakdown.h"
 #include "domain/csv.h"
 #include "domain/period.h"
-#include "http/problem.h"
-#include "api/render.h"
-#include "usage.h"
-#include "api/api.h"
-#include "api/api_util.h"
-#include "api/steward.h"
 #include "domain/rfc3339.h"
+#include "http/problem.h"
+#include "store/db.h"
+#include "store/db_observations.h"
+#include "usage.h"
 
 #define PAGE_DEFAULT 1000
 #define PAGE_MAX 10000
 #define STREAM_CHUNK 65536
-
-/* Filters: metric, area, from (start), to (end, exclusive), breakdown key, breakdown
- * dimensions, updatedAfter ($7), cursor (metric, area, period_start, breakdown_key),
- * limit, last (the N latest periods of what the other filters select) and the moment
- * ($14: asOf= or snapshot=, NULL for now). */
-#define OBS_FILTERS(t)                                                                             \
-    "($1::text IS NULL OR " t ".metric = $1) AND ($2::text IS NULL OR " t ".area = $2) "           \
-    "AND ($3::date IS NULL OR " t ".period_start >= $3) "                                          \
-    "AND ($4::date IS NULL OR " t ".period_start < $4) "                                           \
-    "AND ($5::text IS NULL OR " t ".breakdown_key = $5) "                                          \
-    "AND ($6::text IS NULL OR regexp_replace(" t ".breakdown_key, '=[^;]*', '', 'g') = $6) "
-#define OBS_WHERE OBS_FILTERS("o") "AND ($7::timestamptz IS NULL OR o.updated_at > $7) "
-
-/* With updatedAfter, figures withdrawn since then come too (SDMX's updatedAfter: added,
- * revised and deleted), as withdrawn rows with no value, so a mirror deletes them: a
- * cell whose newest change after updatedAfter (and up to the moment) is a delete. */
-static const struct db_stmt obs_page = {
-    "observations_page",
-    "SELECT o.metric, o.area, o.period_start, m.frequency, o.breakdown_key, o.breakdown::text, "
-    "o.value, o.lower_ci, o.upper_ci, o.status, o.note, "
-    /* RFC 3339 in UTC, as partners pass it back in updatedAfter=; PostgreSQL's own text
-     * form ("2019-02-01 10:00:00+00") is not one a client's date parser can rely on. */
-    "to_char(o.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), m.unit, "
-    "o.withdrawn "
-    "FROM (SELECT o.metric, o.area, o.period_start, o.breakdown_key, o.breakdown, o.value, "
-    "o.lower_ci, o.upper_ci, o.status, o.note, o.updated_at, false AS withdrawn "
-    "FROM observations_at($14::timestamptz) o WHERE " OBS_WHERE
-    "UNION ALL SELECT w.metric, w.area, w.period_start, w.breakdown_key, w.breakdown, NULL, "
-    "NULL, NULL, NULL, NULL, w.changed_at, true FROM (SELECT DISTINCT ON (h.metric, h.area, "
-    "h.breakdown_key, h.period_start) h.metric, h.area, h.breakdown_key, h.period_start, "
-    "coalesce(h.breakdown, '{}') AS breakdown, h.action, h.changed_at FROM observation_history "
-    "h WHERE $7::timestamptz IS NOT NULL AND h.changed_at > $7 AND ($14::timestamptz IS NULL "
-    "OR h.changed_at <= $14) ORDER BY h.metric, h.area, h.breakdown_key, h.period_start, "
-    "h.changed_at DESC, h.id DESC) w WHERE w.action = 'delete' AND " OBS_FILTERS(
-        "w") ") o JOIN metrics m ON m.code = o.metric WHERE "
-             "($8::text IS NULL OR (o.metric, o.area, o.period_start, o.breakdown_key) > "
-             "($8, $9, $10::date, $11)) "
-             "AND ($13::int IS NULL OR o.period_start >= (SELECT min(p) FROM (SELECT DISTINCT "
-             "o.period_start AS p FROM observations_at($14::timestamptz) o WHERE " OBS_WHERE
-             "ORDER BY 1 DESC LIMIT $13) latest)) "
-             "ORDER BY o.metric, o.area, o.period_start, o.breakdown_key LIMIT $12",
-    14};
 
 static const char *const obs_columns[] = {
     "metric", "area",       "period", "breakdown",  "value",     "lower", "upper",
     "status", "suppressed", "note",   "updated_at", "withdrawn", NULL};
 
 struct obs_query {
-    const char *params[14];
-    char moment[40];
+    struct db_obs_query q;
     char from[32], to[32], key[512], dims[512];
-    char cursor[4][256];
-    char limit[16], last[16];
-    int page;
-    bool hide_small; /* open read: hide breakdown counts 1..small_count_max */
+    char moment[40]; /* asOf= or snapshot=, RFC 3339 UTC */
+    struct db_obs_key cursor;
 };
 
 struct obs_stream {
@@ -86,13 +41,12 @@ struct obs_stream {
     size_t sent;
     bool finished;
     bool failed;
-    bool hide_small;
+    int hide_max;
 };
 
 static bool parse_query(struct request *rq, struct reply *rp, struct obs_query *q);
-static json_t *row_json(PGresult *r, int i, bool hide_small);
-static void cursor_encode(PGresult *r, int i, char *out, size_t size);
-static bool cursor_decode(const char *text, struct obs_query *q);
+static void cursor_encode(const struct db_obs_key *k, char *out, size_t size);
+static bool cursor_decode(const char *text, struct db_obs_key *k);
 static void stream_csv(struct request *rq, struct reply *rp, struct obs_query *q);
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max);
 static void stream_free(void *cls);
@@ -104,20 +58,20 @@ static bool parse_query(struct request *rq, struct reply *rp, struct obs_query *
     if (!api_period_param(rq, rp, "from", &from, &has_from) ||
         !api_period_param(rq, rp, "to", &to, &has_to))
         return false;
-    q->params[0] = req_query(rq, "metric");
-    q->params[1] = req_query(rq, "area");
+    q->q.metric = req_query(rq, "metric");
+    q->q.area = req_query(rq, "area");
     if (has_from) {
         period_start_date(&from, q->from, sizeof q->from);
-        q->params[2] = q->from;
+        q->q.from = q->from;
     }
     if (has_to) {
         int end = period_end_index(&to);
         snprintf(q->to, sizeof q->to, "%04d-%02d-01", end / 12, end % 12 + 1);
-        q->params[3] = q->to;
+        q->q.to = q->to;
     }
     const char *bd = req_query(rq, "breakdown");
     if (!bd || !*bd || strcmp(bd, "total") == 0) {
-        q->params[4] = ""; /* the total only */
+        q->q.bkey = ""; /* the total only */
     } else if (strcmp(bd, "all") != 0) {
         struct breakdown b;
         bool dims_only;
@@ -130,20 +84,24 @@ static bool parse_query(struct request *rq, struct reply *rp, struct obs_query *
         }
         if (dims_only) {
             breakdown_dims(&b, q->dims, sizeof q->dims);
-            q->params[5] = q->dims;
+            q->q.dims = q->dims;
         } else {
             breakdown_key(&b, q->key, sizeof q->key);
-            q->params[4] = q->key;
+            q->q.bkey = q->key;
         }
     }
-    q->params[6] = req_query(rq, "updatedAfter");
+    q->q.updated_after = req_query(rq, "updatedAfter");
     const char *cursor = req_query(rq, "cursor");
-    if (cursor && !cursor_decode(cursor, q)) {
-        problem_reply(rp, 400, "cursor is not one this server gave out; start again without it");
-        return false;
+    if (cursor) {
+        if (!cursor_decode(cursor, &q->cursor)) {
+            problem_reply(rp, 400,
+                          "cursor is not one this server gave out; start again without it");
+            return false;
+        }
+        q->q.after = &q->cursor;
     }
     const char *limit = req_query(rq, "limit");
-    q->page = PAGE_DEFAULT;
+    q->q.limit = PAGE_DEFAULT;
     if (limit) {
         char *end;
         long n = strtol(limit, &end, 10);
@@ -151,10 +109,8 @@ static bool parse_query(struct request *rq, struct reply *rp, struct obs_query *
             problem_reply(rp, 400, "limit=%s: use a whole number from 1 to %d", limit, PAGE_MAX);
             return false;
         }
-        q->page = (int)n;
+        q->q.limit = (int)n;
     }
-    snprintf(q->limit, sizeof q->limit, "%d", q->page + 1);
-    q->params[11] = q->limit;
     const char *last = req_query(rq, "last");
     if (last) {
         char *end;
@@ -163,47 +119,19 @@ static bool parse_query(struct request *rq, struct reply *rp, struct obs_query *
             problem_reply(rp, 400, "last=%s: use a whole number of periods from 1 to 1000", last);
             return false;
         }
-        snprintf(q->last, sizeof q->last, "%ld", n);
-        q->params[12] = q->last;
+        q->q.last = (int)n;
     }
-    q->hide_small = !(rq->who.scopes & (SCOPE_READ | SCOPE_ADMIN)) && g_config.small_count_max > 0;
+    /* An open read hides breakdown counts from 1 to small_count_max. */
+    bool open_read = !(rq->who.scopes & (SCOPE_READ | SCOPE_ADMIN));
+    q->q.hide_max = open_read && g_config.small_count_max > 0 ? g_config.small_count_max : 0;
     return true;
 }
 
-/* Columns: 0 metric, 1 area, 2 period_start, 3 frequency, 4 breakdown_key, 5 breakdown,
- * 6 value, 7 lower, 8 upper, 9 status, 10 note, 11 updated_at, 12 unit. */
-static json_t *row_json(PGresult *r, int i, bool hide_small) {
-    struct period p;
-    enum period_freq f = PERIOD_MONTHLY;
-    char period[16] = "";
-    period_freq_parse(PQgetvalue(r, i, 3), &f);
-    if (period_from_date(PQgetvalue(r, i, 2), f, &p))
-        period_format(&p, period, sizeof period);
-    json_t *bd = json_loads(PQgetvalue(r, i, 5), 0, NULL);
-    json_t *j = json_pack(
-        "{s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}", "metric", db_json_text(r, i, 0),
-        "area", db_json_text(r, i, 1), "period", period, "breakdown", bd ? bd : json_object(),
-        "value", db_json_number(r, i, 6), "lower", db_json_number(r, i, 7), "upper",
-        db_json_number(r, i, 8), "status", db_json_text(r, i, 9), "note", db_json_text(r, i, 10),
-        "updated_at", db_json_text(r, i, 11), "withdrawn", PQgetvalue(r, i, 13)[0] == 't');
-    /* Disclosure control: a small count in a breakdown cell could identify a person. */
-    if (hide_small && PQgetvalue(r, i, 4)[0] && strcmp(PQgetvalue(r, i, 12), "count") == 0) {
-        double v = strtod(PQgetvalue(r, i, 6), NULL);
-        if (v >= 1 && v <= g_config.small_count_max) {
-            json_object_set_new(j, "value", json_null());
-            json_object_set_new(j, "lower", json_null());
-            json_object_set_new(j, "upper", json_null());
-            json_object_set_new(j, "suppressed", json_true());
-        }
-    }
-    return j;
-}
-
 /* A cursor is the key of the last row sent, base64url over unit-separated fields. */
-static void cursor_encode(PGresult *r, int i, char *out, size_t size) {
+static void cursor_encode(const struct db_obs_key *k, char *out, size_t size) {
     char raw[1200];
-    int n = snprintf(raw, sizeof raw, "%s\x1f%s\x1f%s\x1f%s", PQgetvalue(r, i, 0),
-                     PQgetvalue(r, i, 1), PQgetvalue(r, i, 2), PQgetvalue(r, i, 4));
+    int n = snprintf(raw, sizeof raw, "%s\x1f%s\x1f%s\x1f%s", k->metric, k->area, k->period_start,
+                     k->bkey);
     if (n < 0 || (size_t)n >= sizeof raw || size < 4 * ((size_t)n + 2) / 3 + 4) {
         out[0] = '\0';
         return;
@@ -215,7 +143,7 @@ static void cursor_encode(PGresult *r, int i, char *out, size_t size) {
         out[--len] = '\0';
 }
 
-static bool cursor_decode(const char *text, struct obs_query *q) {
+static bool cursor_decode(const char *text, struct db_obs_key *k) {
     char b64[1700];
     size_t n = strlen(text);
     if (n == 0 || n + 4 > sizeof b64)
@@ -233,20 +161,20 @@ static bool cursor_decode(const char *text, struct obs_query *q) {
         len--;
     raw[len] = '\0';
     char *field = (char *)raw;
+    char *const fields[4] = {k->metric, k->area, k->period_start, k->bkey};
     for (int f = 0; f < 4; f++) {
         char *sep = f < 3 ? strchr(field, '\x1f') : NULL;
         if (f < 3 && !sep)
             return false;
         if (sep)
             *sep = '\0';
-        if (strlen(field) >= sizeof q->cursor[f])
+        if (strlen(field) >= sizeof k->metric)
             return false;
-        strcpy(q->cursor[f], field);
-        q->params[7 + f] = q->cursor[f];
+        strcpy(fields[f], field);
         field = sep ? sep + 1 : field + strlen(field);
     }
     struct period p;
-    return period_from_date(q->cursor[2], PERIOD_MONTHLY, &p);
+    return period_from_date(k->period_start, PERIOD_MONTHLY, &p);
 }
 
 void api_list_observations(struct request *rq, struct reply *rp) {
@@ -260,73 +188,71 @@ void api_list_observations(struct request *rq, struct reply *rp) {
     if (!steward_read_moment(rq, rp, db, q.moment, &has_moment))
         return;
     if (has_moment) {
-        q.params[13] = q.moment;
+        q.q.as_of = q.moment;
         /* SDMX: a change after the moment asked about cannot be in the record as it stood. */
         struct timespec after, at;
-        if (q.params[6] && rfc3339_parse(q.params[6], &after) && rfc3339_parse(q.moment, &at) &&
+        if (q.q.updated_after && rfc3339_parse(q.q.updated_after, &after) &&
+            rfc3339_parse(q.moment, &at) &&
             (after.tv_sec > at.tv_sec ||
              (after.tv_sec == at.tv_sec && after.tv_nsec > at.tv_nsec))) {
             problem_reply(rp, 400, "updatedAfter=%s is later than the moment asked about (%s)",
-                          q.params[6], q.moment);
+                          q.q.updated_after, q.moment);
             return;
         }
     }
-    usage_count(q.params[0]);
+    usage_count(q.q.metric);
     if (rq->csv) {
         stream_csv(rq, rp, &q);
         return;
     }
-    PGresult *r = db_exec(db, &obs_page, q.params);
-    if (!db_ok(r) && PQresultErrorField(r, PG_DIAG_SQLSTATE) &&
-        strncmp(PQresultErrorField(r, PG_DIAG_SQLSTATE), "22", 2) == 0) {
-        PQclear(r);
-        problem_reply(rp, 400,
-                      "updatedAfter=%s is not a timestamp: use ISO 8601, "
-                      "2019-02-01T00:00:00Z",
-                      q.params[6] ? q.params[6] : "");
+    json_t *items;
+    bool more, bad_time;
+    struct db_obs_key last;
+    if (!db_observations_page(db, &q.q, &items, &more, &last, &bad_time)) {
+        if (bad_time)
+            problem_reply(rp, 400,
+                          "updatedAfter=%s is not a timestamp: use ISO 8601, "
+                          "2019-02-01T00:00:00Z",
+                          q.q.updated_after ? q.q.updated_after : "");
+        else
+            api_db_failed(rp, db, "observations");
         return;
     }
-    if (!api_result_ok(rp, db, r, "observations"))
-        return;
-    int rows = PQntuples(r);
-    int shown = rows > q.page ? q.page : rows;
-    json_t *items = json_array();
-    for (int i = 0; i < shown; i++)
-        json_array_append_new(items, row_json(r, i, q.hide_small));
-    json_t *extra = json_object();
-    if (rows > q.page) {
-        char cursor[1800];
-        cursor_encode(r, shown - 1, cursor, sizeof cursor);
-        json_object_set_new(extra, "next_cursor", json_string(cursor));
-    } else {
-        json_object_set_new(extra, "next_cursor", json_null());
-    }
-    PQclear(r);
-    render_collection(rq, rp, items, obs_columns, extra);
+    char cursor[1800];
+    if (more)
+        cursor_encode(&last, cursor, sizeof cursor);
+    json_t *extra = json_pack("{s:o}", "next_cursor", more ? json_string(cursor) : json_null());
+    render_collection_with(rq, rp, items, obs_columns, extra);
 }
 
 /* ---- CSV streaming ---- */
 
 static void stream_csv(struct request *rq, struct reply *rp, struct obs_query *q) {
-    q->params[11] = NULL; /* no page limit: every row */
-    q->params[7] = q->params[8] = q->params[9] = q->params[10] = NULL;
     struct obs_stream *s = calloc(1, sizeof *s);
     if (!s) {
-        problem_reply(rp, 500, "out of memory");
+        api_no_memory(rp);
         return;
     }
     s->db = rq->db;
-    s->hide_small = q->hide_small;
+    s->hide_max = q->q.hide_max;
     strbuf_init(&s->buf);
-    if (!db_send(s->db, &obs_page, q->params)) {
+    if (!db_observations_stream(s->db, &q->q)) {
         free(s);
         api_db_failed(rp, rq->db, "observations");
         return;
     }
     render_csv_header(&s->buf, obs_columns);
+    struct MHD_Response *response = MHD_create_response_from_callback(
+        MHD_SIZE_UNKNOWN, STREAM_CHUNK, stream_read, s, stream_free);
+    if (!response) {
+        db_observations_cancel(s->db);
+        strbuf_free(&s->buf);
+        free(s);
+        api_no_memory(rp);
+        return;
+    }
     rq->db = NULL; /* the stream owns the connection until the last row is sent */
-    rp->response = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, STREAM_CHUNK, stream_read, s,
-                                                     stream_free);
+    rp->response = response;
     rp->status = 200;
     rp->content_type = "text/csv; charset=utf-8";
     reply_header(rp, "Content-Disposition", "attachment; filename=\"observations.csv\"");
@@ -344,24 +270,23 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max) {
         s->sent = 0;
     }
     while (s->buf.len - s->sent < max && !s->finished) {
-        PGresult *r = PQgetResult(db_pg(s->db));
-        if (!r) {
+        json_t *row;
+        int got = db_observations_next(s->db, s->hide_max, &row);
+        if (got <= 0) {
             s->finished = true;
+            s->failed = got < 0;
             break;
         }
-        ExecStatusType st = PQresultStatus(r);
-        if (st == PGRES_SINGLE_TUPLE) {
-            json_t *row = row_json(r, 0, s->hide_small);
-            render_csv_row(&s->buf, row, obs_columns);
-            json_decref(row);
-        } else if (st != PGRES_TUPLES_OK) {
-            db_log_failure("observations export", r);
-            s->failed = true;
+        render_csv_row(&s->buf, row, obs_columns);
+        json_decref(row);
+        if (s->buf.failed) {
+            /* Out of memory mid-body: the headers are gone, so cut the body short. */
+            db_observations_cancel(s->db);
+            s->finished = s->failed = true;
         }
-        PQclear(r);
     }
     size_t left = s->buf.len - s->sent;
-    if (left == 0) {
+    if (left == 0 || (s->failed && s->buf.failed)) {
         /* Headers are gone already: a failure can only cut the body short. */
         return s->failed ? MHD_CONTENT_READER_END_WITH_ERROR : MHD_CONTENT_READER_END_OF_STREAM;
     }
@@ -373,18 +298,9 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max) {
 
 static void stream_free(void *cls) {
     struct obs_stream *s = cls;
-    if (!s->finished) {
-        /* The client went away mid-export: stop the query rather than drain it. */
-        PGcancel *c = PQgetCancel(db_pg(s->db));
-        char err[256];
-        if (c) {
-            PQcancel(c, err, sizeof err);
-            PQfreeCancel(c);
-        }
-        PGresult *r;
-        while ((r = PQgetResult(db_pg(s->db))) != NULL)
-            PQclear(r);
-    }
+    /* The client went away mid-export: stop the query rather than drain it. */
+    if (!s->finished)
+        db_observations_cancel(s->db);
     db_release(s->db);
     strbuf_free(&s->buf);
     free(s);

@@ -347,12 +347,7 @@ void api_list_submissions(struct request *rq, struct reply *rp) {
         limit = (int)n;
     }
     struct db_conn *db = req_db(rq, rp);
-    if (!db)
-        return;
     json_t *items = NULL;
-    if (!db_receipts_list(db, partner, limit, &items)) {
-        api_db_failed(rp, db, "submissions");
-        return;
-    }
-    render_collection(rq, rp, items, columns, NULL);
+    bool ok = db && db_receipts_list(db, partner, limit, &items);
+    api_reply_items(rq, rp, db, ok, items, columns, "submissions");
 }

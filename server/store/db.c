@@ -21,6 +21,7 @@ struct db_conn {
     PGconn *pg;
     bool busy;
     bool lost;
+    bool short_of_memory; /* a read module ran out of memory (db_note_no_memory) */
     const struct db_stmt *prepared[MAX_PREPARED];
     int nprepared;
 };
@@ -174,6 +175,7 @@ void db_release(struct db_conn *c) {
         if (PQtransactionStatus(c->pg) != PQTRANS_IDLE)
             c->lost = true;
     }
+    c->short_of_memory = false;
     pthread_mutex_lock(&pool.lock);
     c->busy = false;
     pthread_cond_signal(&pool.freed);
@@ -259,6 +261,14 @@ PGresult *db_exec_sql(struct db_conn *c, const char *sql) {
 bool db_ok(PGresult *r) {
     ExecStatusType st = PQresultStatus(r);
     return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_SINGLE_TUPLE;
+}
+
+void db_note_no_memory(struct db_conn *c) {
+    c->short_of_memory = true;
+}
+
+bool db_short_of_memory(struct db_conn *c) {
+    return c->short_of_memory;
 }
 
 bool db_lost(struct db_conn *c) {

@@ -40,6 +40,10 @@ PGresult *db_exec_sql(struct db_conn *c, const char *sql);
 bool db_ok(PGresult *r);
 /* Whether the last failure on this connection was losing the database. */
 bool db_lost(struct db_conn *c);
+/* A store function that fails for want of memory notes it here before it returns
+ * false, so the handler answers 503 (try again) rather than 500; cleared on release. */
+void db_note_no_memory(struct db_conn *c);
+bool db_short_of_memory(struct db_conn *c);
 /* Logs a failed result's SQLSTATE and primary message (never the SQL). */
 void db_log_failure(const char *what, PGresult *r);
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "store/db.h"
 #include "store/db_ingest_checks.h"
 
@@ -17,113 +18,129 @@ static bool copy_rows(struct db_conn *db, const struct strbuf *rows);
 
 /* ---- the catalogue snapshot ---- */
 
+/* One row of a snapshot query into one element of an array. */
+typedef void (*snapshot_fill)(void *elem, PGresult *r, int i);
+
+static void fill_metric(void *elem, PGresult *r, int i);
+static void fill_area(void *elem, PGresult *r, int i);
+static void fill_category(void *elem, PGresult *r, int i);
+static void fill_grant(void *elem, PGresult *r, int i);
+static void fill_lock(void *elem, PGresult *r, int i);
+static bool load_rows(struct db_conn *db, const struct db_stmt *s, const char *const *params,
+                      size_t elem_size, snapshot_fill fill, void **out, int *n);
+
+static void fill_metric(void *elem, PGresult *r, int i) {
+    struct ingest_metric *m = elem;
+    snprintf(m->code, sizeof m->code, "%s", PQgetvalue(r, i, 0));
+    snprintf(m->programme, sizeof m->programme, "%s", PQgetvalue(r, i, 1));
+    value_unit_parse(PQgetvalue(r, i, 2), &m->unit);
+    period_freq_parse(PQgetvalue(r, i, 3), &m->freq);
+    for (const char *d = PQgetvalue(r, i, 4); *d && m->ndims < BREAKDOWN_MAX_DIMS;) {
+        size_t len = strcspn(d, ",");
+        snprintf(m->dims[m->ndims++], sizeof m->dims[0], "%.*s", (int)len, d);
+        d += len + (d[len] == ',');
+    }
+}
+
+static void fill_area(void *elem, PGresult *r, int i) {
+    char(*area)[16] = elem;
+    snprintf(*area, sizeof *area, "%s", PQgetvalue(r, i, 0));
+}
+
+static void fill_category(void *elem, PGresult *r, int i) {
+    struct ingest_category *c = elem;
+    snprintf(c->dim, sizeof c->dim, "%s", PQgetvalue(r, i, 0));
+    snprintf(c->code, sizeof c->code, "%s", PQgetvalue(r, i, 1));
+}
+
+static void fill_grant(void *elem, PGresult *r, int i) {
+    struct ingest_grant *g = elem;
+    snprintf(g->metric, sizeof g->metric, "%s", PQgetvalue(r, i, 0));
+    snprintf(g->programme, sizeof g->programme, "%s", PQgetvalue(r, i, 1));
+    snprintf(g->area, sizeof g->area, "%s", PQgetvalue(r, i, 2));
+}
+
+static void fill_lock(void *elem, PGresult *r, int i) {
+    struct ingest_lock *l = elem;
+    snprintf(l->metric, sizeof l->metric, "%s", PQgetvalue(r, i, 0));
+    snprintf(l->programme, sizeof l->programme, "%s", PQgetvalue(r, i, 1));
+    l->month_index = atoi(PQgetvalue(r, i, 2));
+}
+
+/* Runs s and fills a new zeroed array (one spare element, so it is never NULL when
+ * the query is empty) with a row per element; false after logging a failure, or when
+ * the array could not be allocated (reported as a lack of memory). */
+static bool load_rows(struct db_conn *db, const struct db_stmt *s, const char *const *params,
+                      size_t elem_size, snapshot_fill fill, void **out, int *n) {
+    PGresult *r = db_exec(db, s, params);
+    if (!db_check(db, r, "ingest catalogue", NULL))
+        return false;
+    *n = PQntuples(r);
+    *out = calloc((size_t)*n + 1, elem_size);
+    if (!*out) {
+        db_note_no_memory(db);
+        PQclear(r);
+        return false;
+    }
+    for (int i = 0; i < *n; i++)
+        fill((char *)*out + (size_t)i * elem_size, r, i);
+    PQclear(r);
+    return true;
+}
+
 bool db_ingest_snapshot(struct db_conn *db, const char *partner, struct ingest_snapshot *out) {
     static const struct db_stmt metrics = {
         "ingest_metrics",
-        "SELECT m.code, m.programme, m.unit, m.frequency, "
-        "coalesce(string_agg(d.dimension, ',' ORDER BY d.dimension), '') "
-        "FROM metrics m LEFT JOIN metric_dimensions d ON d.metric = m.code "
-        "WHERE m.active GROUP BY m.code ORDER BY m.code COLLATE \"C\"",
+        "SELECT m.code, m.programme, m.unit, m.frequency,"
+        "       coalesce(string_agg(d.dimension, ',' ORDER BY d.dimension), '')"
+        " FROM metrics m"
+        " LEFT JOIN metric_dimensions d ON d.metric = m.code"
+        " WHERE m.active"
+        " GROUP BY m.code"
+        " ORDER BY m.code COLLATE \"C\"",
         0};
     static const struct db_stmt areas = {"ingest_areas",
-                                         "SELECT code FROM areas ORDER BY code COLLATE \"C\"", 0};
+                                         "SELECT code"
+                                         " FROM areas"
+                                         " ORDER BY code COLLATE \"C\"",
+                                         0};
     static const struct db_stmt categories = {
         "ingest_categories",
-        "SELECT dimension, code FROM dimension_categories "
-        "ORDER BY dimension COLLATE \"C\", code COLLATE \"C\"",
+        "SELECT dimension, code"
+        " FROM dimension_categories"
+        " ORDER BY dimension COLLATE \"C\", code COLLATE \"C\"",
         0};
     static const struct db_stmt grants = {
         "ingest_grants",
-        "SELECT coalesce(metric, ''), coalesce(programme, ''), area FROM partner_grants "
-        "WHERE partner = $1",
+        "SELECT coalesce(metric, ''), coalesce(programme, ''), area"
+        " FROM partner_grants"
+        " WHERE partner = $1",
         1};
-    static const struct db_stmt locks = {
-        "ingest_locks",
-        "SELECT coalesce(metric, ''), coalesce(programme, ''), "
-        "extract(year FROM period_start)::int * 12 + extract(month FROM period_start)::int - 1 "
-        "FROM period_locks",
-        0};
+    static const struct db_stmt locks = {"ingest_locks",
+                                         "SELECT coalesce(metric, ''), coalesce(programme, ''),"
+                                         "       extract(year FROM period_start)::int * 12"
+                                         "       + extract(month FROM period_start)::int - 1"
+                                         " FROM period_locks",
+                                         0};
+    const char *partner_params[] = {partner};
     memset(out, 0, sizeof *out);
-    PGresult *r = db_exec(db, &metrics, NULL);
-    bool ok = db_ok(r);
-    int n = ok ? PQntuples(r) : 0;
-    out->metrics = calloc((size_t)n + 1, sizeof *out->metrics);
-    for (int i = 0; ok && i < n; i++) {
-        struct ingest_metric *m = &out->metrics[i];
-        snprintf(m->code, sizeof m->code, "%s", PQgetvalue(r, i, 0));
-        snprintf(m->programme, sizeof m->programme, "%s", PQgetvalue(r, i, 1));
-        value_unit_parse(PQgetvalue(r, i, 2), &m->unit);
-        period_freq_parse(PQgetvalue(r, i, 3), &m->freq);
-        for (const char *d = PQgetvalue(r, i, 4); *d && m->ndims < BREAKDOWN_MAX_DIMS;) {
-            size_t len = strcspn(d, ",");
-            snprintf(m->dims[m->ndims++], sizeof m->dims[0], "%.*s", (int)len, d);
-            d += len + (d[len] == ',');
-        }
-    }
-    out->cat.metrics = out->metrics;
-    out->cat.nmetrics = n;
-    PQclear(r);
-
-    if (ok) {
-        r = db_exec(db, &areas, NULL);
-        ok = db_ok(r);
-        n = ok ? PQntuples(r) : 0;
-        out->areas = calloc((size_t)n + 1, sizeof *out->areas);
-        for (int i = 0; ok && i < n; i++)
-            snprintf(out->areas[i], sizeof out->areas[i], "%s", PQgetvalue(r, i, 0));
-        out->cat.areas = (const char(*)[16])out->areas;
-        out->cat.nareas = n;
-        PQclear(r);
-    }
-    if (ok) {
-        r = db_exec(db, &categories, NULL);
-        ok = db_ok(r);
-        n = ok ? PQntuples(r) : 0;
-        out->categories = calloc((size_t)n + 1, sizeof *out->categories);
-        for (int i = 0; ok && i < n; i++) {
-            snprintf(out->categories[i].dim, sizeof out->categories[i].dim, "%s",
-                     PQgetvalue(r, i, 0));
-            snprintf(out->categories[i].code, sizeof out->categories[i].code, "%s",
-                     PQgetvalue(r, i, 1));
-        }
-        out->cat.categories = out->categories;
-        out->cat.ncategories = n;
-        PQclear(r);
-    }
-    if (ok && partner) {
-        const char *params[] = {partner};
-        r = db_exec(db, &grants, params);
-        ok = db_ok(r);
-        n = ok ? PQntuples(r) : 0;
-        out->grants = calloc((size_t)n + 1, sizeof *out->grants);
-        for (int i = 0; ok && i < n; i++) {
-            struct ingest_grant *g = &out->grants[i];
-            snprintf(g->metric, sizeof g->metric, "%s", PQgetvalue(r, i, 0));
-            snprintf(g->programme, sizeof g->programme, "%s", PQgetvalue(r, i, 1));
-            snprintf(g->area, sizeof g->area, "%s", PQgetvalue(r, i, 2));
-        }
-        out->cat.grants = out->grants;
-        out->cat.ngrants = n;
-        PQclear(r);
-    }
-    if (ok) {
-        r = db_exec(db, &locks, NULL);
-        ok = db_ok(r);
-        n = ok ? PQntuples(r) : 0;
-        out->locks = calloc((size_t)n + 1, sizeof *out->locks);
-        for (int i = 0; ok && i < n; i++) {
-            struct ingest_lock *l = &out->locks[i];
-            snprintf(l->metric, sizeof l->metric, "%s", PQgetvalue(r, i, 0));
-            snprintf(l->programme, sizeof l->programme, "%s", PQgetvalue(r, i, 1));
-            l->month_index = atoi(PQgetvalue(r, i, 2));
-        }
-        out->cat.locks = out->locks;
-        out->cat.nlocks = n;
-        PQclear(r);
-    }
-    if (!ok)
-        db_log_failure("ingest catalogue", NULL);
-    return ok && out->metrics && out->areas && out->categories && out->locks;
+    struct ingest_catalogue *cat = &out->cat;
+    bool ok = load_rows(db, &metrics, NULL, sizeof *out->metrics, fill_metric,
+                        (void **)&out->metrics, &cat->nmetrics) &&
+              load_rows(db, &areas, NULL, sizeof *out->areas, fill_area, (void **)&out->areas,
+                        &cat->nareas) &&
+              load_rows(db, &categories, NULL, sizeof *out->categories, fill_category,
+                        (void **)&out->categories, &cat->ncategories) &&
+              (!partner || load_rows(db, &grants, partner_params, sizeof *out->grants, fill_grant,
+                                     (void **)&out->grants, &cat->ngrants)) &&
+              load_rows(db, &locks, NULL, sizeof *out->locks, fill_lock, (void **)&out->locks,
+                        &cat->nlocks);
+    cat->metrics = out->metrics;
+    cat->areas = (const char(*)[16])out->areas;
+    cat->categories = out->categories;
+    cat->grants = out->grants;
+    cat->locks = out->locks;
+    return ok;
 }
 
 void db_ingest_snapshot_free(struct ingest_snapshot *s) {

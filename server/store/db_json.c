@@ -2,6 +2,7 @@
 #include "store/db_json.h"
 
 #include "domain/numeric.h"
+#include "domain/period.h"
 
 json_t *db_json_text(PGresult *r, int row, int col) {
     if (PQgetisnull(r, row, col))
@@ -27,4 +28,57 @@ char *db_json_dump(json_t *j, struct db_error *e) {
     if (!text)
         *e = (struct db_error){.sqlstate = "53200"};
     return text;
+}
+
+bool db_json_bool(PGresult *r, int row, int col) {
+    return PQgetvalue(r, row, col)[0] == 't';
+}
+
+json_t *db_json_list(struct db_conn *c, PGresult *r, db_json_row_fn row) {
+    json_t *list = json_array();
+    for (int i = 0; list && i < PQntuples(r); i++) {
+        json_t *item = row(r, i);
+        if (!item || json_array_append_new(list, item) != 0) {
+            json_decref(list);
+            list = NULL;
+        }
+    }
+    if (!list)
+        db_note_no_memory(c);
+    return list;
+}
+
+bool db_json_rows(struct db_conn *c, const struct db_stmt *s, const char *const *params,
+                  const char *what, db_json_row_fn row, json_t **items) {
+    *items = NULL;
+    PGresult *r = db_exec(c, s, params);
+    if (!db_check(c, r, what, NULL))
+        return false;
+    *items = db_json_list(c, r, row);
+    PQclear(r);
+    return *items != NULL;
+}
+
+int db_json_month(const char *date) {
+    struct period p;
+    if (!date || !period_from_date(date, PERIOD_MONTHLY, &p))
+        return -1;
+    return period_month_index(&p);
+}
+
+bool db_json_array(struct strbuf *b, const char *const *items, int n) {
+    strbuf_putc(b, '{');
+    for (int i = 0; i < n; i++) {
+        if (i)
+            strbuf_putc(b, ',');
+        strbuf_putc(b, '"');
+        for (const char *p = items[i]; *p; p++) {
+            if (*p == '"' || *p == '\\')
+                strbuf_putc(b, '\\');
+            strbuf_putc(b, *p);
+        }
+        strbuf_putc(b, '"');
+    }
+    strbuf_putc(b, '}');
+    return !b->failed;
 }

@@ -6,6 +6,15 @@
 
 #include "store/db_json.h"
 
+static json_t *key_json(PGresult *r, int i);
+
+static json_t *key_json(PGresult *r, int i) {
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", db_json_text(r, i, 0), "name",
+                     db_json_text(r, i, 1), "scopes", db_json_parse(r, i, 2, json_array()),
+                     "partner", db_json_text(r, i, 3), "created_at", db_json_text(r, i, 4),
+                     "revoked_at", db_json_text(r, i, 5), "last_used_at", db_json_text(r, i, 6));
+}
+
 bool db_keys_list(struct db_conn *db, const char *partner, json_t **items) {
     static const struct db_stmt s = {"admin_keys_list",
                                      "SELECT id, name, to_json(scopes)::text, partner,"
@@ -17,19 +26,7 @@ bool db_keys_list(struct db_conn *db, const char *partner, json_t **items) {
                                      " ORDER BY created_at, id",
                                      1};
     const char *params[] = {partner};
-    PGresult *r = db_exec(db, &s, params);
-    if (!db_check(db, r, "keys", NULL))
-        return false;
-    *items = json_array();
-    for (int i = 0; i < PQntuples(r); i++)
-        json_array_append_new(
-            *items,
-            json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", db_json_text(r, i, 0), "name",
-                      db_json_text(r, i, 1), "scopes", db_json_parse(r, i, 2, json_array()),
-                      "partner", db_json_text(r, i, 3), "created_at", db_json_text(r, i, 4),
-                      "revoked_at", db_json_text(r, i, 5), "last_used_at", db_json_text(r, i, 6)));
-    PQclear(r);
-    return true;
+    return db_json_rows(db, &s, params, "keys", key_json, items);
 }
 
 bool db_key_insert(struct db_conn *db, const char *lookup, const unsigned char hash[32],

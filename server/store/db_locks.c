@@ -38,14 +38,7 @@ bool db_locks_list(struct db_conn *db, const char *programme, const char *metric
                                                  " ORDER BY l.period_start DESC, l.id",
                                      2};
     const char *params[] = {programme, metric};
-    PGresult *r = db_exec(db, &s, params);
-    if (!db_check(db, r, "locks", NULL))
-        return false;
-    *items = json_array();
-    for (int i = 0; i < PQntuples(r); i++)
-        json_array_append_new(*items, lock_json(r, i));
-    PQclear(r);
-    return true;
+    return db_json_rows(db, &s, params, "locks", lock_json, items);
 }
 
 bool db_lock_frequency(struct db_conn *db, const char *programme, const char *metric, bool *known,

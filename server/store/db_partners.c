@@ -6,6 +6,15 @@
 
 #include "store/db_json.h"
 
+static json_t *partner_json(PGresult *r, int i);
+
+static json_t *partner_json(PGresult *r, int i) {
+    return json_pack("{s:o, s:o, s:b, s:o, s:o}", "code", db_json_text(r, i, 0), "name",
+                     db_json_text(r, i, 1), "synthetic", PQgetvalue(r, i, 2)[0] == 't',
+                     "created_at", db_json_text(r, i, 3), "grants",
+                     db_json_parse(r, i, 4, json_array()));
+}
+
 bool db_partners_list(struct db_conn *db, json_t **items) {
     static const struct db_stmt s = {
         "admin_partners_list",
@@ -21,18 +30,7 @@ bool db_partners_list(struct db_conn *db, json_t **items) {
         " FROM partners p"
         " ORDER BY p.code",
         0};
-    PGresult *r = db_exec(db, &s, NULL);
-    if (!db_check(db, r, "partners", NULL))
-        return false;
-    *items = json_array();
-    for (int i = 0; i < PQntuples(r); i++)
-        json_array_append_new(
-            *items, json_pack("{s:o, s:o, s:b, s:o, s:o}", "code", db_json_text(r, i, 0), "name",
-                              db_json_text(r, i, 1), "synthetic", PQgetvalue(r, i, 2)[0] == 't',
-                              "created_at", db_json_text(r, i, 3), "grants",
-                              db_json_parse(r, i, 4, json_array())));
-    PQclear(r);
-    return true;
+    return db_json_rows(db, &s, NULL, "partners", partner_json, items);
 }
 
 bool db_partner_insert(struct db_conn *db, const char *code, const char *name, bool synthetic,

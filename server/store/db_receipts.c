@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "store/db_json.h"
 
 static json_t *receipt_json(PGresult *r, int i);
 
@@ -123,12 +124,5 @@ bool db_receipts_list(struct db_conn *db, const char *partner, int limit, json_t
     char lim[16];
     snprintf(lim, sizeof lim, "%d", limit);
     const char *params[] = {partner, lim};
-    PGresult *r = db_exec(db, &s, params);
-    if (!db_check(db, r, "receipts", NULL))
-        return false;
-    *items = json_array();
-    for (int i = 0; i < PQntuples(r); i++)
-        json_array_append_new(*items, receipt_json(r, i));
-    PQclear(r);
-    return true;
+    return db_json_rows(db, &s, params, "receipts", receipt_json, items);
 }

@@ -289,27 +289,3 @@ bool db_returns_received(struct db_conn *db, const char *partner, const char *me
     const char *params[] = {partner, metrics, areas, starts};
     return steward_json(db, &s, params, "returns received", items);
 }
-
-bool db_completeness(struct db_conn *db, const char *start, const char *frequency,
-                     const char *due_month, const char *partner, json_t **items) {
-    static const struct db_stmt s = {
-        "completeness_schedules",
-        "WITH due AS (SELECT rs.partner, rs.metric, rs.area, (($3 || '-01')::date + rs.due_day - "
-        "1) AS due_date FROM return_schedules rs JOIN metrics m ON m.code = rs.metric WHERE "
-        "m.active AND m.frequency = $2 AND ($4::text IS NULL OR rs.partner = $4)), got AS "
-        "(SELECT d.*, (SELECT min(h.changed_at) FROM observation_history h WHERE h.metric = "
-        "d.metric AND h.area = d.area AND h.breakdown_key = '' AND h.period_start = $1::date AND "
-        "h.partner = d.partner AND h.action <> 'delete') AS at, EXISTS (SELECT 1 FROM "
-        "observations o WHERE o.metric = d.metric AND o.area = d.area AND o.breakdown_key = '' "
-        "AND o.period_start = $1::date) AS present FROM due d) "
-        "SELECT coalesce(json_agg(json_build_object('partner', g.partner, 'metric', g.metric, "
-        "'area', g.area, 'due_date', to_char(g.due_date, 'YYYY-MM-DD'), 'received', g.rec, "
-        "'late', CASE WHEN g.rec THEN (g.at AT TIME ZONE 'Europe/London')::date > g.due_date "
-        "ELSE (now() AT TIME ZONE 'Europe/London')::date > g.due_date END, 'received_at', CASE "
-        "WHEN g.rec THEN " STEWARD_UTC(
-            "g.at") " END) ORDER BY g.partner, g.metric, g.area), "
-                    "'[]') FROM (SELECT *, (present AND at IS NOT NULL) AS rec FROM got) g",
-        4};
-    const char *params[] = {start, frequency, due_month, partner};
-    return steward_json(db, &s, params, "completeness", items);
-}

@@ -56,13 +56,6 @@ bool db_schedules_of(struct db_conn *db, const char *partner, json_t **items);
  * received (a total in the cell, written by this partner). */
 bool db_returns_received(struct db_conn *db, const char *partner, const char *metrics,
                          const char *areas, const char *starts, json_t **items);
-/* Completeness of one period from schedules only: every schedule of a metric of that
- * frequency (partner when given), received when the cell holds a total the scheduled
- * partner wrote, late against the schedule's own due day (UK dates). start: the period's
- * first day; due_month: "YYYY-MM" of the month after it ends. */
-bool db_completeness(struct db_conn *db, const char *start, const char *frequency,
-                     const char *due_month, const char *partner, json_t **items);
-
 /* ---- admin rules ---- */
 
 struct rule_request {

@@ -62,14 +62,7 @@ bool db_targets_list(struct db_conn *db, const char *metric, const char *area, j
                                      " ORDER BY t.metric, t.area, t.start_period, t.end_period",
                                      2};
     const char *params[] = {metric, area};
-    PGresult *r = db_exec(db, &s, params);
-    if (!db_check(db, r, "targets", NULL))
-        return false;
-    *items = json_array();
-    for (int i = 0; i < PQntuples(r); i++)
-        json_array_append_new(*items, target_json(r, i));
-    PQclear(r);
-    return true;
+    return db_json_rows(db, &s, params, "targets", target_json, items);
 }
 
 bool db_target_names(struct db_conn *db, const char *metric, const char *area,
