@@ -268,7 +268,7 @@ static void test_a_missing_column_is_absent_and_an_empty_cell_clears(void **stat
     assert_true(header("metric,area,period,value,note,status,lower", &cols, &errs));
     assert_true(record(&cols, "m.x,E08000025,2019-02,5,,final,", 2, &raw, &errs));
     assert_true(raw.has_note);
-    assert_string_equal(raw.note, "");
+    assert_null(raw.note); /* an unquoted empty cell is no note (issue 13): it clears */
     assert_int_equal(ingest_field_change(raw.has_note, raw.note), INGEST_CLEAR);
     assert_int_equal(ingest_field_change(raw.has_status, raw.status), INGEST_SET);
     assert_int_equal(ingest_field_change(raw.has_lower, raw.lower), INGEST_CLEAR);
