@@ -15,6 +15,7 @@
 #include "api/steward.h"
 #include "domain/csv.h"
 #include "domain/due.h"
+#include "domain/rfc3339.h"
 #include "domain/strbuf.h"
 #include "http/problem.h"
 
@@ -25,6 +26,7 @@ static bool small_int_param(struct request *rq, struct reply *rp, const char *na
                             int max, int *out);
 static void array_put(struct strbuf *b, const char *s, bool first);
 static void template_csv(struct reply *rp, json_t *items);
+static bool today_param(struct request *rq, struct reply *rp, struct tm *tm);
 
 void api_post_schedules(struct request *rq, struct reply *rp) {
     static const char *const fields[] = {"metric", "areas", "due_day", NULL};
@@ -187,6 +189,25 @@ static bool small_int_param(struct request *rq, struct reply *rp, const char *na
     return true;
 }
 
+/* The day to reckon from: today (UTC), or ?today=YYYY-MM-DD, so that a reminder can be
+ * worked out ahead and an answer shown in the README holds on any day. */
+static bool today_param(struct request *rq, struct reply *rp, struct tm *tm) {
+    const char *v = req_query(rq, "today");
+    struct timespec t = {.tv_sec = time(NULL), .tv_nsec = 0};
+    if (v) {
+        char full[32];
+        if (strlen(v) != 10 ||
+            snprintf(full, sizeof full, "%sT00:00:00Z", v) >= (int)sizeof full ||
+            !rfc3339_parse(full, &t)) {
+            problem_reply(rp, 400, "today=%.20s is not a date: use YYYY-MM-DD, like 2026-12-01",
+                          v);
+            return false;
+        }
+    }
+    gmtime_r(&t.tv_sec, tm);
+    return true;
+}
+
 static void array_put(struct strbuf *b, const char *s, bool first) {
     strbuf_puts(b, first ? "\"" : ",\"");
     strbuf_puts(b, s); /* codes and dates: no quote or backslash can occur */
@@ -237,6 +258,9 @@ void api_get_returns_due(struct request *rq, struct reply *rp) {
     if (!small_int_param(rq, rp, "past", DUE_PAST_DEFAULT, 24, &past) ||
         !small_int_param(rq, rp, "coming", DUE_COMING_DEFAULT, 12, &coming))
         return;
+    struct tm tm;
+    if (!today_param(rq, rp, &tm))
+        return;
     struct db_conn *db = req_db(rq, rp);
     if (!db)
         return;
@@ -245,9 +269,6 @@ void api_get_returns_due(struct request *rq, struct reply *rp) {
         api_db_failed(rp, db, "schedules");
         return;
     }
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
     json_t *items = json_array();
     struct strbuf m, a, s;
     strbuf_init(&m);

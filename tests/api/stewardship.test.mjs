@@ -109,6 +109,20 @@ describe('return schedules and what a partner owes', () => {
     assert.equal(back.status, 201, back.text);
     assert.equal(back.body.counts.created, open.length);
 
+    // Reckoned from another day: on 2026-12-01, with due day 10, October is past due
+    // (2026-11-10), November open and not yet due, January 2027 coming.
+    const onDay = await get('/v1/returns/due?past=1&coming=1&today=2026-12-01', { key: keyA });
+    assert.equal(onDay.status, 200, onDay.text);
+    assert.equal(onDay.body.today, '2026-12-01');
+    assert.deepEqual(onDay.body.items.map((i) => [i.period, i.due_date, i.open, i.past_due]), [
+      ['2026-10', '2026-11-10', true, true], ['2026-11', '2026-12-10', true, false],
+      ['2026-12', '2027-01-10', true, false], ['2027-01', '2027-02-10', false, false]]);
+    for (const bad of ['2026-02-30', '2026-12-1', 'tomorrow']) {
+      const r = await get(`/v1/returns/due?today=${bad}`, { key: keyA });
+      assert.equal(r.status, 400, bad);
+      assert.match(r.body.detail, new RegExp(`today=${bad} is not a date`));
+    }
+
     assert.equal((await get('/v1/returns/due', { key: ADMIN })).status, 400, 'an admin names the partner');
     assert.equal((await get(`/v1/returns/due?partner=${PA}`, { key: ADMIN })).status, 200);
     assert.equal((await get(`/v1/returns/due?partner=${PA}`, { key: keyB })).status, 403);
