@@ -196,11 +196,9 @@ static bool today_param(struct request *rq, struct reply *rp, struct tm *tm) {
     struct timespec t = {.tv_sec = time(NULL), .tv_nsec = 0};
     if (v) {
         char full[32];
-        if (strlen(v) != 10 ||
-            snprintf(full, sizeof full, "%sT00:00:00Z", v) >= (int)sizeof full ||
+        if (strlen(v) != 10 || snprintf(full, sizeof full, "%sT00:00:00Z", v) >= (int)sizeof full ||
             !rfc3339_parse(full, &t)) {
-            problem_reply(rp, 400, "today=%.20s is not a date: use YYYY-MM-DD, like 2026-12-01",
-                          v);
+            problem_reply(rp, 400, "today=%.20s is not a date: use YYYY-MM-DD, like 2026-12-01", v);
             return false;
         }
     }
