@@ -85,6 +85,8 @@ void api_list_rules(struct request *rq, struct reply *rp) {
         api_db_failed(rp, db, "rules");
         return;
     }
+    const char *name = "rules";
+    render_csv_name(rq, rp, &name, 1);
     render_collection(rq, rp, items, columns, NULL);
 }
 

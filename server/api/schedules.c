@@ -25,7 +25,8 @@
 static bool small_int_param(struct request *rq, struct reply *rp, const char *name, int dflt,
                             int max, int *out);
 static void array_put(struct strbuf *b, const char *s, bool first);
-static void template_csv(struct reply *rp, json_t *items);
+static void template_csv(struct request *rq, struct reply *rp, json_t *items, const char *partner,
+                         const char *today);
 static bool today_param(struct request *rq, struct reply *rp, struct tm *tm);
 
 void api_post_schedules(struct request *rq, struct reply *rp) {
@@ -90,6 +91,10 @@ void api_list_schedules(struct request *rq, struct reply *rp) {
     static const char *const columns[] = {"id",      "partner",   "metric",     "area",
                                           "due_day", "frequency", "created_at", NULL};
     const char *partner = req_param(rq, 0);
+    if (!admin_partner_code_ok(partner)) {
+        problem_reply(rp, 404, "no partner %.64s; GET /v1/admin/partners lists them", partner);
+        return;
+    }
     struct db_conn *db = req_db(rq, rp);
     if (!db)
         return;
@@ -98,6 +103,13 @@ void api_list_schedules(struct request *rq, struct reply *rp) {
         api_db_failed(rp, db, "schedules");
         return;
     }
+    if (json_is_null(items)) {
+        json_decref(items);
+        problem_reply(rp, 404, "no partner %s; GET /v1/admin/partners lists them", partner);
+        return;
+    }
+    const char *name[] = {"return-schedules", partner};
+    render_csv_name(rq, rp, name, 2);
     render_collection(rq, rp, items, columns, NULL);
     rp->no_etag = true;
 }
@@ -169,6 +181,8 @@ void api_list_responsibility(struct request *rq, struct reply *rp) {
         api_db_failed(rp, db, "responsibility");
         return;
     }
+    const char *name[] = {"responsibility", req_query(rq, "metric"), req_query(rq, "area")};
+    render_csv_name(rq, rp, name, 3);
     render_collection(rq, rp, items, columns, NULL);
     rp->no_etag = true;
 }
@@ -214,7 +228,8 @@ static void array_put(struct strbuf *b, const char *s, bool first) {
 
 /* The submission CSV a partner fills in: a row for every figure it owes and has not
  * sent, metric, area and period filled, value, status and note to write. */
-static void template_csv(struct reply *rp, json_t *items) {
+static void template_csv(struct request *rq, struct reply *rp, json_t *items, const char *partner,
+                         const char *today) {
     struct strbuf b;
     strbuf_init(&b);
     strbuf_puts(&b, "metric,area,period,value,status,note\r\n");
@@ -232,7 +247,8 @@ static void template_csv(struct reply *rp, json_t *items) {
     size_t len = 0;
     char *text = strbuf_take(&b, &len);
     reply_body(rp, 200, "text/csv; charset=utf-8", text, len);
-    reply_header(rp, "Content-Disposition", "attachment; filename=\"returns-due.csv\"");
+    const char *name[] = {"returns-due", partner, today};
+    render_csv_name(rq, rp, name, 3);
     rp->no_etag = true;
 }
 
@@ -265,6 +281,11 @@ void api_get_returns_due(struct request *rq, struct reply *rp) {
     json_t *schedules = NULL;
     if (!db_schedules_of(db, partner, &schedules)) {
         api_db_failed(rp, db, "schedules");
+        return;
+    }
+    if (json_is_null(schedules)) { /* an admin's ?partner= that names nobody */
+        json_decref(schedules);
+        problem_reply(rp, 404, "no partner %.64s; GET /v1/admin/partners lists them", partner);
         return;
     }
     json_t *items = json_array();
@@ -339,13 +360,13 @@ void api_get_returns_due(struct request *rq, struct reply *rp) {
     }
     json_decref(got);
     json_array_foreach(items, i, sc) json_object_del(sc, "period_start");
+    char today[40];
+    snprintf(today, sizeof today, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
     if (rq->csv) {
-        template_csv(rp, items);
+        template_csv(rq, rp, items, partner, today);
         json_decref(items);
         return;
     }
-    char today[40];
-    snprintf(today, sizeof today, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
     reply_json(rp, 200,
                json_pack("{s:s, s:s, s:o}", "partner", partner, "today", today, "items", items));
     rp->no_etag = true;

@@ -150,6 +150,8 @@ void api_list_snapshots(struct request *rq, struct reply *rp) {
         api_db_failed(rp, db, "snapshots");
         return;
     }
+    const char *name = "snapshots";
+    render_csv_name(rq, rp, &name, 1);
     render_collection(rq, rp, items, columns, NULL);
 }
 
@@ -195,6 +197,8 @@ void api_get_snapshot_changes(struct request *rq, struct reply *rp) {
         api_db_failed(rp, db, "snapshot changes");
         return;
     }
+    const char *file[] = {"changes", since, "to", name};
+    render_csv_name(rq, rp, file, 4);
     render_collection(rq, rp, items, columns,
                       json_pack("{s:s, s:s, s:s, s:s}", "snapshot", name, "as_of", until_at,
                                 "since", since, "since_as_of", since_at));

@@ -135,9 +135,10 @@ done:
 bool db_schedules_list(struct db_conn *db, const char *partner, json_t **items) {
     static const struct db_stmt s = {
         "schedule_list",
-        "SELECT coalesce(json_agg(" SCHEDULE_JSON " ORDER BY s.partner, s.metric, s.area), '[]') "
-        "FROM return_schedules s JOIN metrics m ON m.code = s.metric WHERE $1::text IS NULL OR "
-        "s.partner = $1",
+        "SELECT CASE WHEN $1::text IS NULL OR EXISTS (SELECT 1 FROM partners WHERE code = $1) "
+        "THEN coalesce(json_agg(" SCHEDULE_JSON " ORDER BY s.partner, s.metric, s.area), '[]') "
+        "ELSE 'null' END FROM return_schedules s JOIN metrics m ON m.code = s.metric WHERE "
+        "$1::text IS NULL OR s.partner = $1",
         1};
     const char *params[] = {partner};
     return steward_json(db, &s, params, "schedules", items);

@@ -33,7 +33,7 @@ struct schedule_request {
 /* Adds one schedule row per area in one transaction; *out: the rows made. */
 enum steward_result db_schedules_add(struct db_conn *db, const struct schedule_request *req,
                                      json_t **out, char detail[STEWARD_DETAIL]);
-/* partner NULL: every partner's. */
+/* partner NULL: every partner's. *items is JSON null when there is no such partner. */
 bool db_schedules_list(struct db_conn *db, const char *partner, json_t **items);
 /* 1 deleted, 0 no such schedule of that partner, -1 failed. */
 int db_schedules_delete(struct db_conn *db, const char *partner, const char *id);
@@ -49,7 +49,7 @@ bool db_responsibility_list(struct db_conn *db, const char *metric, const char *
                             json_t **items);
 
 /* A partner's schedules with their metric's frequency: [{id, metric, area, due_day,
- * frequency}]. */
+ * frequency}]; JSON null when there is no such partner. */
 bool db_schedules_of(struct db_conn *db, const char *partner, json_t **items);
 /* For each (metric, area, period start) of the arrays (PostgreSQL text[] literals), when
  * the partner's own figure arrived: [{metric, area, period_start, received_at}] for those

@@ -72,6 +72,11 @@ describe('return schedules and what a partner owes', () => {
     assert.match(taken.body.detail, new RegExp(`scheduled for partner ${PA} already`));
     const noPartner = await post('/v1/admin/partners/stw-nobody/returns', { metric: REF, areas: [A.alpha] }, { key: ADMIN });
     assert.equal(noPartner.status, 404);
+    const noList = await get('/v1/admin/partners/stw-nobody/returns', { key: ADMIN });
+    assert.equal(noList.status, 404);
+    assert.match(noList.body.detail, /no partner stw-nobody/);
+    await conforms(noList, 'GET', '/v1/admin/partners/{code}/returns');
+    assert.equal((await get('/v1/returns/due?partner=stw-nobody', { key: ADMIN })).status, 404);
     const bad = await post(`/v1/admin/partners/${PA}/returns`, { metric: REF, areas: ['X1'], due_day: 31 }, { key: ADMIN });
     assert.equal(bad.status, 422);
     assert.deepEqual(bad.body.errors.map((e) => e.pointer).sort(), ['/areas/0', '/due_day']);
