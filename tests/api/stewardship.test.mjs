@@ -212,6 +212,21 @@ describe('corrections keep what they do not mention', () => {
     assert.equal((await csv(`metric,area,period,value,note\n${REF},${A.alpha},2019-07,52,\n`)).status, 201);
     [f] = await figure(REF, A.alpha, '2019-07');
     assert.deepEqual([f.status, f.note], ['final', null]);
+    // A quoted "" is an empty note, not none: a correction can set one.
+    assert.equal((await csv(`metric,area,period,value,note\n${REF},${A.alpha},2019-07,52,""\n`)).status, 201);
+    [f] = await figure(REF, A.alpha, '2019-07');
+    assert.deepEqual([f.status, f.note], ['final', '']);
+  });
+
+  test('a JSON correction with note "" stores an empty note; one without a note keeps it', async () => {
+    const cell = { metric: REF, area: A.alpha, period: '2019-05' };
+    assert.equal((await submit(keyA, [{ ...cell, value: 9, note: 'May return' }])).status, 201);
+    assert.equal((await submit(keyA, [{ ...cell, value: 9, note: '' }])).status, 201);
+    let [f] = await figure(REF, A.alpha, '2019-05');
+    assert.equal(f.note, '');
+    assert.equal((await submit(keyA, [{ ...cell, value: 10 }])).status, 201);
+    [f] = await figure(REF, A.alpha, '2019-05');
+    assert.deepEqual([f.value, f.note], [10, '']);
   });
 });
 
