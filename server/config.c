@@ -28,7 +28,7 @@ static const struct setting settings[] = {
     {"--database-url", "WELLBEING_DATABASE_URL", K_STR, &g_config.database_url, 0, 0,
      "libpq connection string or URI (libpq defaults)"},
     {"--database-read-url", "WELLBEING_DATABASE_READ_URL", K_STR, &g_config.database_read_url, 0, 0,
-     "a streaming replica for reads (none: every read on the primary)"},
+     "a streaming replica for reads; without one every read goes to the primary (none)"},
     {"--replica-wait-ms", "WELLBEING_REPLICA_WAIT_MS", K_INT, &g_config.replica_wait_ms, 0, 10000,
      "longest wait for the replica to reach a Min-Data-Version before the primary answers "
      "(200)"},

@@ -26,6 +26,7 @@ after(() => {
     DELETE FROM observation_history WHERE submission_id IN (${list});
     DELETE FROM observations WHERE submission_id IN (${list});
     DELETE FROM submissions WHERE id IN (${list});
+    SET LOCAL session_replication_role = origin; -- so data_version's trigger tells the server
     UPDATE data_version SET version = version + 1;
     COMMIT;`);
 });
