@@ -111,7 +111,8 @@ bool db_replica_usable(void);
 uint64_t db_replica_version(void);
 /* Usable and replayed at least as far as the primary's last notification. */
 bool db_replica_current(void);
-/* Waits up to wait_ms for the replica to replay min; true once it has. */
+/* Waits up to wait_ms for the replica to replay min; true once it has. False at once
+ * when it is down or its replay is paused (the wait could not end well). */
 bool db_replica_wait(uint64_t min, int wait_ms);
 /* A request's replica connection died: reads go to the primary until the watcher
  * reaches the replica again. */

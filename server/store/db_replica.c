@@ -183,6 +183,10 @@ bool db_replica_wait(uint64_t min, int wait_ms) {
     struct timespec until;
     deadline_in(&until, wait_ms);
     pthread_mutex_lock(&rep.lock);
+    if (rep.paused) { /* replay is paused: waiting cannot help, the primary answers now */
+        pthread_mutex_unlock(&rep.lock);
+        return false;
+    }
     rep.kicked = true;
     pthread_cond_signal(&rep.wake);
     while (atomic_load(&rep_up) && atomic_load(&rep_version) < min && !atomic_load(&rep.stopping))
