@@ -467,10 +467,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
     if (g_config.access_log)
         log_access(rq->method_name, rq->path, rq->route ? rq->route->label : NULL, status, secs,
                    rq->who.authenticated ? rq->who.key_id : NULL, 0);
-    if (rq->db && (rq->method == HTTP_GET || rq->method == HTTP_HEAD))
-        stats_read_from(rq->on_replica);
-    db_release(rq->db);
-    db_release(rq->db_primary);
+    req_release_db(rq);
     for (int i = 0; i < rq->nparams; i++)
         free(rq->params[i]);
     strbuf_free(&rq->body);

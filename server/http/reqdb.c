@@ -13,7 +13,9 @@
 #include "store/db.h"
 
 struct db_conn *req_db(struct request *rq, struct reply *rp) {
-    if (!rq->db && rq->from_replica) {
+    if (rq->db)
+        return rq->db;
+    if (rq->from_replica) {
         rq->db = db_acquire_replica();
         rq->on_replica = rq->db != NULL;
         if (!rq->db)
@@ -27,7 +29,18 @@ struct db_conn *req_db(struct request *rq, struct reply *rp) {
         rq->db = db_acquire();
     if (!rq->db)
         problem_unavailable(rp);
+    else if (rq->method == HTTP_GET || rq->method == HTTP_HEAD)
+        stats_read_from(rq->on_replica); /* where the read's own connection came from */
     return rq->db;
+}
+
+void req_release_db(struct request *rq) {
+    uint64_t a = db_conn_bumped(rq->db), b = db_conn_bumped(rq->db_primary);
+    if (a > rq->bumped || b > rq->bumped)
+        rq->bumped = a > b ? a : b;
+    db_release(rq->db);
+    db_release(rq->db_primary);
+    rq->db = rq->db_primary = NULL;
 }
 
 struct db_conn *req_db_primary(struct request *rq, struct reply *rp) {
@@ -113,8 +126,8 @@ bool req_settle_version(struct request *rq, struct reply *rp) {
 }
 
 bool req_again_on_primary(struct request *rq, struct reply *rp) {
-    if (!rq->on_replica || rp->status < 500 || rp->out_of_memory || rp->source != REPLY_NONE ||
-        !db_lost(rq->db))
+    if (!rq->on_replica || !rq->db || rp->status < 500 || rp->out_of_memory ||
+        rp->source != REPLY_NONE || !db_lost(rq->db))
         return false;
     /* Mark it down (the next reads go to the primary at once), and start this one again
      * as if it had never been routed there. */
@@ -143,6 +156,7 @@ uint64_t req_data_version(const struct request *rq, int status) {
     if (status >= 200 && status < 300) {
         uint64_t a = db_conn_bumped(rq->db), b = db_conn_bumped(rq->db_primary);
         v = a > b ? a : b;
+        v = rq->bumped > v ? rq->bumped : v;
     }
     if (!v)
         v = rq->version;

@@ -28,6 +28,9 @@ bool req_again_on_primary(struct request *rq, struct reply *rp);
 /* The Data-Version header's value for a /v1 answer with this status, in text; false
  * when the path is not under /v1 or no version is known. */
 bool req_data_version_header(const struct request *rq, int status, char text[24]);
+/* Gives the request's connections back to their pools (keeping the version a write on
+ * them took, for Data-Version): when the answer is made, or when the request ends. */
+void req_release_db(struct request *rq);
 /* The version an answer with this status reflects: a successful write's own version,
  * else rq->version, else the one known of the database read; 0 when none is known. */
 uint64_t req_data_version(const struct request *rq, int status);

@@ -58,6 +58,7 @@ struct request {
     bool from_replica;          /* this read may be answered by the replica */
     bool on_replica;            /* db is a replica connection */
     uint64_t min_version;       /* Min-Data-Version, 0 when not sent */
+    uint64_t bumped;            /* the version this request's write took, once released */
     uint64_t version;           /* data version the answer reflects, 0 if not known */
     int status;                 /* the status sent, for the log and the counters */
     /* Which question this is, named once by req_name_question for the routes whose
