@@ -19,6 +19,8 @@ static bool locked(const struct ingest_catalogue *c, const struct ingest_metric 
                    const struct period *p);
 static bool check_number(struct ingest_checked *out, const char *field, const char *text,
                          char *canon, size_t size, double *v);
+static bool check_bound(struct ingest_checked *out, const struct ingest_metric *m,
+                        const char *field, double v);
 
 static void add_error(struct ingest_checked *out, const char *field, const char *code,
                       const char *fmt, ...) {
@@ -115,6 +117,16 @@ static bool check_number(struct ingest_checked *out, const char *field, const ch
     return true;
 }
 
+/* Without the metric the unit is unknown, so the bound is judged once the metric is. */
+static bool check_bound(struct ingest_checked *out, const struct ingest_metric *m,
+                        const char *field, double v) {
+    char msg[200];
+    const char *code = m ? value_check_bound(m->unit, v, msg, sizeof msg) : NULL;
+    if (code)
+        add_error(out, field, code, "%s: %s", field, msg);
+    return code == NULL;
+}
+
 bool ingest_check_row(const struct ingest_catalogue *c, const struct ingest_raw *raw,
                       struct ingest_checked *out) {
     memset(out, 0, sizeof *out);
@@ -173,12 +185,12 @@ bool ingest_check_row(const struct ingest_catalogue *c, const struct ingest_raw 
         }
         if (raw->lower && *raw->lower &&
             check_number(out, "lower", raw->lower, out->lower, sizeof out->lower, &lo) &&
-            have_value && lo > v)
+            check_bound(out, m, "lower", lo) && have_value && lo > v)
             add_error(out, "lower", "bad_interval", "lower %s is above value %s", out->lower,
                       out->value);
         if (raw->upper && *raw->upper &&
             check_number(out, "upper", raw->upper, out->upper, sizeof out->upper, &hi) &&
-            have_value && hi < v)
+            check_bound(out, m, "upper", hi) && have_value && hi < v)
             add_error(out, "upper", "bad_interval", "upper %s is below value %s", out->upper,
                       out->value);
     }
