@@ -7,13 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth.h"
+#include "http/auth.h"
 #include "config.h"
-#include "db.h"
-#include "http.h"
+#include "store/db.h"
+#include "http/request.h"
+#include "http/daemon.h"
 #include "log.h"
-#include "migrate.h"
-#include "router.h"
+#include "store/migrate.h"
+#include "http/router.h"
 #include "stats.h"
 #include "usage.h"
 

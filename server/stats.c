@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "cache.h"
-#include "db.h"
-#include "router.h"
+#include "http/cache.h"
+#include "store/db.h"
+#include "http/router.h"
 
 static const int status_codes[] = {200, 201, 204, 304, 400, 401, 403, 404, 405,
                                    406, 409, 413, 415, 422, 429, 500, 503, 0};

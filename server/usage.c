@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "db.h"
+#include "store/db.h"
 #include "domain/calendar.h"
 #include <jansson.h>
 #include "log.h"

@@ -4,13 +4,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../auth.h"
-#include "../db.h"
-#include "../problem.h"
-#include "../render.h"
-#include "admin_util.h"
-#include "api.h"
-#include "api_util.h"
+#include "http/auth.h"
+#include "store/db.h"
+#include "http/problem.h"
+#include "api/render.h"
+#include "api/admin_util.h"
+#include "api/api.h"
+#include "api/api_util.h"
 
 static bool key_scopes(json_t *body, char *out, size_t size, unsigned *bits, json_t *errors);
 

@@ -4,12 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../db.h"
-#include "../problem.h"
-#include "../render.h"
-#include "admin_util.h"
-#include "api.h"
-#include "api_util.h"
+#include "store/db.h"
+#include "http/problem.h"
+#include "api/render.h"
+#include "api/admin_util.h"
+#include "api/api.h"
+#include "api/api_util.h"
 
 static json_t *grant_areas(json_t *body, json_t *errors);
 static json_t *distinct_areas(json_t *areas);

@@ -5,13 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../db.h"
-#include "../domain/period.h"
-#include "../problem.h"
-#include "../render.h"
-#include "admin_util.h"
-#include "api.h"
-#include "api_util.h"
+#include "store/db.h"
+#include "domain/period.h"
+#include "http/problem.h"
+#include "api/render.h"
+#include "api/admin_util.h"
+#include "api/api.h"
+#include "api/api_util.h"
 
 struct target_input {
     const char *metric, *area, *basis, *source, *note;

@@ -1,6 +1,6 @@
 /* Shared admin helpers. Checks here mirror the schema's constraints so an admin hears
  * every problem at once, by name, rather than the first one the database trips on. */
-#include "admin_util.h"
+#include "api/admin_util.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -10,8 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../db.h"
-#include "../problem.h"
+#include "store/db.h"
+#include "http/problem.h"
 
 static void pointer_join(char *out, size_t size, const char *base, const char *name);
 static void field_from_pointer(const char *pointer, char *out, size_t size);

@@ -8,7 +8,7 @@
 #include <libpq-fe.h>
 #include <stdbool.h>
 
-#include "../http.h"
+#include "http/request.h"
 
 /* The longest list an admin may send in one request (grant areas, dimensions, parents,
  * milestones): far above any real use, low enough to keep one request cheap. */

@@ -2,7 +2,7 @@
 #ifndef API_H
 #define API_H
 
-#include "../http.h"
+#include "http/request.h"
 
 /* health.c */
 void api_get_healthz(struct request *rq, struct reply *rp);

@@ -1,9 +1,9 @@
 /* Shared handler helpers. */
-#include "api_util.h"
+#include "api/api_util.h"
 
-#include "../db.h"
-#include "../domain/period.h"
-#include "../problem.h"
+#include "store/db.h"
+#include "domain/period.h"
+#include "http/problem.h"
 
 void api_db_failed(struct reply *rp, struct db_conn *db, const char *what) {
     if (!db || db_lost(db))

@@ -6,7 +6,7 @@
 #include <libpq-fe.h>
 #include <stdbool.h>
 
-#include "../http.h"
+#include "http/request.h"
 
 /* True when r succeeded. Otherwise clears r, logs the SQLSTATE and fills rp. */
 bool api_result_ok(struct reply *rp, struct db_conn *db, PGresult *r, const char *what);

@@ -2,11 +2,11 @@
  * read whole; each collection answers JSON or CSV. */
 #include <string.h>
 
-#include "../db.h"
-#include "../problem.h"
-#include "../render.h"
-#include "api.h"
-#include "api_util.h"
+#include "store/db.h"
+#include "http/problem.h"
+#include "api/render.h"
+#include "api/api.h"
+#include "api/api_util.h"
 
 static json_t *metric_json(PGresult *r, int i);
 static json_t *area_json(PGresult *r, int i);

@@ -9,14 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../cache.h"
-#include "../db.h"
-#include "../domain/strbuf.h"
-#include "../problem.h"
-#include "../usage.h"
-#include "api.h"
-#include "api_util.h"
-#include "figures.h"
+#include "http/cache.h"
+#include "store/db.h"
+#include "domain/strbuf.h"
+#include "http/problem.h"
+#include "usage.h"
+#include "api/api.h"
+#include "api/api_util.h"
+#include "api/figures.h"
 
 #define DEFAULT_AREA "E47000007"
 #define MAX_HEADLINE 64

@@ -1,7 +1,7 @@
 /* The read model. Queries fetch plain rows (areas, memberships, figures, targets) in
  * one read-only snapshot; everything else, from derived totals to RAG, is computed
  * here by the pure domain code, so one rule gives every route its numbers. */
-#include "figures.h"
+#include "api/figures.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -9,13 +9,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "../cache.h"
-#include "../db.h"
-#include "../domain/breakdown.h"
-#include "../domain/calendar.h"
-#include "../domain/strbuf.h"
-#include "../problem.h"
-#include "api_util.h"
+#include "http/cache.h"
+#include "store/db.h"
+#include "domain/breakdown.h"
+#include "domain/calendar.h"
+#include "domain/strbuf.h"
+#include "http/problem.h"
+#include "api/api_util.h"
 
 #define MAX_QUERY_METRICS 256 /* a board of 64 headline metrics, each with two parts */
 

@@ -11,11 +11,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../domain/derive.h"
-#include "../domain/period.h"
-#include "../domain/target.h"
-#include "../domain/trend.h"
-#include "../http.h"
+#include "domain/derive.h"
+#include "domain/period.h"
+#include "domain/target.h"
+#include "domain/trend.h"
+#include "http/request.h"
 
 struct db_conn;
 

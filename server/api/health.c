@@ -4,12 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../config.h"
-#include "../db.h"
-#include "../log.h"
-#include "../problem.h"
-#include "../stats.h"
-#include "api.h"
+#include "config.h"
+#include "store/db.h"
+#include "log.h"
+#include "http/problem.h"
+#include "stats.h"
+#include "api/api.h"
 
 static char *openapi_text;
 static size_t openapi_len;

@@ -2,13 +2,13 @@
  * append-only observation_history table. */
 #include <string.h>
 
-#include "../db.h"
-#include "../domain/breakdown.h"
-#include "../domain/period.h"
-#include "../problem.h"
-#include "../render.h"
-#include "api.h"
-#include "api_util.h"
+#include "store/db.h"
+#include "domain/breakdown.h"
+#include "domain/period.h"
+#include "http/problem.h"
+#include "api/render.h"
+#include "api/api.h"
+#include "api/api_util.h"
 
 void api_get_history(struct request *rq, struct reply *rp) {
     static const struct db_stmt s = {

@@ -6,15 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../cache.h"
-#include "../config.h"
-#include "../db.h"
-#include "../problem.h"
-#include "../render.h"
-#include "../usage.h"
-#include "api.h"
-#include "api_util.h"
-#include "figures.h"
+#include "http/cache.h"
+#include "config.h"
+#include "store/db.h"
+#include "http/problem.h"
+#include "api/render.h"
+#include "usage.h"
+#include "api/api.h"
+#include "api/api_util.h"
+#include "api/figures.h"
 
 static const char *const area_columns[] = {"area",   "name",  "type",  "value", "derived",
                                            "status", "lower", "upper", NULL};

@@ -6,16 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../config.h"
-#include "../db.h"
-#include "../domain/breakdown.h"
-#include "../domain/csv.h"
-#include "../domain/period.h"
-#include "../problem.h"
-#include "../render.h"
-#include "../usage.h"
-#include "api.h"
-#include "api_util.h"
+#include "config.h"
+#include "store/db.h"
+#include "domain/breakdown.h"
+#include "domain/csv.h"
+#include "domain/period.h"
+#include "http/problem.h"
+#include "api/render.h"
+#include "usage.h"
+#include "api/api.h"
+#include "api/api_util.h"
 
 #define PAGE_DEFAULT 1000
 #define PAGE_MAX 10000

@@ -10,21 +10,21 @@
 #include <strings.h>
 #include <time.h>
 
-#include "../config.h"
-#include "../db.h"
-#include "../db_ingest.h"
-#include "../domain/copytext.h"
-#include "../domain/csvread.h"
-#include "../domain/ingest_csv.h"
-#include "../domain/ingest_json.h"
-#include "../domain/keyset.h"
-#include "../domain/utf8.h"
-#include "../log.h"
-#include "../problem.h"
-#include "../render.h"
-#include "../stats.h"
-#include "api.h"
-#include "api_util.h"
+#include "config.h"
+#include "store/db.h"
+#include "store/db_ingest.h"
+#include "domain/copytext.h"
+#include "domain/csvread.h"
+#include "domain/ingest_csv.h"
+#include "domain/ingest_json.h"
+#include "domain/keyset.h"
+#include "domain/utf8.h"
+#include "log.h"
+#include "http/problem.h"
+#include "api/render.h"
+#include "stats.h"
+#include "api/api.h"
+#include "api/api_util.h"
 
 #define MAX_LISTED_ERRORS 1000
 

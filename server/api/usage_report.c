@@ -8,13 +8,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "../db.h"
-#include "../domain/period.h"
-#include "../problem.h"
-#include "../render.h"
-#include "../usage.h"
-#include "api.h"
-#include "api_util.h"
+#include "store/db.h"
+#include "domain/period.h"
+#include "http/problem.h"
+#include "api/render.h"
+#include "usage.h"
+#include "api/api.h"
+#include "api/api_util.h"
 
 static const char *const columns[] = {"metric", "day", "reads", NULL};
 

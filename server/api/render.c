@@ -1,6 +1,6 @@
 /* Rendering of results. CSV cells are escaped by domain/csv.c, so a partner's note
  * with commas, quotes or newlines stays one cell. */
-#include "render.h"
+#include "api/render.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -2,7 +2,7 @@
  * reference counted, so an entry evicted while a response is still being sent stays
  * alive until libmicrohttpd lets go of it. Eviction scans the table (at most
  * CACHE_MAX_ENTRIES), which only happens on a miss that has just done database work. */
-#include "cache.h"
+#include "http/cache.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -11,9 +11,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "auth.h"
+#include "http/auth.h"
 #include "domain/calendar.h"
-#include "router.h"
+#include "http/router.h"
 #include "usage.h"
 
 #define BUCKETS 2048

@@ -1,13 +1,13 @@
 /* Submissions in the database. A batch is streamed with COPY into a temporary staging
  * table and applied by set-based statements in one transaction, so 100,000 rows cost a
  * handful of round trips, not 100,000. */
-#include "db_ingest.h"
+#include "store/db_ingest.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
+#include "store/db.h"
 
 #define COPY_CHUNK (1 << 20)
 

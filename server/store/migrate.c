@@ -3,7 +3,7 @@
  * order, one transaction), skipped when its files are byte-for-byte the ones last
  * applied, so running migrate twice changes nothing. An advisory lock keeps two
  * migrates from racing. */
-#include "migrate.h"
+#include "store/migrate.h"
 
 #include <dirent.h>
 #include <libpq-fe.h>

@@ -1,7 +1,7 @@
 /* Connection pool and prepared statements over libpq. A dead connection is reset on
  * its next checkout; after a failed connect, checkouts fail fast for a short while so
  * a database outage gives quick 503s instead of piling up waiting threads. */
-#include "db.h"
+#include "store/db.h"
 
 #include <errno.h>
 #include <poll.h>

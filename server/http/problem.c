@@ -1,6 +1,6 @@
 /* Problem details (RFC 9457). The type URI names the status so clients can branch on
  * it; the detail says what to change. */
-#include "problem.h"
+#include "http/problem.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* API keys. A key is "wbk_<lookup>_<secret>": the lookup (public, 8 random bytes as hex)
  * finds the row, the SHA-256 of the whole key is compared in constant time. Keys are
  * 32 random bytes of secret, so a fast hash is right here (nothing to brute-force). */
-#include "auth.h"
+#include "http/auth.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "db.h"
+#include "store/db.h"
 
 #define KEY_PREFIX "wbk_"
 

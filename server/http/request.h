@@ -1,7 +1,7 @@
-/* The libmicrohttpd glue: per-request state, body collection with limits, the
- * dispatch through the route table, and the reply a handler fills in. */
-#ifndef HTTP_H
-#define HTTP_H
+/* The request core: the request a handler reads and the reply it fills in, with the
+ * req_ and reply_ helpers. The daemon (daemon.h) owns their life. */
+#ifndef HTTP_REQUEST_H
+#define HTTP_REQUEST_H
 
 #include <jansson.h>
 #include <microhttpd.h>
@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "auth.h"
+#include "http/auth.h"
 #include "domain/strbuf.h"
 
 #define ROUTE_MAX_PARAMS 4
@@ -61,11 +61,6 @@ struct reply {
 
 typedef void (*handler_fn)(struct request *rq, struct reply *rp);
 
-/* Starts the daemon on g_config.listen; false with a logged reason on failure. */
-bool http_start(void);
-/* Stops accepting, waits (bounded) for in-flight requests, stops the daemon. */
-void http_stop(void);
-
 const char *req_query(struct request *rq, const char *name);
 const char *req_header(struct request *rq, const char *name);
 const char *req_param(struct request *rq, int i);
@@ -76,5 +71,9 @@ struct db_conn *req_db(struct request *rq, struct reply *rp);
 void reply_json(struct reply *rp, int status, json_t *j);
 void reply_body(struct reply *rp, int status, const char *content_type, char *body, size_t len);
 void reply_header(struct reply *rp, const char *name, const char *value);
+/* Whether a handler set this header itself (the dashboard's files set their own caching). */
+bool reply_has_header(const struct reply *rp, const char *name);
+/* Releases everything the reply owns and zeroes it (the daemon, after sending). */
+void reply_free(struct reply *rp);
 
 #endif

@@ -7,7 +7,7 @@
 #include <libpq-fe.h>
 
 #include "domain/strbuf.h"
-#include "http.h"
+#include "http/request.h"
 
 /* Answers 200 with items (taken) as {"items": [...], ...extra} or, when the client
  * asked for CSV, as a CSV table of the named columns (NULL-terminated). */

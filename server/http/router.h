@@ -3,7 +3,7 @@
 #ifndef ROUTER_H
 #define ROUTER_H
 
-#include "http.h"
+#include "http/request.h"
 
 enum route_flags {
     ROUTE_READ = 1 << 0,   /* a read key, unless reads are open */

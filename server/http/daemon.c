@@ -1,7 +1,9 @@
 /* libmicrohttpd glue. One request runs on one pool thread from first byte to last;
  * its state is allocated on the first access-handler call and freed when libmicrohttpd
  * reports the request complete, whatever happened in between. */
-#include "http.h"
+#include "http/daemon.h"
+
+#include "http/request.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -13,13 +15,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "cache.h"
+#include "http/cache.h"
 #include "config.h"
-#include "db.h"
+#include "store/db.h"
 #include "domain/calendar.h"
 #include "log.h"
-#include "problem.h"
-#include "router.h"
+#include "http/problem.h"
+#include "http/router.h"
 #include "stats.h"
 
 static struct MHD_Daemon *daemon_handle;
@@ -34,8 +36,6 @@ static struct request *request_new(struct MHD_Connection *conn, const char *url,
                                    const char *method);
 static void dispatch(struct request *rq, struct reply *rp);
 static enum MHD_Result send_reply(struct request *rq, struct reply *rp);
-static void reply_free(struct reply *rp);
-static bool reply_has_header(const struct reply *rp, const char *name);
 static const char *cors_origin(struct request *rq);
 static bool authorize(struct request *rq, struct reply *rp);
 static bool choose_format(struct request *rq, struct reply *rp);
@@ -44,72 +44,6 @@ static bool etag_matches(const char *header, const char *etag);
 static enum http_method method_of(const char *m);
 static bool parse_listen(const char *text, struct sockaddr_storage *addr, socklen_t *len);
 static double seconds_since(const struct timespec *t);
-
-/* ---- requests and replies ---- */
-
-const char *req_query(struct request *rq, const char *name) {
-    return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
-}
-
-const char *req_header(struct request *rq, const char *name) {
-    return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
-}
-
-const char *req_param(struct request *rq, int i) {
-    return i < rq->nparams ? rq->params[i] : "";
-}
-
-struct db_conn *req_db(struct request *rq, struct reply *rp) {
-    if (!rq->db)
-        rq->db = db_acquire();
-    if (!rq->db) {
-        problem_unavailable(rp);
-    }
-    return rq->db;
-}
-
-void reply_json(struct reply *rp, int status, json_t *j) {
-    json_decref(rp->json);
-    rp->status = status;
-    rp->json = j;
-    rp->content_type = "application/json";
-}
-
-void reply_body(struct reply *rp, int status, const char *content_type, char *body, size_t len) {
-    free(rp->body);
-    rp->status = status;
-    rp->body = body;
-    rp->body_len = len;
-    rp->content_type = content_type;
-}
-
-void reply_header(struct reply *rp, const char *name, const char *value) {
-    if (rp->nheaders == REPLY_MAX_HEADERS)
-        return;
-    rp->headers[rp->nheaders][0] = strdup(name);
-    rp->headers[rp->nheaders][1] = strdup(value);
-    rp->nheaders++;
-}
-
-/* A handler that sets its own caching (the dashboard's files) keeps it. */
-static bool reply_has_header(const struct reply *rp, const char *name) {
-    for (int i = 0; i < rp->nheaders; i++)
-        if (strcasecmp(rp->headers[i][0], name) == 0)
-            return true;
-    return false;
-}
-
-static void reply_free(struct reply *rp) {
-    json_decref(rp->json);
-    free(rp->body);
-    if (rp->response)
-        MHD_destroy_response(rp->response);
-    for (int i = 0; i < rp->nheaders; i++) {
-        free(rp->headers[i][0]);
-        free(rp->headers[i][1]);
-    }
-    memset(rp, 0, sizeof *rp);
-}
 
 static double seconds_since(const struct timespec *t) {
     struct timespec now;

@@ -4,7 +4,7 @@
 
 #include <jansson.h>
 
-#include "http.h"
+#include "http/request.h"
 
 /* A problem with a detail for the partner; type and title follow from the status. */
 void problem_reply(struct reply *rp, int status, const char *fmt, ...)

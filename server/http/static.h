@@ -3,7 +3,7 @@
 #ifndef STATIC_H
 #define STATIC_H
 
-#include "http.h"
+#include "http/request.h"
 
 /* GET /: the board page (dashboard/index.html). */
 void static_get_index(struct request *rq, struct reply *rp);

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "domain/strbuf.h"
-#include "http.h"
+#include "http/request.h"
 
 #define CACHE_MAX_ENTRIES 1024
 #define CACHE_MAX_BYTES (16u * 1024 * 1024)

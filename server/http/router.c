@@ -1,13 +1,13 @@
 /* Route matching over one static table. Patterns are split on '/'; a {name} segment
  * matches any one non-empty segment and is handed to the handler in order. */
-#include "router.h"
+#include "http/router.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
-#include "static.h"
+#include "http/static.h"
 
 #define R ROUTE_READ
 #define E ROUTE_ETAG

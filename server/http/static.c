@@ -4,7 +4,7 @@
  * Caching: the page, its script and its styles are "no-cache" with an ETag and
  * Last-Modified, so a browser asks each time and gets a 304 while they are unchanged;
  * vendor files carry their version in their name and are "immutable" for a year. */
-#include "static.h"
+#include "http/static.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,7 +18,7 @@
 
 #include "config.h"
 #include "log.h"
-#include "problem.h"
+#include "http/problem.h"
 
 #define NAME_MAX_LEN 100
 
