@@ -53,9 +53,9 @@ static bool protect(struct suppress_cell *cells, int n, int ndims, int margin, i
             else
                 visible_sum += cells[kids[k]].value;
         }
-        bool ok = hidden == 0 || (hidden >= 2 && (cells[margin].hidden ||
-                                                  cells[margin].value - visible_sum > threshold));
-        if (ok || hidden == nkids + 1)
+        bool small_sum =
+            hidden >= 2 && !cells[margin].hidden && cells[margin].value - visible_sum <= threshold;
+        if (hidden == 0 || (hidden >= 2 && !small_sum) || hidden == nkids + 1)
             return changed;
         int pick = -1;
         for (int k = 0; k < nkids; k++) {
@@ -63,6 +63,10 @@ static bool protect(struct suppress_cell *cells, int n, int ndims, int margin, i
             if (!c->hidden && (pick < 0 || c->value < cells[pick].value))
                 pick = kids[k];
         }
+        /* The margin goes only to stop a derivation: a small sum of cells that are all
+         * hidden already tells no one cell, and the margin may be the headline figure. */
+        if (pick < 0 && small_sum)
+            return changed;
         if (pick < 0)
             pick = margin;
         cells[pick].hidden = cells[pick].complement = true;

@@ -13,9 +13,10 @@
  * - none hidden, or at least two;
  * - when the margin is visible, the hidden cells' sum (the margin less the visible
  *   cells, which anyone can work out) is more than the small-count threshold, so it
- *   does not itself tell a small count.
- * A relation short of these hides its smallest visible cell (the first on a tie), or the
- * margin when no cell is left, and every relation is judged again until none changes.
+ *   does not itself tell a small count, while a visible cell is left to hide.
+ * A relation short of these hides its smallest visible cell (the first on a tie), or,
+ * to stop a lone hidden cell being derived, the margin when no cell is left; and every
+ * relation is judged again until none changes.
  * Then the relations are taken together, as an attacker with linear algebra would: while
  * some hidden cell still follows from the visible ones, the smallest visible cell
  * related to it is hidden too, and the relations judged again. A cell hidden on entry
@@ -38,7 +39,8 @@ struct suppress_cell {
     bool complement; /* out: hidden only to protect another cell */
 };
 
-/* Marks the small counts (1..threshold) hidden: the primary suppression. */
+/* Marks the small counts (1..threshold) hidden: the primary suppression. A caller that
+ * publishes totals whatever their size marks its primaries itself. */
 void suppress_primary(struct suppress_cell *cells, int n, double threshold);
 /* Adds the complements in place; returns how many were hidden. ndims <=
  * SUPPRESS_MAX_DIMS; cells must be distinct (no two with the same categories). */

@@ -71,7 +71,7 @@ static int rank_of(const double *m, int rows, int cols, int skip_col) {
  * cells). Fails the test when a secret cell is determined: by one
  * subtraction, by a chain of them, or by any combination (its column is independent of
  * the others in the relations among unknowns). Also fails when a visible margin less its
- * visible cells leaves a small positive sum. */
+ * visible cells leaves a small positive sum while a cell under it is still visible. */
 static void attack(const struct suppress_cell *full, const bool *shown, const bool *secret, int n,
                    int ndims, const char *what) {
     static double m[MAXC * 3 * MAXC];
@@ -104,7 +104,7 @@ static void attack(const struct suppress_cell *full, const bool *shown, const bo
                     known[unknown] = true;
                     more = true;
                 }
-                if (kids && known[p] && nunknown >= 1 && shown[p]) {
+                if (kids && known[p] && nunknown >= 1 && shown[p] && nunknown < kids) {
                     double rest = full[p].value - visible;
                     bool only_shown = true;
                     for (int i = 0; i < n; i++)
@@ -170,8 +170,13 @@ static void test_two_small_cells_whose_sum_is_small_hide_a_third(void **state) {
     suppress_primary(c, 4, T);
     assert_int_equal(suppress_complement(c, 4, 1, T), 1);
     assert_true(c[3].hidden);
-    /* With only the total left, it goes too. */
-    assert_true(c[0].hidden || c[3].hidden);
+    assert_false(c[0].hidden);
+    /* With every cell hidden already, a small sum keeps the total: no one cell follows. */
+    struct suppress_cell d[] = {cell1(SUPPRESS_ALL, 4), cell1(0, 1), cell1(1, 3)};
+    suppress_primary(d, 3, T);
+    d[0].hidden = false; /* the caller publishes totals whatever their size */
+    assert_int_equal(suppress_complement(d, 3, 1, T), 0);
+    assert_false(d[0].hidden);
 }
 
 static void test_the_total_goes_when_no_cell_is_left(void **state) {
