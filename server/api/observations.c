@@ -11,6 +11,7 @@
 #include "domain/breakdown.h"
 #include "domain/csv.h"
 #include "domain/period.h"
+#include "domain/rfc3339.h"
 #include "http/problem.h"
 #include "api/render.h"
 #include "usage.h"
@@ -57,6 +58,7 @@ struct obs_query {
     char from[32], to[32], key[512], dims[512];
     char cursor[4][256];
     char limit[16], last[16];
+    char after[RFC3339_FORMAT_SIZE];
     int page;
     bool hide_small; /* open read: hide breakdown counts 1..small_count_max */
 };
@@ -64,6 +66,8 @@ struct obs_query {
 struct obs_stream {
     struct db_conn *db;
     struct strbuf buf;
+    PGresult *first;           /* read before the headers went, so a failure could still be a 503 */
+    unsigned long long *bytes; /* the request's count of body bytes sent */
     size_t sent;
     bool finished;
     bool failed;
@@ -117,7 +121,20 @@ static bool parse_query(struct request *rq, struct reply *rp, struct obs_query *
             q->params[4] = q->key;
         }
     }
-    q->params[6] = req_query(rq, "updatedAfter");
+    const char *after = req_query(rq, "updatedAfter");
+    if (after) {
+        /* Read here, not by PostgreSQL, whose parser takes "yesterday" and "epoch". */
+        struct timespec t;
+        if (!rfc3339_parse(after, &t) || rfc3339_format(&t, q->after, sizeof q->after) < 0) {
+            problem_reply(rp, 400,
+                          "updatedAfter=%.60s is not an RFC 3339 timestamp: use "
+                          "2019-02-01T00:00:00Z, or an offset such as +01:00 (%%2B01:00 in a "
+                          "URL)",
+                          after);
+            return false;
+        }
+        q->params[6] = q->after;
+    }
     const char *cursor = req_query(rq, "cursor");
     if (cursor && !cursor_decode(cursor, q)) {
         problem_reply(rp, 400, "cursor is not one this server gave out; start again without it");
@@ -243,15 +260,6 @@ void api_list_observations(struct request *rq, struct reply *rp) {
         return;
     }
     PGresult *r = db_exec(db, &obs_page, q.params);
-    if (!db_ok(r) && PQresultErrorField(r, PG_DIAG_SQLSTATE) &&
-        strncmp(PQresultErrorField(r, PG_DIAG_SQLSTATE), "22", 2) == 0) {
-        PQclear(r);
-        problem_reply(rp, 400,
-                      "updatedAfter=%s is not a timestamp: use ISO 8601, "
-                      "2019-02-01T00:00:00Z",
-                      q.params[6] ? q.params[6] : "");
-        return;
-    }
     if (!api_result_ok(rp, db, r, "observations"))
         return;
     int rows = PQntuples(r);
@@ -289,6 +297,23 @@ static void stream_csv(struct request *rq, struct reply *rp, struct obs_query *q
         api_db_failed(rp, rq->db, "observations");
         return;
     }
+    /* The status goes with the headers: wait for the query's first answer (its first
+     * row, or its error) before deciding it, rather than send 200 and cut the body. */
+    s->first = PQgetResult(db_pg(s->db));
+    ExecStatusType st = s->first ? PQresultStatus(s->first) : PGRES_FATAL_ERROR;
+    if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK) {
+        if (s->first)
+            db_log_failure("observations export", s->first);
+        PQclear(s->first);
+        PGresult *rest;
+        while ((rest = PQgetResult(db_pg(s->db))) != NULL)
+            PQclear(rest);
+        strbuf_free(&s->buf);
+        free(s);
+        api_db_failed(rp, rq->db, "observations");
+        return;
+    }
+    s->bytes = &rq->bytes;
     render_csv_header(&s->buf, obs_columns);
     rq->db = NULL; /* the stream owns the connection until the last row is sent */
     rp->response = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, STREAM_CHUNK, stream_read, s,
@@ -310,7 +335,8 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max) {
         s->sent = 0;
     }
     while (s->buf.len - s->sent < max && !s->finished) {
-        PGresult *r = PQgetResult(db_pg(s->db));
+        PGresult *r = s->first ? s->first : PQgetResult(db_pg(s->db));
+        s->first = NULL;
         if (!r) {
             s->finished = true;
             break;
@@ -334,11 +360,15 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max) {
     size_t n = left < max ? left : max;
     memcpy(buf, s->buf.data + s->sent, n);
     s->sent += n;
+    /* libmicrohttpd reports the request complete before it frees the response, and reads
+     * nothing after: the request is still there to count into. */
+    *s->bytes += n;
     return (ssize_t)n;
 }
 
 static void stream_free(void *cls) {
     struct obs_stream *s = cls;
+    PQclear(s->first);
     if (!s->finished) {
         /* The client went away mid-export: stop the query rather than drain it. */
         PGcancel *c = PQgetCancel(db_pg(s->db));

@@ -17,6 +17,7 @@
 #include "domain/csvread.h"
 #include "domain/ingest_csv.h"
 #include "domain/ingest_json.h"
+#include "domain/mediatype.h"
 #include "domain/keyset.h"
 #include "domain/utf8.h"
 #include "log.h"
@@ -363,11 +364,20 @@ static json_t *counts_json(const struct ingest_counts *c) {
 
 void api_post_submission(struct request *rq, struct reply *rp) {
     const char *ctype = req_header(rq, "Content-Type");
-    bool is_json = ctype && strncasecmp(ctype, "application/json", 16) == 0;
-    bool is_csv = ctype && strncasecmp(ctype, "text/csv", 8) == 0;
+    struct mediatype mt;
+    bool typed = mediatype_parse(ctype, &mt);
+    bool is_json = typed && mediatype_is(&mt, "application/json");
+    bool is_csv = typed && mediatype_is(&mt, "text/csv");
     if (!is_json && !is_csv) {
-        problem_reply(rp, 415, "send Content-Type: application/json or text/csv (got %s)",
+        problem_reply(rp, 415, "send Content-Type: application/json or text/csv (got %.80s)",
                       ctype ? ctype : "none");
+        return;
+    }
+    /* Both are read as UTF-8 (JSON always is, RFC 8259); another charset would be
+     * misread, not converted. */
+    if (mt.has_charset && strcmp(mt.charset, "utf-8") != 0) {
+        problem_reply(rp, 415, "send the body as UTF-8 (charset=utf-8), not charset=%s",
+                      mt.charset);
         return;
     }
     const char *dry = req_query(rq, "dryRun");

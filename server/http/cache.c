@@ -144,6 +144,7 @@ static bool reply_with(struct reply *rp, struct body *b) {
     }
     rp->status = b->status;
     rp->content_type = b->content_type;
+    rp->body_len = b->len;
     return true;
 }
 

@@ -42,9 +42,11 @@ struct request {
     bool csv;            /* the client asked for text/csv */
     struct identity who;
     struct timespec started;
-    struct db_conn *db; /* checked out by req_db, released when the request ends */
-    uint64_t version;   /* data version the answer reflects, 0 if not known */
-    int status;         /* the status sent, for the log and the counters */
+    struct db_conn *db;       /* checked out by req_db, released when the request ends */
+    uint64_t version;         /* data version the answer reflects, 0 if not known */
+    int status;               /* the status sent, for the log and the counters */
+    unsigned long long bytes; /* body bytes sent: a fixed body's size, or what a stream
+                                 produced; for the access log */
 };
 
 struct reply {
@@ -53,7 +55,8 @@ struct reply {
     char *body;   /* or a ready body (owned) */
     size_t body_len;
     const char *content_type;      /* static string */
-    struct MHD_Response *response; /* or a streamed response (owned) */
+    struct MHD_Response *response; /* or a prepared response (owned), body_len bytes
+                                      long when known (a stream counts into rq->bytes) */
     char *headers[REPLY_MAX_HEADERS][2];
     int nheaders;
     bool no_etag; /* the answer does not follow the data version */

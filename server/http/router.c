@@ -13,43 +13,62 @@
 #define E ROUTE_ETAG
 #define C ROUTE_CSV
 
+/* Query parameters by route, as the handlers read them. */
+static const char *const p_metrics[] = {"programme", "active", NULL};
+static const char *const p_areas[] = {"type", "parent", NULL};
+static const char *const p_observations[] = {"metric",       "area", "from",  "to",     "breakdown",
+                                             "updatedAfter", "last", "limit", "cursor", NULL};
+static const char *const p_history[] = {"metric", "area", "period", "breakdown", NULL};
+static const char *const p_submit[] = {"dryRun", "overrideLock", "reason", NULL};
+static const char *const p_submissions[] = {"partner", "limit", NULL};
+static const char *const p_series[] = {"area",       "from",      "to", "last",
+                                       "cumulative", "breakdown", NULL};
+static const char *const p_metric_areas[] = {"period", "breakdown", NULL};
+static const char *const p_area[] = {"area", NULL};
+static const char *const p_completeness[] = {"partner", "period", NULL};
+static const char *const p_usage[] = {"metric", "from", "to", NULL};
+static const char *const p_partner[] = {"partner", NULL};
+static const char *const p_locks[] = {"metric", "programme", NULL};
+static const char *const p_targets[] = {"metric", "area", NULL};
+
 static const struct route routes[] = {
-    {HTTP_GET, "/healthz", api_get_healthz, 0},
-    {HTTP_GET, "/readyz", api_get_readyz, 0},
-    {HTTP_GET, "/metrics", api_get_prometheus, 0},
-    {HTTP_GET, "/openapi.json", api_get_openapi, 0},
-    {HTTP_GET, "/", static_get_index, 0},
-    {HTTP_GET, "/dashboard/{file}", static_get_asset, 0},
-    {HTTP_GET, "/dashboard/vendor/{file}", static_get_vendor, 0},
-    {HTTP_GET, "/v1/programmes", api_list_programmes, R | E | C},
-    {HTTP_GET, "/v1/metrics", api_list_metrics, R | E | C},
-    {HTTP_GET, "/v1/metrics/{code}", api_get_metric, R | E},
-    {HTTP_GET, "/v1/areas", api_list_areas, R | E | C},
-    {HTTP_GET, "/v1/areas/{code}", api_get_area, R | E},
-    {HTTP_GET, "/v1/dimensions", api_list_dimensions, R | E | C},
-    {HTTP_GET, "/v1/observations", api_list_observations, R | E | C},
-    {HTTP_GET, "/v1/observations/history", api_get_history, ROUTE_KEY | E | C},
-    {HTTP_POST, "/v1/submissions", api_post_submission, ROUTE_SUBMIT | ROUTE_BODY},
-    {HTTP_GET, "/v1/submissions", api_list_submissions, ROUTE_KEY | C},
-    {HTTP_GET, "/v1/submissions/{id}", api_get_submission, ROUTE_KEY},
-    {HTTP_GET, "/v1/metrics/{code}/series", api_get_series, R | E | C},
-    {HTTP_GET, "/v1/metrics/{code}/areas", api_get_metric_areas, R | E | C},
-    {HTTP_GET, "/v1/dashboard", api_get_dashboard, R | E},
-    {HTTP_GET, "/v1/completeness", api_get_completeness, ROUTE_ADMIN | C},
-    {HTTP_GET, "/v1/admin/usage", api_get_usage, ROUTE_ADMIN | C},
-    {HTTP_GET, "/v1/admin/partners", api_list_partners, ROUTE_ADMIN | E | C},
-    {HTTP_POST, "/v1/admin/partners", api_post_partner, ROUTE_ADMIN | ROUTE_BODY},
-    {HTTP_POST, "/v1/admin/partners/{code}/grants", api_post_grants, ROUTE_ADMIN | ROUTE_BODY},
-    {HTTP_GET, "/v1/admin/keys", api_list_keys, ROUTE_ADMIN | C},
-    {HTTP_POST, "/v1/admin/keys", api_post_key, ROUTE_ADMIN | ROUTE_BODY},
-    {HTTP_DELETE, "/v1/admin/keys/{id}", api_delete_key, ROUTE_ADMIN},
-    {HTTP_GET, "/v1/admin/locks", api_list_locks, ROUTE_ADMIN | E | C},
-    {HTTP_POST, "/v1/admin/locks", api_post_lock, ROUTE_ADMIN | ROUTE_BODY},
-    {HTTP_DELETE, "/v1/admin/locks/{id}", api_delete_lock, ROUTE_ADMIN},
-    {HTTP_GET, "/v1/admin/targets", api_list_targets, ROUTE_ADMIN | E | C},
-    {HTTP_POST, "/v1/admin/targets", api_post_target, ROUTE_ADMIN | ROUTE_BODY},
-    {HTTP_PUT, "/v1/admin/metrics/{code}", api_put_metric, ROUTE_ADMIN | ROUTE_BODY},
-    {HTTP_PUT, "/v1/admin/areas/{code}", api_put_area, ROUTE_ADMIN | ROUTE_BODY},
+    {HTTP_GET, "/healthz", api_get_healthz, 0, NULL},
+    {HTTP_GET, "/readyz", api_get_readyz, 0, NULL},
+    {HTTP_GET, "/metrics", api_get_prometheus, 0, NULL},
+    {HTTP_GET, "/openapi.json", api_get_openapi, 0, NULL},
+    {HTTP_GET, "/", static_get_index, 0, NULL},
+    {HTTP_GET, "/dashboard/{file}", static_get_asset, 0, NULL},
+    {HTTP_GET, "/dashboard/vendor/{file}", static_get_vendor, 0, NULL},
+    {HTTP_GET, "/v1/programmes", api_list_programmes, R | E | C, NULL},
+    {HTTP_GET, "/v1/metrics", api_list_metrics, R | E | C, p_metrics},
+    {HTTP_GET, "/v1/metrics/{code}", api_get_metric, R | E, NULL},
+    {HTTP_GET, "/v1/areas", api_list_areas, R | E | C, p_areas},
+    {HTTP_GET, "/v1/areas/{code}", api_get_area, R | E, NULL},
+    {HTTP_GET, "/v1/dimensions", api_list_dimensions, R | E | C, NULL},
+    {HTTP_GET, "/v1/observations", api_list_observations, R | E | C, p_observations},
+    {HTTP_GET, "/v1/observations/history", api_get_history, ROUTE_KEY | E | C, p_history},
+    {HTTP_POST, "/v1/submissions", api_post_submission, ROUTE_SUBMIT | ROUTE_BODY, p_submit},
+    {HTTP_GET, "/v1/submissions", api_list_submissions, ROUTE_KEY | C, p_submissions},
+    {HTTP_GET, "/v1/submissions/{id}", api_get_submission, ROUTE_KEY, NULL},
+    {HTTP_GET, "/v1/metrics/{code}/series", api_get_series, R | E | C, p_series},
+    {HTTP_GET, "/v1/metrics/{code}/areas", api_get_metric_areas, R | E | C, p_metric_areas},
+    {HTTP_GET, "/v1/dashboard", api_get_dashboard, R | E, p_area},
+    {HTTP_GET, "/v1/completeness", api_get_completeness, ROUTE_ADMIN | C, p_completeness},
+    {HTTP_GET, "/v1/admin/usage", api_get_usage, ROUTE_ADMIN | C, p_usage},
+    {HTTP_GET, "/v1/admin/partners", api_list_partners, ROUTE_ADMIN | E | C, NULL},
+    {HTTP_POST, "/v1/admin/partners", api_post_partner, ROUTE_ADMIN | ROUTE_BODY, NULL},
+    {HTTP_POST, "/v1/admin/partners/{code}/grants", api_post_grants, ROUTE_ADMIN | ROUTE_BODY,
+     NULL},
+    {HTTP_GET, "/v1/admin/keys", api_list_keys, ROUTE_ADMIN | C, p_partner},
+    {HTTP_POST, "/v1/admin/keys", api_post_key, ROUTE_ADMIN | ROUTE_BODY, NULL},
+    {HTTP_DELETE, "/v1/admin/keys/{id}", api_delete_key, ROUTE_ADMIN, NULL},
+    {HTTP_GET, "/v1/admin/locks", api_list_locks, ROUTE_ADMIN | E | C, p_locks},
+    {HTTP_POST, "/v1/admin/locks", api_post_lock, ROUTE_ADMIN | ROUTE_BODY, NULL},
+    {HTTP_DELETE, "/v1/admin/locks/{id}", api_delete_lock, ROUTE_ADMIN, NULL},
+    {HTTP_GET, "/v1/admin/targets", api_list_targets, ROUTE_ADMIN | E | C, p_targets},
+    {HTTP_POST, "/v1/admin/targets", api_post_target, ROUTE_ADMIN | ROUTE_BODY, NULL},
+    {HTTP_PUT, "/v1/admin/metrics/{code}", api_put_metric, ROUTE_ADMIN | ROUTE_BODY, NULL},
+    {HTTP_PUT, "/v1/admin/areas/{code}", api_put_area, ROUTE_ADMIN | ROUTE_BODY, NULL},
 };
 #define NROUTES ((int)(sizeof routes / sizeof routes[0]))
 

@@ -20,6 +20,9 @@ struct route {
     const char *pattern;
     handler_fn handler;
     unsigned flags;
+    /* The query parameters the route reads (NULL-terminated; NULL: none), so any other
+     * is a 400 naming it. format= is every route's (the daemon reads it). */
+    const char *const *params;
 };
 
 enum router_outcome { ROUTER_FOUND, ROUTER_NOT_FOUND, ROUTER_BAD_METHOD };

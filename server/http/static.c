@@ -167,6 +167,7 @@ static void serve_file(struct request *rq, struct reply *rp, const char *subdir,
             return;
         }
         rp->status = 200;
+        rp->body_len = (size_t)st.st_size;
         rp->content_type = type;
         if (strncmp(type, "text/html", 9) == 0) {
             reply_header(rp, "Content-Security-Policy", PAGE_CSP);
