@@ -16,11 +16,11 @@
 #include <unistd.h>
 
 #include "http/cache.h"
+#include "http/guard.h"
 #include "config.h"
 #include "store/db.h"
 #include "domain/calendar.h"
 #include "domain/query.h"
-#include "domain/utf8.h"
 #include "log.h"
 #include "http/problem.h"
 #include "http/router.h"
@@ -46,11 +46,7 @@ static bool etag_matches(const char *header, const char *etag);
 static enum http_method method_of(const char *m);
 static bool parse_listen(const char *text, struct sockaddr_storage *addr, socklen_t *len);
 static double seconds_since(const struct timespec *t);
-static const char *framing_fault(struct MHD_Connection *conn);
 static enum MHD_Result answer_early(struct request *rq, int status, const char *detail);
-static bool query_known(struct request *rq, struct reply *rp);
-static size_t unescape(void *cls, struct MHD_Connection *conn, char *s);
-static bool has_escaped_control(const char *path);
 
 static double seconds_since(const struct timespec *t) {
     struct timespec now;
@@ -222,40 +218,7 @@ static bool etag_matches(const char *header, const char *etag) {
     return false;
 }
 
-/* ---- framing ---- */
-
-struct framing {
-    int lengths, encodings;
-    bool bad_length;
-};
-
-static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
-                                     const char *value) {
-    (void)kind;
-    struct framing *f = cls;
-    if (strcasecmp(key, "Content-Length") == 0) {
-        f->lengths++;
-        f->bad_length |= !value || !*value || strspn(value, "0123456789") != strlen(value);
-    } else if (strcasecmp(key, "Transfer-Encoding") == 0) {
-        f->encodings++;
-    }
-    return MHD_YES;
-}
-
-/* libmicrohttpd 0.9.75 reads the first Content-Length and lets a chunked body win over a
- * length: a proxy in front that read the other one would frame the body differently, and
- * a second request could be smuggled inside the first (RFC 9112 section 6.3). */
-static const char *framing_fault(struct MHD_Connection *conn) {
-    struct framing f = {0};
-    MHD_get_connection_values(conn, MHD_HEADER_KIND, count_framing, &f);
-    if (f.lengths > 1)
-        return "the request has more than one Content-Length header: send exactly one";
-    if (f.bad_length)
-        return "Content-Length must be a whole number of bytes";
-    if (f.lengths && f.encodings)
-        return "the request has both Transfer-Encoding and Content-Length: send one of them";
-    return NULL;
-}
+/* ---- dispatch ---- */
 
 /* Answers before the body is read, and closes the connection: its framing (or size)
  * cannot be trusted to find where the next request starts. */
@@ -270,128 +233,6 @@ static enum MHD_Result answer_early(struct request *rq, int status, const char *
     return r;
 }
 
-/* ---- escapes ---- */
-
-static int hex_value(char c) {
-    return c >= '0' && c <= '9'   ? c - '0'
-           : c >= 'a' && c <= 'f' ? c - 'a' + 10
-           : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                  : -1;
-}
-
-/* libmicrohttpd's own decoder turns %00 into a NUL, which ends the path as C reads it:
- * "/dashboard/app.js%00.png" would be served as app.js. This one decodes %HH as usual
- * but leaves a control byte (below 0x20, or 0x7F) as its three characters, for dispatch
- * to refuse. */
-static size_t unescape(void *cls, struct MHD_Connection *conn, char *s) {
-    (void)cls;
-    (void)conn;
-    char *w = s;
-    for (const char *r = s; *r;) {
-        int hi, lo;
-        if (r[0] == '%' && (hi = hex_value(r[1])) >= 0 && (lo = hex_value(r[2])) >= 0 &&
-            hi * 16 + lo >= 0x20 && hi * 16 + lo != 0x7f) {
-            *w++ = (char)(hi * 16 + lo);
-            r += 3;
-        } else {
-            *w++ = *r++;
-        }
-    }
-    *w = '\0';
-    return (size_t)(w - s);
-}
-
-static bool has_escaped_control(const char *path) {
-    for (const char *p = strchr(path, '%'); p; p = strchr(p + 1, '%')) {
-        int hi = hex_value(p[1]), lo = hi >= 0 ? hex_value(p[2]) : -1;
-        if (lo >= 0 && (hi * 16 + lo < 0x20 || hi * 16 + lo == 0x7f))
-            return true;
-    }
-    for (const char *p = path; *p; p++)
-        if ((unsigned char)*p < 0x20 || *p == 0x7f)
-            return true;
-    return false;
-}
-
-/* ---- the query ---- */
-
-#define QUERY_MAX_ARGS 32
-
-struct args {
-    const char *names[QUERY_MAX_ARGS], *values[QUERY_MAX_ARGS];
-    size_t n;
-    bool too_many, keylike;
-};
-
-static enum MHD_Result collect_args(void *cls, enum MHD_ValueKind kind, const char *key,
-                                    const char *value) {
-    (void)kind;
-    struct args *a = cls;
-    /* A cursor is our own base64url token, mixed case by nature; any other value or
-     * name that looks like a key is one sent by mistake. */
-    if (query_keylike(key, strlen(key)) ||
-        (value && strcmp(key, "cursor") != 0 && query_keylike(value, strlen(value))))
-        a->keylike = true;
-    if (a->n == QUERY_MAX_ARGS) {
-        a->too_many = true;
-        return MHD_NO;
-    }
-    a->names[a->n] = key;
-    a->values[a->n++] = value;
-    return MHD_YES;
-}
-
-/* Every query parameter must be one the route reads, given once, with a value; a
- * misspelt filter would otherwise be ignored and the answer would be everything. */
-static bool query_known(struct request *rq, struct reply *rp) {
-    struct args a = {.n = 0};
-    MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, collect_args, &a);
-    if (a.keylike) {
-        problem_reply(rp, 400,
-                      "the query holds what looks like an API key: send keys only as "
-                      "Authorization: Bearer <key>, and revoke this one, as URLs are logged "
-                      "by proxies");
-        return false;
-    }
-    if (a.too_many) {
-        problem_reply(rp, 400, "the query has more than %d parameters", QUERY_MAX_ARGS);
-        return false;
-    }
-    const char *allowed[24];
-    size_t k = 0;
-    for (const char *const *p = rq->route->params; p && *p && k < 22; p++)
-        allowed[k++] = *p;
-    allowed[k++] = "format";
-    allowed[k] = NULL;
-    size_t at = 0;
-    enum query_fault f = query_check(a.names, a.values, a.n, allowed, &at);
-    if (f == QUERY_OK)
-        return true;
-    const char *name = a.names[at];
-    int len = utf8_prefix_len(name, 40);
-    if (f == QUERY_UNKNOWN) {
-        char list[400] = "";
-        size_t used = 0;
-        for (size_t i = 0; allowed[i]; i++) {
-            int w = snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", allowed[i]);
-            if (w > 0 && (size_t)w < sizeof list - used)
-                used += (size_t)w;
-        }
-        const char *near = query_suggest(name, allowed);
-        problem_reply(rp, 400, "%.*s is not a parameter of %s %s%s%s%s; it takes: %s", len, name,
-                      http_method_name(rq->route->method), rq->route->pattern,
-                      near ? " (did you mean " : "", near ? near : "", near ? "?)" : "", list);
-    } else if (f == QUERY_REPEATED) {
-        problem_reply(rp, 400, "%.*s is given more than once: give each parameter once", len, name);
-    } else {
-        problem_reply(rp, 400, "%.*s has no value: give one, or leave the parameter out", len,
-                      name);
-    }
-    return false;
-}
-
-/* ---- dispatch ---- */
-
 static void dispatch(struct request *rq, struct reply *rp) {
     char allow[128];
     if (rq->body_too_large) {
@@ -399,19 +240,8 @@ static void dispatch(struct request *rq, struct reply *rp) {
                       g_config.max_body);
         return;
     }
-    if (has_escaped_control(rq->path)) {
-        problem_reply(rp, 400,
-                      "the path holds a control character (such as %%00); no route "
-                      "or file name has one");
+    if (!guard_path(rq, rp))
         return;
-    }
-    if (query_keylike(rq->path, strlen(rq->path))) {
-        problem_reply(rp, 400,
-                      "the path holds what looks like an API key: send keys only as "
-                      "Authorization: Bearer <key>, and revoke this one, as URLs are logged "
-                      "by proxies (to revoke a key, name it by its id)");
-        return;
-    }
     enum router_outcome found = router_match(rq, allow, sizeof allow);
     if (rq->method == HTTP_OPTIONS && found != ROUTER_NOT_FOUND) {
         /* A CORS preflight: answered for any known path, allowed origins only. */
@@ -431,7 +261,7 @@ static void dispatch(struct request *rq, struct reply *rp) {
         reply_header(rp, "Allow", allow);
         return;
     }
-    if (!query_known(rq, rp) || !choose_format(rq, rp) || !authorize(rq, rp))
+    if (!guard_query(rq, rp) || !choose_format(rq, rp) || !authorize(rq, rp))
         return;
     if (rq->route->flags & ROUTE_ETAG) {
         rq->version = db_known_version();
@@ -530,7 +360,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return MHD_NO;
         *state = rq;
         atomic_fetch_add(&in_flight, 1);
-        const char *fault = framing_fault(conn);
+        const char *fault = guard_framing(conn);
         if (fault)
             return answer_early(rq, 400, fault);
         /* An announced oversized body: refuse it before reading a byte when the client
@@ -661,8 +491,8 @@ bool http_start(void) {
         (unsigned)g_config.conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         (unsigned)g_config.per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)g_config.timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_UNESCAPE_CALLBACK, unescape,
-        NULL, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_UNESCAPE_CALLBACK,
+        guard_unescape, NULL, MHD_OPTION_END);
     if (!daemon_handle) {
         log_error("listen", "could not serve on %s (in use, or not an address of this machine)",
                   g_config.listen);

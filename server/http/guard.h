@@ -1,0 +1,22 @@
+/* Checks on a request before dispatch: its framing headers, the escapes in its URL,
+ * key-like text in its path or query, and its query parameters against its route's list. */
+#ifndef HTTP_GUARD_H
+#define HTTP_GUARD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "http/request.h"
+
+/* A reason to refuse the request's framing (two Content-Lengths, a non-numeric one, or
+ * Transfer-Encoding with Content-Length), or NULL. */
+const char *guard_framing(struct MHD_Connection *conn);
+/* libmicrohttpd's unescape callback: %HH decoded, except control bytes, kept as text. */
+size_t guard_unescape(void *cls, struct MHD_Connection *conn, char *s);
+/* False after a 400 when the path holds an escaped control byte or a key. */
+bool guard_path(struct request *rq, struct reply *rp);
+/* False after a 400 when the query holds a key, or a parameter that its route (found
+ * already) does not read, twice, or without a value. */
+bool guard_query(struct request *rq, struct reply *rp);
+
+#endif
