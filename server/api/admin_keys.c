@@ -11,6 +11,7 @@
 #include "api/admin_util.h"
 #include "api/api.h"
 #include "api/api_util.h"
+#include "api/filters.h"
 
 static bool key_scopes(json_t *body, char *out, size_t size, unsigned *bits, json_t *errors);
 
@@ -24,6 +25,8 @@ void api_list_keys(struct request *rq, struct reply *rp) {
         "to_json(revoked_at) #>> '{}', to_json(last_used_at) #>> '{}' FROM api_keys "
         "WHERE ($1::text IS NULL OR partner = $1) ORDER BY created_at, id",
         1};
+    if (!api_check_filters(rq, rp, FILTER_PARTNER))
+        return;
     struct db_conn *db = req_db(rq, rp);
     if (!db)
         return;

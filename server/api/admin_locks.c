@@ -13,6 +13,7 @@
 #include "api/admin_util.h"
 #include "api/api.h"
 #include "api/api_util.h"
+#include "api/filters.h"
 
 static json_t *lock_json(PGresult *r, int i);
 
@@ -47,6 +48,8 @@ void api_list_locks(struct request *rq, struct reply *rp) {
         LOCK_SELECT "WHERE ($1::text IS NULL OR l.programme = $1) "
                     "AND ($2::text IS NULL OR l.metric = $2) ORDER BY l.period_start DESC, l.id",
         2};
+    if (!api_check_filters(rq, rp, FILTER_METRIC | FILTER_PROGRAMME))
+        return;
     struct db_conn *db = req_db(rq, rp);
     if (!db)
         return;

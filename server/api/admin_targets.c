@@ -12,6 +12,7 @@
 #include "api/admin_util.h"
 #include "api/api.h"
 #include "api/api_util.h"
+#include "api/filters.h"
 
 struct target_input {
     const char *metric, *area, *basis, *source, *note;
@@ -79,6 +80,8 @@ void api_list_targets(struct request *rq, struct reply *rp) {
                                      "AND ($2::text IS NULL OR t.area = $2) "
                                      "ORDER BY t.metric, t.area, t.start_period, t.end_period",
                                      2};
+    if (!api_check_filters(rq, rp, FILTER_METRIC | FILTER_AREA))
+        return;
     struct db_conn *db = req_db(rq, rp);
     if (!db)
         return;

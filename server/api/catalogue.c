@@ -7,6 +7,7 @@
 #include "api/render.h"
 #include "api/api.h"
 #include "api/api_util.h"
+#include "api/filters.h"
 
 static json_t *metric_json(PGresult *r, int i);
 static json_t *area_json(PGresult *r, int i);
@@ -79,6 +80,8 @@ void api_list_metrics(struct request *rq, struct reply *rp) {
         problem_reply(rp, 400, "active=%s: use active=true or active=false", active);
         return;
     }
+    if (!api_check_filters(rq, rp, FILTER_PROGRAMME))
+        return;
     struct db_conn *db = req_db(rq, rp);
     if (!db)
         return;
@@ -155,6 +158,8 @@ void api_list_areas(struct request *rq, struct reply *rp) {
             return;
         }
     }
+    if (!api_check_filters(rq, rp, FILTER_PARENT))
+        return;
     struct db_conn *db = req_db(rq, rp);
     if (!db)
         return;

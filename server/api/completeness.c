@@ -21,6 +21,7 @@
 #include "api/render.h"
 #include "api/api.h"
 #include "api/api_util.h"
+#include "api/filters.h"
 
 static const char *const columns[] = {"partner", "metric",      "area", "received",
                                       "late",    "received_at", NULL};
@@ -56,6 +57,8 @@ void api_get_completeness(struct request *rq, struct reply *rp) {
     period_format(&p, period, sizeof period);
     int end = period_end_index(&p);
     snprintf(due, sizeof due, "%04d-%02d-15", end / 12, end % 12 + 1);
+    if (!api_check_filters(rq, rp, FILTER_PARTNER))
+        return;
     struct db_conn *db = req_db(rq, rp);
     if (!db)
         return;

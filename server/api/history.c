@@ -9,6 +9,7 @@
 #include "api/render.h"
 #include "api/api.h"
 #include "api/api_util.h"
+#include "api/filters.h"
 
 void api_get_history(struct request *rq, struct reply *rp) {
     static const struct db_stmt s = {
@@ -46,6 +47,8 @@ void api_get_history(struct request *rq, struct reply *rp) {
         }
         breakdown_key(&b, key, sizeof key);
     }
+    if (!api_check_filters(rq, rp, FILTER_METRIC | FILTER_AREA | FILTER_BREAKDOWN))
+        return;
     struct db_conn *db = req_db(rq, rp);
     if (!db)
         return;

@@ -17,6 +17,7 @@
 #include "usage.h"
 #include "api/api.h"
 #include "api/api_util.h"
+#include "api/filters.h"
 
 #define PAGE_DEFAULT 1000
 #define PAGE_MAX 10000
@@ -249,7 +250,8 @@ static bool cursor_decode(const char *text, struct obs_query *q) {
 
 void api_list_observations(struct request *rq, struct reply *rp) {
     struct obs_query q;
-    if (!parse_query(rq, rp, &q))
+    if (!parse_query(rq, rp, &q) ||
+        !api_check_filters(rq, rp, FILTER_METRIC | FILTER_AREA | FILTER_BREAKDOWN))
         return;
     struct db_conn *db = req_db(rq, rp);
     if (!db)

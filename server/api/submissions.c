@@ -26,6 +26,7 @@
 #include "stats.h"
 #include "api/api.h"
 #include "api/api_util.h"
+#include "api/filters.h"
 
 #define MAX_LISTED_ERRORS 1000
 
@@ -623,6 +624,8 @@ void api_list_submissions(struct request *rq, struct reply *rp) {
         }
         limit = (int)n;
     }
+    if (!api_check_filters(rq, rp, FILTER_PARTNER))
+        return;
     struct db_conn *db = req_db(rq, rp);
     if (!db)
         return;

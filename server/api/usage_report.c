@@ -15,6 +15,7 @@
 #include "usage.h"
 #include "api/api.h"
 #include "api/api_util.h"
+#include "api/filters.h"
 
 static const char *const columns[] = {"metric", "day", "reads", NULL};
 
@@ -74,6 +75,8 @@ void api_get_usage(struct request *rq, struct reply *rp) {
     bool has_from, has_to;
     if (!day_bound(rq, rp, "from", false, from, sizeof from, &has_from) ||
         !day_bound(rq, rp, "to", true, to, sizeof to, &has_to))
+        return;
+    if (!api_check_filters(rq, rp, FILTER_METRIC))
         return;
     struct db_conn *db = req_db(rq, rp);
     if (!db)
