@@ -17,11 +17,13 @@
 #include "usage.h"
 #include "api/api.h"
 #include "api/api_util.h"
+#include "api/disclosure.h"
 #include "api/filters.h"
 
 #define PAGE_DEFAULT 1000
 #define PAGE_MAX 10000
 #define STREAM_CHUNK 65536
+#define STREAM_BATCH 256
 
 /* Filters: metric, area, from (start), to (end, exclusive), breakdown key, breakdown
  * dimensions, updatedAfter, cursor (metric, area, period_start, breakdown_key), limit,
@@ -67,7 +69,12 @@ struct obs_query {
 struct obs_stream {
     struct db_conn *db;
     struct strbuf buf;
-    PGresult *first;           /* read before the headers went, so a failure could still be a 503 */
+    PGresult *first; /* read before the headers went, so a failure could still be a 503 */
+    /* Open reads: rows are rendered a batch at a time, once the batch's figures' whole
+     * tables have been judged through a second connection (the first is streaming). */
+    struct db_conn *side;
+    PGresult *batch[STREAM_BATCH];
+    int nbatch;
     unsigned long long *bytes; /* the request's count of body bytes sent */
     size_t sent;
     bool finished;
@@ -76,7 +83,12 @@ struct obs_stream {
 };
 
 static bool parse_query(struct request *rq, struct reply *rp, struct obs_query *q);
-static json_t *row_json(PGresult *r, int i, bool hide_small);
+static json_t *row_json(PGresult *r, int i, const struct disclosure *hide);
+static bool rows_disclosure(struct db_conn *db, PGresult *const *res, const int *at, int n,
+                            struct disclosure *out);
+static bool page_disclosure(struct db_conn *db, PGresult *r, int from, int to,
+                            struct disclosure *out);
+static void render_batch(struct obs_stream *s);
 static void cursor_encode(PGresult *r, int i, char *out, size_t size);
 static bool cursor_decode(const char *text, struct obs_query *q);
 static void stream_csv(struct request *rq, struct reply *rp, struct obs_query *q);
@@ -171,7 +183,47 @@ static bool parse_query(struct request *rq, struct reply *rp, struct obs_query *
 
 /* Columns: 0 metric, 1 area, 2 period_start, 3 frequency, 4 breakdown_key, 5 breakdown,
  * 6 value, 7 lower, 8 upper, 9 status, 10 note, 11 updated_at, 12 unit. */
-static json_t *row_json(PGresult *r, int i, bool hide_small) {
+/* The cells to hide among n rows of an open read (row k is row at[k] of res[k]),
+ * judged on their figures' whole tables. */
+static bool rows_disclosure(struct db_conn *db, PGresult *const *res, const int *at, int n,
+                            struct disclosure *out) {
+    struct db_figure *figs = calloc((size_t)n + 1, sizeof *figs);
+    if (!figs)
+        return false;
+    int nf = 0;
+    for (int k = 0; k < n; k++) {
+        PGresult *r = res[k];
+        int i = at[k];
+        if (strcmp(PQgetvalue(r, i, 12), "count") != 0)
+            continue;
+        if (nf && strcmp(figs[nf - 1].metric, PQgetvalue(r, i, 0)) == 0 &&
+            strcmp(figs[nf - 1].area, PQgetvalue(r, i, 1)) == 0 &&
+            strcmp(figs[nf - 1].period_start, PQgetvalue(r, i, 2)) == 0)
+            continue; /* rows come ordered, so a figure's cells are neighbours */
+        figs[nf++] =
+            (struct db_figure){PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), PQgetvalue(r, i, 2)};
+    }
+    bool ok = disclosure_build(db, figs, nf, g_config.small_count_max, out);
+    free(figs);
+    return ok;
+}
+
+static bool page_disclosure(struct db_conn *db, PGresult *r, int from, int to,
+                            struct disclosure *out) {
+    PGresult **res = calloc((size_t)(to - from) + 1, sizeof *res);
+    int *at = calloc((size_t)(to - from) + 1, sizeof *at);
+    bool ok = res && at;
+    for (int i = from; ok && i < to; i++) {
+        res[i - from] = r;
+        at[i - from] = i;
+    }
+    ok = ok && rows_disclosure(db, res, at, to - from, out);
+    free(res);
+    free(at);
+    return ok;
+}
+
+static json_t *row_json(PGresult *r, int i, const struct disclosure *hide) {
     struct period p;
     enum period_freq f = PERIOD_MONTHLY;
     char period[16] = "";
@@ -185,15 +237,14 @@ static json_t *row_json(PGresult *r, int i, bool hide_small) {
                           "lower", render_number(r, i, 7), "upper", render_number(r, i, 8),
                           "status", render_text(r, i, 9), "note", render_text(r, i, 10),
                           "updated_at", render_text(r, i, 11));
-    /* Disclosure control: a small count in a breakdown cell could identify a person. */
-    if (hide_small && PQgetvalue(r, i, 4)[0] && strcmp(PQgetvalue(r, i, 12), "count") == 0) {
-        double v = strtod(PQgetvalue(r, i, 6), NULL);
-        if (v >= 1 && v <= g_config.small_count_max) {
-            json_object_set_new(j, "value", json_null());
-            json_object_set_new(j, "lower", json_null());
-            json_object_set_new(j, "upper", json_null());
-            json_object_set_new(j, "suppressed", json_true());
-        }
+    /* Disclosure control: a small count in a breakdown cell could identify a person, and
+     * so could a cell that would give it away by subtraction. */
+    if (hide && disclosure_hidden(hide, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
+                                  PQgetvalue(r, i, 2), PQgetvalue(r, i, 4))) {
+        json_object_set_new(j, "value", json_null());
+        json_object_set_new(j, "lower", json_null());
+        json_object_set_new(j, "upper", json_null());
+        json_object_set_new(j, "suppressed", json_true());
     }
     return j;
 }
@@ -266,9 +317,16 @@ void api_list_observations(struct request *rq, struct reply *rp) {
         return;
     int rows = PQntuples(r);
     int shown = rows > q.page ? q.page : rows;
+    struct disclosure hide = {0};
+    if (q.hide_small && !page_disclosure(db, r, 0, shown, &hide)) {
+        PQclear(r);
+        api_db_failed(rp, db, "observations");
+        return;
+    }
     json_t *items = json_array();
     for (int i = 0; i < shown; i++)
-        json_array_append_new(items, row_json(r, i, q.hide_small));
+        json_array_append_new(items, row_json(r, i, q.hide_small ? &hide : NULL));
+    disclosure_free(&hide);
     json_t *extra = json_object();
     if (rows > q.page) {
         char cursor[1800];
@@ -315,6 +373,16 @@ static void stream_csv(struct request *rq, struct reply *rp, struct obs_query *q
         api_db_failed(rp, rq->db, "observations");
         return;
     }
+    if (s->hide_small && !(s->side = db_acquire())) {
+        PQclear(s->first);
+        PGresult *rest;
+        while ((rest = PQgetResult(db_pg(s->db))) != NULL)
+            PQclear(rest);
+        strbuf_free(&s->buf);
+        free(s);
+        problem_unavailable(rp);
+        return;
+    }
     s->bytes = &rq->bytes;
     render_csv_header(&s->buf, obs_columns);
     rq->db = NULL; /* the stream owns the connection until the last row is sent */
@@ -336,7 +404,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max) {
         s->buf.data[s->buf.len] = '\0';
         s->sent = 0;
     }
-    while (s->buf.len - s->sent < max && !s->finished) {
+    while (s->buf.len - s->sent < max && !s->finished && !s->failed) {
         PGresult *r = s->first ? s->first : PQgetResult(db_pg(s->db));
         s->first = NULL;
         if (!r) {
@@ -345,15 +413,17 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max) {
         }
         ExecStatusType st = PQresultStatus(r);
         if (st == PGRES_SINGLE_TUPLE) {
-            json_t *row = row_json(r, 0, s->hide_small);
-            render_csv_row(&s->buf, row, obs_columns);
-            json_decref(row);
+            s->batch[s->nbatch++] = r;
+            if (s->nbatch == STREAM_BATCH || !s->hide_small)
+                render_batch(s);
+            continue;
         } else if (st != PGRES_TUPLES_OK) {
             db_log_failure("observations export", r);
             s->failed = true;
         }
         PQclear(r);
     }
+    render_batch(s);
     size_t left = s->buf.len - s->sent;
     if (left == 0) {
         /* Headers are gone already: a failure can only cut the body short. */
@@ -368,9 +438,35 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max) {
     return (ssize_t)n;
 }
 
+/* Renders the batched rows, hiding what the disclosure rules hide; a batch whose tables
+ * cannot be read is cut from the export (the body ends with an error, as after any
+ * failure mid-stream) rather than shown unjudged. */
+static void render_batch(struct obs_stream *s) {
+    if (s->nbatch == 0)
+        return;
+    struct disclosure hide = {0};
+    int at[STREAM_BATCH] = {0};
+    bool judged = !s->hide_small || rows_disclosure(s->side, s->batch, at, s->nbatch, &hide);
+    if (!judged)
+        s->failed = true;
+    for (int k = 0; k < s->nbatch; k++) {
+        if (judged) {
+            json_t *row = row_json(s->batch[k], 0, s->hide_small ? &hide : NULL);
+            render_csv_row(&s->buf, row, obs_columns);
+            json_decref(row);
+        }
+        PQclear(s->batch[k]);
+    }
+    s->nbatch = 0;
+    disclosure_free(&hide);
+}
+
 static void stream_free(void *cls) {
     struct obs_stream *s = cls;
     PQclear(s->first);
+    for (int k = 0; k < s->nbatch; k++)
+        PQclear(s->batch[k]);
+    db_release(s->side);
     if (!s->finished) {
         /* The client went away mid-export: stop the query rather than drain it. */
         PGcancel *c = PQgetCancel(db_pg(s->db));

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "store/db.h"
 #include "store/db_ingest.h"
+#include "store/db_receipts.h"
 #include "domain/copytext.h"
 #include "domain/csvread.h"
 #include "domain/ingest_csv.h"
@@ -44,6 +45,9 @@ struct batch {
 };
 
 static bool uuid_v4(char out[37]);
+static size_t store_refused(struct db_conn *db, struct ingest_meta *meta, struct request *rq,
+                            int status, const struct ingest_counts *counts, json_t *errors);
+static void say_kept(struct reply *rp, size_t sent, size_t kept);
 static void sha256_hex(const char *data, size_t len, char out[65]);
 static int today_month_index(void);
 static void add_row(struct batch *b, long ref, const char *pointer_prefix,
@@ -363,6 +367,35 @@ static json_t *counts_json(const struct ingest_counts *c) {
                      (json_int_t)c->deleted, "rejected", (json_int_t)c->rejected);
 }
 
+/* A refused submission's receipt keeps its errors but only the first
+ * WELLBEING_REFUSED_EXCERPT bytes of its body, cut at a character boundary (the body is
+ * UTF-8 by now), and notes the size sent. */
+static size_t store_refused(struct db_conn *db, struct ingest_meta *meta, struct request *rq,
+                            int status, const struct ingest_counts *counts, json_t *errors) {
+    size_t len = rq->body.len, keep = len;
+    if (keep > g_config.refused_excerpt) {
+        keep = g_config.refused_excerpt;
+        while (keep > 0 && ((unsigned char)rq->body.data[keep] & 0xC0) == 0x80)
+            keep--;
+    }
+    char *excerpt = keep < len ? strndup(rq->body.data, keep) : NULL;
+    const char *whole = meta->payload;
+    if (excerpt)
+        meta->payload = excerpt;
+    if (db_ingest_store_receipt(db, meta, "rejected", status, counts, errors, NULL) && excerpt)
+        db_receipt_note_body(db, meta->id, len);
+    meta->payload = whole;
+    free(excerpt);
+    return keep;
+}
+
+static void say_kept(struct reply *rp, size_t sent, size_t kept) {
+    if (rp->json)
+        json_object_set_new(
+            rp->json, "body",
+            json_pack("{s:I, s:I}", "bytes", (json_int_t)sent, "kept", (json_int_t)kept));
+}
+
 void api_post_submission(struct request *rq, struct reply *rp) {
     const char *ctype = req_header(rq, "Content-Type");
     struct mediatype mt;
@@ -476,7 +509,7 @@ void api_post_submission(struct request *rq, struct reply *rp) {
         int status = b.n_not_granted == b.nerrors ? 403 : b.n_locked == b.nerrors ? 409 : 422;
         meta.idempotency_key = NULL; /* a refused batch may be corrected and sent again */
         counts.rejected = b.bad_rows;
-        db_ingest_store_receipt(db, &meta, "rejected", status, &counts, b.errors, NULL);
+        size_t kept = store_refused(db, &meta, rq, status, &counts, b.errors);
         stats_ingest_rows("rejected", (unsigned long long)b.rows);
         json_t *errs = b.errors;
         b.errors = NULL;
@@ -487,6 +520,7 @@ void api_post_submission(struct request *rq, struct reply *rp) {
         json_object_set_new(rp->json, "id", json_string(id));
         json_object_set_new(rp->json, "outcome", json_string("rejected"));
         json_object_set_new(rp->json, "counts", counts_json(&counts));
+        say_kept(rp, rq->body.len, kept);
         if (b.nerrors > MAX_LISTED_ERRORS)
             json_object_set_new(rp->json, "errors_not_listed",
                                 json_integer(b.nerrors - MAX_LISTED_ERRORS));
@@ -521,7 +555,7 @@ void api_post_submission(struct request *rq, struct reply *rp) {
     if (out == INGEST_NEEDS_REASON) {
         meta.idempotency_key = NULL;
         struct ingest_counts refused = {.rejected = (long)json_array_size(errors)};
-        db_ingest_store_receipt(db, &meta, "rejected", 422, &refused, errors, NULL);
+        size_t kept = store_refused(db, &meta, rq, 422, &refused, errors);
         stats_ingest_rows("rejected", (unsigned long long)b.rows);
         problem_reply_errors(rp, 422, errors,
                              "%ld row(s) would change a final figure without a reason; nothing "
@@ -531,6 +565,7 @@ void api_post_submission(struct request *rq, struct reply *rp) {
         json_object_set_new(rp->json, "id", json_string(id));
         json_object_set_new(rp->json, "outcome", json_string("rejected"));
         json_object_set_new(rp->json, "counts", counts_json(&refused));
+        say_kept(rp, rq->body.len, kept);
         goto done;
     }
     if (meta.dry_run) {

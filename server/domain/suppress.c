@@ -119,7 +119,7 @@ static struct suppress_cell *closed_table(const struct suppress_cell *cells, int
                 cap *= 2;
             }
             struct suppress_cell *m = &work[w++];
-            *m = (struct suppress_cell){.value = 0, .hidden = true, .complement = false};
+            *m = (struct suppress_cell){.value = 0, .hidden = true, .unknown = true};
             for (int e = 0; e < SUPPRESS_MAX_DIMS; e++)
                 m->cat[e] = e < ndims ? cat[e] : SUPPRESS_ALL;
         }
@@ -175,6 +175,8 @@ int suppress_complement(struct suppress_cell *cells, int n, int ndims, double th
             cells[i].hidden = cells[i].complement = true;
         else if (!gave_up && work[i].hidden && !cells[i].hidden)
             cells[i].hidden = cells[i].complement = true;
+        if (cells[i].unknown)
+            cells[i].complement = false;
     }
     free(kids);
     free(pinned);
@@ -263,7 +265,7 @@ static int determined(const struct suppress_cell *cells, int n, int nreal, int n
         for (int k = 0; k < h; k++)
             if (a[(size_t)r * h + k] > 1e-9 || a[(size_t)r * h + k] < -1e-9)
                 nonzero++, col = k;
-        if (nonzero == 1 && cell_of[col] < nreal) {
+        if (nonzero == 1 && cell_of[col] < nreal && !cells[cell_of[col]].unknown) {
             pinned[cell_of[col]] = true;
             found++;
         }

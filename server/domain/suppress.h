@@ -7,9 +7,10 @@
  * a margin (the total has SUPPRESS_ALL everywhere). Every margin and the cells one
  * dimension below it ("sex=female" and "sex=male" under the total; "age_band=16-24;
  * sex=female" and the other age bands under "sex=female") are a relation: the margin is
- * the sum of the cells. Cells that were not reported are left out, as if zero, which
- * errs towards hiding more; a margin that was not reported is an unknown that still ties
- * its cells to the margins above. In each relation, among the margin and its cells:
+ * the sum of the cells. A cell that was not reported is an unknown the caller passes in
+ * (unknown, hidden), or leaves out, which counts it as zero and errs towards hiding more;
+ * a margin that was not reported is added as an unknown that still ties its cells to the
+ * margins above. In each relation, among the margin and its cells:
  * - none hidden, or at least two;
  * - when the margin is visible, the hidden cells' sum (the margin less the visible
  *   cells, which anyone can work out) is more than the small-count threshold, so it
@@ -37,6 +38,9 @@ struct suppress_cell {
     double value;
     bool hidden;     /* in: a small count (primary); out: hidden either way */
     bool complement; /* out: hidden only to protect another cell */
+    /* in: a cell nobody reported (a category missing from a breakdown): unknown to the
+     * reader, so an unknown in its relations, but no secret to protect; pass it hidden */
+    bool unknown;
 };
 
 /* Marks the small counts (1..threshold) hidden: the primary suppression. A caller that

@@ -8,6 +8,9 @@
 
 #include "http/request.h"
 
+#define GUARD_MAX_URI 8192      /* bytes of path and query together */
+#define GUARD_MAX_HEADERS 16384 /* bytes of header names and values together */
+
 /* A reason to refuse the request's framing (two Content-Lengths, a non-numeric one, or
  * Transfer-Encoding with Content-Length), or NULL. */
 const char *guard_framing(struct MHD_Connection *conn);

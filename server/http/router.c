@@ -13,7 +13,9 @@
 #define E ROUTE_ETAG
 #define C ROUTE_CSV
 
-/* Query parameters by route, as the handlers read them. */
+/* Query parameters by route, as the handlers read them. The page's own: the dashboard
+ * keeps its state in the query of a shared link (/?area=...), which the server ignores. */
+static const char *const p_page[] = {"*", NULL};
 static const char *const p_metrics[] = {"programme", "active", NULL};
 static const char *const p_areas[] = {"type", "parent", NULL};
 static const char *const p_observations[] = {"metric",       "area", "from",  "to",     "breakdown",
@@ -36,9 +38,9 @@ static const struct route routes[] = {
     {HTTP_GET, "/readyz", api_get_readyz, 0, NULL},
     {HTTP_GET, "/metrics", api_get_prometheus, 0, NULL},
     {HTTP_GET, "/openapi.json", api_get_openapi, 0, NULL},
-    {HTTP_GET, "/", static_get_index, 0, NULL},
-    {HTTP_GET, "/dashboard/{file}", static_get_asset, 0, NULL},
-    {HTTP_GET, "/dashboard/vendor/{file}", static_get_vendor, 0, NULL},
+    {HTTP_GET, "/", static_get_index, 0, p_page},
+    {HTTP_GET, "/dashboard/{file}", static_get_asset, 0, p_page},
+    {HTTP_GET, "/dashboard/vendor/{file}", static_get_vendor, 0, p_page},
     {HTTP_GET, "/v1/programmes", api_list_programmes, R | E | C, NULL},
     {HTTP_GET, "/v1/metrics", api_list_metrics, R | E | C, p_metrics},
     {HTTP_GET, "/v1/metrics/{code}", api_get_metric, R | E, NULL},
@@ -46,7 +48,7 @@ static const struct route routes[] = {
     {HTTP_GET, "/v1/areas/{code}", api_get_area, R | E, NULL},
     {HTTP_GET, "/v1/dimensions", api_list_dimensions, R | E | C, NULL},
     {HTTP_GET, "/v1/observations", api_list_observations, R | E | C, p_observations},
-    {HTTP_GET, "/v1/observations/history", api_get_history, ROUTE_KEY | E | C, p_history},
+    {HTTP_GET, "/v1/observations/history", api_get_history, R | E | C, p_history},
     {HTTP_POST, "/v1/submissions", api_post_submission, ROUTE_SUBMIT | ROUTE_BODY, p_submit},
     {HTTP_GET, "/v1/submissions", api_list_submissions, ROUTE_KEY | C, p_submissions},
     {HTTP_GET, "/v1/submissions/{id}", api_get_submission, ROUTE_KEY, NULL},

@@ -21,7 +21,8 @@ struct route {
     handler_fn handler;
     unsigned flags;
     /* The query parameters the route reads (NULL-terminated; NULL: none), so any other
-     * is a 400 naming it. format= is every route's (the daemon reads it). */
+     * is a 400 naming it; {"*"}: any (the page, whose query the server ignores). format=
+     * is every route's (the daemon reads it). */
     const char *const *params;
 };
 

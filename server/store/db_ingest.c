@@ -451,7 +451,8 @@ bool db_ingest_store_receipt(struct db_conn *db, const struct ingest_meta *meta,
 #define RECEIPT_SELECT                                                                             \
     "SELECT id, partner, " RECEIVED_AT_RFC3339                                                     \
     ", format, status, http_status, row_count, counts, "                                           \
-    "errors, warnings, dry_run, idempotency_key FROM submissions "
+    "errors, warnings, dry_run, idempotency_key, octet_length(payload) AS payload_kept, "          \
+    "coalesce(body_bytes, octet_length(payload)) AS body_bytes FROM submissions "
 
 static json_t *receipt_json(PGresult *r, int i) {
     json_t *counts = json_loads(PQgetvalue(r, i, 7), 0, NULL);
@@ -467,6 +468,13 @@ static json_t *receipt_json(PGresult *r, int i) {
         warnings ? warnings : json_array(), "dry_run", PQgetvalue(r, i, 10)[0] == 't');
     if (!PQgetisnull(r, i, 11))
         json_object_set_new(j, "idempotency_key", json_string(PQgetvalue(r, i, 11)));
+    /* How much of the body the receipt keeps: a refused one keeps an excerpt. */
+    int kept = PQfnumber(r, "payload_kept"), sent = PQfnumber(r, "body_bytes");
+    if (kept >= 0 && sent >= 0 && !PQgetisnull(r, i, kept))
+        json_object_set_new(j, "body",
+                            json_pack("{s:I, s:I}", "bytes",
+                                      (json_int_t)atoll(PQgetvalue(r, i, sent)), "kept",
+                                      (json_int_t)atoll(PQgetvalue(r, i, kept))));
     return j;
 }
 

@@ -192,6 +192,24 @@ static void test_the_total_goes_when_no_cell_is_left(void **state) {
     assert_false(d[0].hidden);
 }
 
+/* A category nobody reported is an unknown: with it, the total less the reported cells is
+ * no one cell; without it (the dimension has no other category), it is. */
+static void test_an_unreported_category_is_an_unknown_not_a_zero(void **state) {
+    (void)state;
+    struct suppress_cell partial[] = {cell1(SUPPRESS_ALL, 412), cell1(0, 3), cell1(1, 0)};
+    partial[2].unknown = partial[2].hidden = true; /* male: not reported */
+    suppress_primary(partial, 2, T);
+    partial[0].hidden = false;
+    assert_int_equal(suppress_complement(partial, 3, 1, T), 0);
+    assert_false(partial[0].hidden);
+    assert_false(partial[2].complement);
+    struct suppress_cell whole[] = {cell1(SUPPRESS_ALL, 412), cell1(0, 3)};
+    suppress_primary(whole, 2, T);
+    whole[0].hidden = false;
+    assert_int_equal(suppress_complement(whole, 2, 1, T), 1);
+    assert_true(whole[0].hidden && whole[0].complement);
+}
+
 static void test_nothing_is_hidden_without_a_small_count(void **state) {
     (void)state;
     struct suppress_cell c[] = {cell1(SUPPRESS_ALL, 30), cell1(0, 0), cell1(1, 12), cell1(2, 18)};
@@ -322,6 +340,7 @@ int main(void) {
         cmocka_unit_test(test_two_small_cells_whose_sum_is_small_hide_a_third),
         cmocka_unit_test(test_the_total_goes_when_no_cell_is_left),
         cmocka_unit_test(test_nothing_is_hidden_without_a_small_count),
+        cmocka_unit_test(test_an_unreported_category_is_an_unknown_not_a_zero),
         cmocka_unit_test(test_a_cell_joining_two_protected_blocks_is_protected_too),
         cmocka_unit_test(test_random_tables_withstand_every_subtraction),
     };

@@ -1,0 +1,233 @@
+/* Each figure's cells are read as a table for domain/suppress: a cell's key
+ * ("age_band=16-24;sex=female") gives its category per dimension, a dimension it does not
+ * name is its margin. */
+#include "api/disclosure.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/suppress.h"
+
+struct table_dims {
+    int n;
+    char names[SUPPRESS_MAX_DIMS][40];
+    int ncats[SUPPRESS_MAX_DIMS];
+    char cats[SUPPRESS_MAX_DIMS][32][48];
+};
+
+static bool place(struct table_dims *t, const char *key, struct suppress_cell *out);
+static int dim_index(struct table_dims *t, const char *name, size_t len);
+static int cat_index(struct table_dims *t, int d, const char *cat, size_t len);
+static bool judge(const struct db_cell *cells, int n, const struct db_categories *cats,
+                  int small_max, bool *hidden);
+static int add_unreported(struct suppress_cell **t, int n, int *cap, struct table_dims *dims,
+                          const struct db_categories *cats);
+static int cmp_text(const void *a, const void *b);
+static char *join(const char *metric, const char *area, const char *period, const char *key);
+
+static int dim_index(struct table_dims *t, const char *name, size_t len) {
+    for (int d = 0; d < t->n; d++)
+        if (strlen(t->names[d]) == len && strncmp(t->names[d], name, len) == 0)
+            return d;
+    if (t->n == SUPPRESS_MAX_DIMS || len >= sizeof t->names[0])
+        return -1;
+    memcpy(t->names[t->n], name, len);
+    t->names[t->n][len] = '\0';
+    t->ncats[t->n] = 0;
+    return t->n++;
+}
+
+static int cat_index(struct table_dims *t, int d, const char *cat, size_t len) {
+    for (int k = 0; k < t->ncats[d]; k++)
+        if (strlen(t->cats[d][k]) == len && strncmp(t->cats[d][k], cat, len) == 0)
+            return k;
+    if (t->ncats[d] == 32 || len >= sizeof t->cats[0][0])
+        return -1;
+    memcpy(t->cats[d][t->ncats[d]], cat, len);
+    t->cats[d][t->ncats[d]][len] = '\0';
+    return t->ncats[d]++;
+}
+
+/* The cell's categories from its key; false when the table is too wide to judge. */
+static bool place(struct table_dims *t, const char *key, struct suppress_cell *out) {
+    for (int e = 0; e < SUPPRESS_MAX_DIMS; e++)
+        out->cat[e] = SUPPRESS_ALL;
+    for (const char *p = key; *p;) {
+        size_t len = strcspn(p, ";");
+        const char *eq = memchr(p, '=', len);
+        if (!eq)
+            return false;
+        int d = dim_index(t, p, (size_t)(eq - p));
+        int k = d < 0 ? -1 : cat_index(t, d, eq + 1, len - (size_t)(eq + 1 - p));
+        if (k < 0)
+            return false;
+        out->cat[d] = k;
+        p += len + (p[len] == ';');
+    }
+    return true;
+}
+
+/* The cells a breakdown lacks: for each set of dimensions some reported cell is broken
+ * down by, every combination of those dimensions' categories (from the catalogue) that
+ * was not reported joins the table as an unknown. Returns the new count, or -1 when the
+ * table would grow past what is judged exactly. */
+static int add_unreported(struct suppress_cell **t, int n, int *cap, struct table_dims *dims,
+                          const struct db_categories *cats) {
+    int nd = dims->n;
+    for (int d = 0; d < nd; d++) /* every category of every dimension present */
+        for (int i = 0; i < cats->n; i++)
+            if (strcmp(cats->dim[i], dims->names[d]) == 0 &&
+                cat_index(dims, d, cats->code[i], strlen(cats->code[i])) < 0)
+                return -1;
+    unsigned seen[64];
+    int nseen = 0, reported = n;
+    for (int i = 0; i < reported; i++) {
+        unsigned mask = 0;
+        for (int d = 0; d < nd; d++)
+            if ((*t)[i].cat[d] != SUPPRESS_ALL)
+                mask |= 1u << d;
+        bool known = mask == 0;
+        for (int k = 0; k < nseen && !known; k++)
+            known = seen[k] == mask;
+        if (known)
+            continue;
+        if (nseen == 64)
+            return -1;
+        seen[nseen++] = mask;
+        int combos = 1;
+        for (int d = 0; d < nd; d++)
+            if (mask & (1u << d))
+                combos *= dims->ncats[d] ? dims->ncats[d] : 1;
+        if (combos > SUPPRESS_MAX_WORK / 4)
+            return -1;
+        for (int c = 0; c < combos; c++) {
+            struct suppress_cell x = {.hidden = true, .unknown = true};
+            int rest = c;
+            for (int e = 0; e < SUPPRESS_MAX_DIMS; e++)
+                x.cat[e] = SUPPRESS_ALL;
+            for (int d = 0; d < nd; d++)
+                if (mask & (1u << d)) {
+                    x.cat[d] = rest % dims->ncats[d];
+                    rest /= dims->ncats[d];
+                }
+            bool there = false;
+            for (int j = 0; j < n && !there; j++)
+                there = memcmp((*t)[j].cat, x.cat, sizeof x.cat) == 0;
+            if (there)
+                continue;
+            if (n == *cap) {
+                if (*cap >= SUPPRESS_MAX_WORK / 2)
+                    return -1;
+                struct suppress_cell *more = realloc(*t, (size_t)*cap * 2 * sizeof **t);
+                if (!more)
+                    return -1;
+                *t = more;
+                *cap *= 2;
+            }
+            (*t)[n++] = x;
+        }
+    }
+    return n;
+}
+
+/* One figure's table: which of its n cells to hide. */
+static bool judge(const struct db_cell *cells, int n, const struct db_categories *cats,
+                  int small_max, bool *hidden) {
+    int cap = n * 2 + 16;
+    struct suppress_cell *t = calloc((size_t)cap, sizeof *t);
+    struct table_dims *dims = calloc(1, sizeof *dims);
+    bool ok = t && dims;
+    for (int i = 0; ok && i < n; i++) {
+        if (!place(dims, cells[i].key, &t[i]))
+            ok = false;
+        t[i].value = cells[i].value;
+        t[i].hidden = cells[i].key[0] && cells[i].value >= 1 && cells[i].value <= small_max;
+    }
+    int all = ok ? add_unreported(&t, n, &cap, dims, cats) : -1;
+    ok = all >= 0;
+    if (ok && dims->n > 0)
+        suppress_complement(t, all, dims->n, small_max);
+    for (int i = 0; i < n; i++) /* a table that cannot be judged shows its total only */
+        hidden[i] = ok ? t[i].hidden : cells[i].key[0] != '\0';
+    free(t);
+    free(dims);
+    return true;
+}
+
+static int cmp_text(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *join(const char *metric, const char *area, const char *period, const char *key) {
+    size_t n = strlen(metric) + strlen(area) + strlen(period) + strlen(key) + 4;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "%s\x1f%s\x1f%s\x1f%s", metric, area, period, key);
+    return s;
+}
+
+bool disclosure_build(struct db_conn *db, const struct db_figure *figures, int n, int small_max,
+                      struct disclosure *out) {
+    memset(out, 0, sizeof *out);
+    struct db_cells cells;
+    struct db_categories cats;
+    if (!db_cells_read(db, figures, n, &cells))
+        return false;
+    if (cells.n && !db_cells_categories(db, &cats)) {
+        db_cells_free(&cells);
+        return false;
+    }
+    if (!cells.n)
+        memset(&cats, 0, sizeof cats);
+    bool *hidden = calloc((size_t)cells.n + 1, sizeof *hidden);
+    out->hidden = calloc((size_t)cells.n + 1, sizeof *out->hidden);
+    bool ok = hidden && out->hidden;
+    for (int i = 0; ok && i < cells.n;) {
+        int j = i + 1;
+        while (j < cells.n && strcmp(cells.cells[j].metric, cells.cells[i].metric) == 0 &&
+               strcmp(cells.cells[j].area, cells.cells[i].area) == 0 &&
+               strcmp(cells.cells[j].period_start, cells.cells[i].period_start) == 0)
+            j++;
+        judge(cells.cells + i, j - i, &cats, small_max, hidden + i);
+        for (int k = i; ok && k < j; k++) {
+            if (!hidden[k])
+                continue;
+            const struct db_cell *c = &cells.cells[k];
+            char *s = join(c->metric, c->area, c->period_start, c->key);
+            if (!s)
+                ok = false;
+            else
+                out->hidden[out->n++] = s;
+        }
+        i = j;
+    }
+    free(hidden);
+    db_cells_free(&cells);
+    db_categories_free(&cats);
+    if (!ok) {
+        disclosure_free(out);
+        return false;
+    }
+    qsort(out->hidden, (size_t)out->n, sizeof *out->hidden, cmp_text);
+    return true;
+}
+
+bool disclosure_hidden(const struct disclosure *d, const char *metric, const char *area,
+                       const char *period_start, const char *key) {
+    if (!d || d->n == 0)
+        return false;
+    char *s = join(metric, area, period_start, key);
+    if (!s) /* no memory to look: hide rather than risk */
+        return true;
+    bool found = bsearch(&s, d->hidden, (size_t)d->n, sizeof *d->hidden, cmp_text) != NULL;
+    free(s);
+    return found;
+}
+
+void disclosure_free(struct disclosure *d) {
+    for (int i = 0; i < d->n; i++)
+        free(d->hidden[i]);
+    free(d->hidden);
+    memset(d, 0, sizeof *d);
+}

@@ -1,0 +1,28 @@
+/* Disclosure control for open reads: which cells of the figures about to be shown must
+ * be hidden. The small counts (1 to WELLBEING_SMALL_COUNT) of breakdown cells, and then,
+ * by complementary suppression over each figure's whole table (domain/suppress), enough
+ * further cells that none of those can be worked out by subtraction, whatever filter the
+ * reader used. Totals are shown whatever their size unless hiding one is the only way
+ * to protect a cell. */
+#ifndef API_DISCLOSURE_H
+#define API_DISCLOSURE_H
+
+#include <stdbool.h>
+
+#include "store/db.h"
+#include "store/db_cells.h"
+
+struct disclosure {
+    char **hidden; /* "metric\x1farea\x1fperiod_start\x1fkey", sorted */
+    int n;
+};
+
+/* Judges the tables of the figures given; false when they could not be read (the
+ * caller answers api_db_failed). */
+bool disclosure_build(struct db_conn *db, const struct db_figure *figures, int n, int small_max,
+                      struct disclosure *out);
+bool disclosure_hidden(const struct disclosure *d, const char *metric, const char *area,
+                       const char *period_start, const char *key);
+void disclosure_free(struct disclosure *d);
+
+#endif
