@@ -91,6 +91,14 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 
 .PHONY: fuzz
 
+# The whole server in the fuzzer's process, fed raw requests over loopback (main.c aside:
+# the harness starts the daemon itself).
+FUZZ_SERVER_SRC := $(filter-out server/main.c,$(SERVER_SRC))
+build/fuzz/fuzz_http: tests/fuzz/fuzz_http.c $(FUZZ_SERVER_SRC) $(HEADERS) | openapi/openapi.json
+	@mkdir -p $(dir $@)
+	clang $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		$(CPPFLAGS) $< $(FUZZ_SERVER_SRC) -o $@ $(LDLIBS)
+
 build/fuzz/%: tests/fuzz/%.c $(DOMAIN_SRC) $(HEADERS)
 	@mkdir -p $(dir $@)
 	clang $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \

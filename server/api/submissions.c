@@ -254,7 +254,8 @@ static bool parse_json(struct request *rq, struct reply *rp, struct batch *b, co
     }
     if (env.reason)
         *reason = strdup(env.reason);
-    *override = env.override_lock;
+    if (env.override_lock) /* ?overrideLock=true counts as much as the body's field */
+        *override = true;
     /* Known before any row is checked: an admin override lets rows into locked months. */
     b->snap.cat.override_locks = *override && b->is_admin;
     struct ingest_json_row in;

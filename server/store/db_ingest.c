@@ -468,9 +468,10 @@ static json_t *receipt_json(PGresult *r, int i) {
         warnings ? warnings : json_array(), "dry_run", PQgetvalue(r, i, 10)[0] == 't');
     if (!PQgetisnull(r, i, 11))
         json_object_set_new(j, "idempotency_key", json_string(PQgetvalue(r, i, 11)));
-    /* How much of the body the receipt keeps: a refused one keeps an excerpt. */
+    /* How much of the body a refused receipt keeps: an excerpt, when it was long. */
     int kept = PQfnumber(r, "payload_kept"), sent = PQfnumber(r, "body_bytes");
-    if (kept >= 0 && sent >= 0 && !PQgetisnull(r, i, kept))
+    if (kept >= 0 && sent >= 0 && !PQgetisnull(r, i, kept) &&
+        strcmp(PQgetvalue(r, i, 4), "rejected") == 0)
         json_object_set_new(j, "body",
                             json_pack("{s:I, s:I}", "bytes",
                                       (json_int_t)atoll(PQgetvalue(r, i, sent)), "kept",
