@@ -1,7 +1,7 @@
 /* wellbeingd: serve (the default), migrate, key create, routes. Configuration comes
  * from the environment and flags (config.c); SIGTERM or SIGINT stops a server
  * cleanly: no new connections, in-flight requests finish, exit 0. */
-#include <libpq-fe.h>
+#include <openssl/crypto.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,37 +91,39 @@ static int cmd_key_create(int argc, char **argv) {
         fprintf(stderr, "key create: needs --name and --scopes from read,submit,admin\n");
         return 2;
     }
-    const char *keys[] = {"dbname", "connect_timeout", NULL};
-    const char *vals[] = {g_config.database_url, "10", NULL};
-    PGconn *pg = PQconnectdbParams(keys, vals, 1);
-    if (PQstatus(pg) != CONNECTION_OK) {
-        fprintf(stderr, "key create: cannot connect to the database: %s", PQerrorMessage(pg));
-        PQfinish(pg);
+    char why[512];
+    struct db_conn *db = db_connect_alone(g_config.database_url, 10, why, sizeof why);
+    if (!db) {
+        fprintf(stderr, "key create: cannot connect to the database: %s", why);
         return 1;
     }
     char key[128];
-    PGresult *r = auth_key_create(pg, name, scopes, partner, key, sizeof key);
-    if (!r) {
-        fprintf(stderr, "key create: no randomness available\n");
-        PQfinish(pg);
-        return 1;
-    }
+    json_t *id = NULL, *created_at = NULL;
+    struct db_error e;
+    enum auth_made made =
+        auth_key_create(db, name, scopes, partner, key, sizeof key, &id, &created_at, &e);
     int rc = 0;
-    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-        if (state && strcmp(state, "23503") == 0)
+    if (made == AUTH_NO_RANDOMNESS) {
+        fprintf(stderr, "key create: no randomness available\n");
+        rc = 1;
+    } else if (made == AUTH_NOT_STORED) {
+        if (strcmp(e.sqlstate, "23503") == 0)
             fprintf(stderr, "key create: no partner \"%s\"\n", partner);
-        else if (state && strcmp(state, "23514") == 0)
+        else if (strcmp(e.sqlstate, "23514") == 0)
             fprintf(stderr, "key create: a submit key needs --partner (or the admin scope)\n");
         else
-            fprintf(stderr, "key create: %s", PQerrorMessage(pg));
+            fprintf(stderr, "key create: the key could not be stored (sqlstate %s)\n",
+                    e.sqlstate[0] ? e.sqlstate : "none");
         rc = 1;
     } else {
-        fprintf(stderr, "key create: key %s made; it is shown once, below\n", PQgetvalue(r, 0, 0));
+        fprintf(stderr, "key create: key %s made; it is shown once, below\n",
+                json_string_value(id));
         printf("%s\n", key);
     }
-    PQclear(r);
-    PQfinish(pg);
+    OPENSSL_cleanse(key, sizeof key);
+    json_decref(id);
+    json_decref(created_at);
+    db_disconnect_alone(db);
     return rc;
 }
 

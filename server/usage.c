@@ -9,10 +9,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "store/db.h"
-#include "domain/calendar.h"
 #include <jansson.h>
+
+#include "domain/calendar.h"
 #include "log.h"
+#include "store/db.h"
+#include "store/db_oversight.h"
 
 #define SLOTS 512
 #define FLUSH_SECONDS 5
@@ -89,13 +91,6 @@ void usage_count_list(const char *metrics) {
 }
 
 void usage_flush(struct db_conn *c) {
-    static const struct db_stmt add = {
-        "usage_add",
-        "INSERT INTO metric_reads (metric, day, reads) "
-        "SELECT u.metric, u.day::date, u.reads FROM json_to_recordset($1::json) "
-        "AS u(metric text, day text, reads bigint) JOIN metrics m ON m.code = u.metric "
-        "ON CONFLICT (metric, day) DO UPDATE SET reads = metric_reads.reads + excluded.reads",
-        1};
     static struct slot pending[SLOTS];
     static pthread_mutex_t flush_lock = PTHREAD_MUTEX_INITIALIZER;
     pthread_mutex_lock(&flush_lock);
@@ -104,18 +99,19 @@ void usage_flush(struct db_conn *c) {
     memset(table, 0, sizeof table);
     pthread_mutex_unlock(&lock);
     json_t *rows = json_array();
-    for (int i = 0; i < SLOTS; i++)
-        if (pending[i].count)
-            json_array_append_new(rows,
-                                  json_pack("{s:s, s:s, s:I}", "metric", pending[i].metric, "day",
-                                            pending[i].day, "reads", (json_int_t)pending[i].count));
-    if (json_array_size(rows)) {
-        char *text = json_dumps(rows, JSON_COMPACT);
-        const char *params[] = {text};
-        PGresult *r = text ? db_exec(c, &add, params) : NULL;
-        if (!r || !db_ok(r)) {
-            if (r)
-                db_log_failure("usage flush", r);
+    size_t count = 0;
+    for (int i = 0; i < SLOTS; i++) {
+        if (!pending[i].count)
+            continue;
+        count++;
+        json_array_append_new(rows,
+                              json_pack("{s:s, s:s, s:I}", "metric", pending[i].metric, "day",
+                                        pending[i].day, "reads", (json_int_t)pending[i].count));
+    }
+    if (count) {
+        /* A row lost to a failed allocation keeps every count back for the next flush. */
+        char *text = json_array_size(rows) == count ? json_dumps(rows, JSON_COMPACT) : NULL;
+        if (!text || !db_oversight_add_reads(c, text)) {
             /* Put the counts back so an outage loses nothing. */
             pthread_mutex_lock(&lock);
             for (int i = 0; i < SLOTS; i++)
@@ -123,7 +119,6 @@ void usage_flush(struct db_conn *c) {
                     add_locked(pending[i].metric, pending[i].day, pending[i].count);
             pthread_mutex_unlock(&lock);
         }
-        PQclear(r);
         free(text);
     }
     json_decref(rows);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "store/db_catalogue_write.h"
 #include "http/problem.h"
 #include "api/render.h"
 #include "api/admin_util.h"
@@ -21,6 +22,7 @@ struct metric_input {
     json_t *dimensions; /* distinct dimension codes */
 };
 
+static void check_body_code(json_t *body, const char *path_code, json_t *errors);
 static void read_metric(json_t *body, struct metric_input *in, json_t *errors);
 static json_t *read_dimensions(json_t *body, json_t *errors);
 static bool check_metric_names(struct reply *rp, struct db_conn *db, struct metric_input *in,
@@ -39,6 +41,16 @@ static const char *const area_types[] = {
     "unitary", "metropolitan_district", "non_metropolitan_district",
     NULL};
 static const char *const roles[] = {"constituent", "non_constituent", "observer", "contains", NULL};
+
+/* A PUT names its thing in the path; a code in the body may only repeat it. */
+static void check_body_code(json_t *body, const char *path_code, json_t *errors) {
+    const char *body_code = admin_string(body, "", "code", false, errors);
+    if (body_code && strcmp(body_code, path_code) != 0)
+        admin_error(errors, "/code", "mismatch",
+                    "code \"%s\" in the body differs from %s in the path; leave it out or make "
+                    "them the same",
+                    body_code, path_code);
+}
 
 /* ---- metrics ---- */
 
@@ -74,12 +86,7 @@ static void read_metric(json_t *body, struct metric_input *in, json_t *errors) {
         "sort_order", "numerator", "denominator", "confidence_limits",
         "dimensions", NULL};
     admin_only_members(body, "", fields, errors);
-    const char *body_code = admin_string(body, "", "code", false, errors);
-    if (body_code && strcmp(body_code, in->code) != 0)
-        admin_error(errors, "/code", "mismatch",
-                    "code \"%s\" in the body differs from %s in the path; leave it out or make "
-                    "them the same",
-                    body_code, in->code);
+    check_body_code(body, in->code, errors);
     in->programme = admin_string(body, "", "programme", true, errors);
     if (in->programme) {
         size_t n = strlen(in->programme);
@@ -144,33 +151,25 @@ static void read_metric(json_t *body, struct metric_input *in, json_t *errors) {
  * when the database could not answer. */
 static bool check_metric_names(struct reply *rp, struct db_conn *db, struct metric_input *in,
                                json_t *errors) {
-    static const struct db_stmt s = {
-        "admin_metric_names",
-        "SELECT EXISTS (SELECT 1 FROM programmes WHERE code = $1), "
-        "($2::text IS NULL OR EXISTS (SELECT 1 FROM metrics WHERE code = $2)), "
-        "($3::text IS NULL OR EXISTS (SELECT 1 FROM metrics WHERE code = $3)), "
-        "coalesce((SELECT json_agg(t.n - 1 ORDER BY t.n) FROM json_array_elements_text($4::json) "
-        "WITH ORDINALITY AS t(code, n) WHERE NOT EXISTS (SELECT 1 FROM dimensions d "
-        "WHERE d.code = t.code)), '[]')",
-        4};
-    char *dims = json_dumps(in->dimensions, JSON_COMPACT);
-    const char *params[] = {in->programme, in->numerator, in->denominator, dims};
-    PGresult *r = db_exec(db, &s, params);
-    free(dims);
-    if (!admin_write_ok(rp, db, r, "metric"))
+    struct db_metric_names known;
+    struct db_error e;
+    if (!db_metric_names(db, in->programme, in->numerator, in->denominator, in->dimensions, &known,
+                         &e)) {
+        admin_write_failed(rp, db, &e, "metric");
         return false;
-    if (PQgetvalue(r, 0, 0)[0] != 't')
+    }
+    if (!known.programme_known)
         admin_error(errors, "/programme", "unknown_programme",
                     "no programme %s; GET /v1/programmes lists them", in->programme);
-    if (PQgetvalue(r, 0, 1)[0] != 't')
+    if (!known.numerator_known)
         admin_error(errors, "/numerator", "unknown_metric",
                     "no metric %s; GET /v1/metrics lists them", in->numerator);
-    if (PQgetvalue(r, 0, 2)[0] != 't')
+    if (!known.denominator_known)
         admin_error(errors, "/denominator", "unknown_metric",
                     "no metric %s; GET /v1/metrics lists them", in->denominator);
-    json_t *unknown = json_loads(PQgetvalue(r, 0, 3), 0, NULL), *v;
+    json_t *v;
     size_t i;
-    json_array_foreach(unknown, i, v) {
+    json_array_foreach(known.unknown_dimensions, i, v) {
         size_t k = (size_t)json_integer_value(v);
         char pointer[64];
         snprintf(pointer, sizeof pointer, "/dimensions/%zu", k);
@@ -178,8 +177,7 @@ static bool check_metric_names(struct reply *rp, struct db_conn *db, struct metr
                     "no dimension %s; GET /v1/dimensions lists them",
                     json_string_value(json_array_get(in->dimensions, k)));
     }
-    json_decref(unknown);
-    PQclear(r);
+    json_decref(known.unknown_dimensions);
     return true;
 }
 
@@ -187,44 +185,31 @@ static bool check_metric_names(struct reply *rp, struct db_conn *db, struct metr
  * with a 409) when it would. False after filling rp when the database failed. */
 static bool check_metric_change(struct reply *rp, struct db_conn *db, struct metric_input *in,
                                 bool *refused) {
-    static const struct db_stmt s = {
-        "admin_metric_current",
-        "SELECT m.unit, m.frequency, m.kind, "
-        "EXISTS (SELECT 1 FROM observations o WHERE o.metric = m.code) "
-        "OR EXISTS (SELECT 1 FROM targets t WHERE t.metric = m.code) "
-        "OR EXISTS (SELECT 1 FROM period_locks l WHERE l.metric = m.code), "
-        "coalesce((SELECT string_agg(DISTINCT k, ', ') FROM observations o, "
-        "jsonb_object_keys(o.breakdown) k WHERE o.metric = m.code AND o.breakdown <> '{}' "
-        "AND k NOT IN (SELECT json_array_elements_text($2::json))), '') "
-        "FROM metrics m WHERE m.code = $1 FOR UPDATE",
-        2};
+    struct db_metric_current now;
+    struct db_error e;
     *refused = false;
-    char *dims = json_dumps(in->dimensions, JSON_COMPACT);
-    const char *params[] = {in->code, dims};
-    PGresult *r = db_exec(db, &s, params);
-    free(dims);
-    if (!admin_write_ok(rp, db, r, "metric"))
+    if (!db_metric_current(db, in->code, in->dimensions, &now, &e)) {
+        admin_write_failed(rp, db, &e, "metric");
         return false;
-    if (PQntuples(r) == 1) {
-        const char *now[] = {PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2)};
+    }
+    if (now.exists && now.in_use) {
+        const char *have[] = {now.unit, now.frequency, now.kind};
         const char *want[] = {in->unit, in->frequency, in->kind};
         const char *what[] = {"unit", "frequency", "kind"};
-        bool in_use = PQgetvalue(r, 0, 3)[0] == 't';
         for (int i = 0; i < 3 && !*refused; i++)
-            if (in_use && strcmp(now[i], want[i]) != 0) {
+            if (strcmp(have[i], want[i]) != 0) {
                 problem_reply(rp, 409,
                               "%s holds figures, targets or locks, so its %s stays %s (not %s); "
                               "make a new metric for the new measure",
-                              in->code, what[i], now[i], want[i]);
+                              in->code, what[i], have[i], want[i]);
                 *refused = true;
             }
-        if (!*refused && PQgetvalue(r, 0, 4)[0]) {
-            problem_reply(rp, 409, "%s has figures broken down by %s; keep those dimensions",
-                          in->code, PQgetvalue(r, 0, 4));
-            *refused = true;
-        }
     }
-    PQclear(r);
+    if (now.exists && !*refused && now.dropped_figures[0]) {
+        problem_reply(rp, 409, "%s has figures broken down by %s; keep those dimensions", in->code,
+                      now.dropped_figures);
+        *refused = true;
+    }
     if (*refused)
         admin_rollback(db);
     return true;
@@ -244,29 +229,6 @@ static json_t *metric_answer(const struct metric_input *in) {
 }
 
 void api_put_metric(struct request *rq, struct reply *rp) {
-    static const struct db_stmt upsert = {
-        "admin_metric_upsert",
-        "INSERT INTO metrics (code, programme, name, description, unit, frequency, kind, "
-        "polarity, decimals, source, active, headline, sort_order, numerator_metric, "
-        "denominator_metric, has_confidence) VALUES ($1, $2, $3, coalesce($4, ''), $5, $6, $7, "
-        "$8, $9::int, coalesce($10, ''), $11::boolean, $12::boolean, $13::int, $14, $15, "
-        "$16::boolean) ON CONFLICT (code) DO UPDATE SET programme = EXCLUDED.programme, "
-        "name = EXCLUDED.name, description = EXCLUDED.description, unit = EXCLUDED.unit, "
-        "frequency = EXCLUDED.frequency, kind = EXCLUDED.kind, polarity = EXCLUDED.polarity, "
-        "decimals = EXCLUDED.decimals, source = EXCLUDED.source, active = EXCLUDED.active, "
-        "headline = EXCLUDED.headline, sort_order = EXCLUDED.sort_order, "
-        "numerator_metric = EXCLUDED.numerator_metric, "
-        "denominator_metric = EXCLUDED.denominator_metric, "
-        "has_confidence = EXCLUDED.has_confidence RETURNING xmax = 0",
-        16};
-    static const struct db_stmt set_dims = {
-        "admin_metric_dimensions",
-        "WITH wanted AS (SELECT json_array_elements_text($2::json) AS d), "
-        "gone AS (DELETE FROM metric_dimensions WHERE metric = $1 "
-        "AND dimension NOT IN (SELECT d FROM wanted)) "
-        "INSERT INTO metric_dimensions (metric, dimension) SELECT $1, d FROM wanted "
-        "ON CONFLICT DO NOTHING",
-        2};
     struct metric_input in = {.code = req_param(rq, 0)};
     json_t *errors = NULL;
     json_t *body = admin_body(rq, rp);
@@ -279,56 +241,43 @@ void api_put_metric(struct request *rq, struct reply *rp) {
                     "a dot, then 2 to 63 of a-z, 0-9 and _)",
                     in.code);
     read_metric(body, &in, errors);
-    if (json_array_size(errors)) {
-        admin_reply_invalid(rp, errors, "metric");
-        errors = NULL;
+    if (!admin_valid(rp, NULL, errors, "metric"))
         goto done;
-    }
     struct db_conn *db = req_db(rq, rp);
     if (!db || !admin_begin(db, rp) || !check_metric_names(rp, db, &in, errors))
         goto done;
-    if (json_array_size(errors)) {
-        admin_rollback(db);
-        admin_reply_invalid(rp, errors, "metric");
-        errors = NULL;
+    if (!admin_valid(rp, db, errors, "metric"))
         goto done;
-    }
     bool refused;
     if (!check_metric_change(rp, db, &in, &refused) || refused)
         goto done;
     char decimals[24], sort_order[24];
     snprintf(decimals, sizeof decimals, "%lld", in.decimals);
     snprintf(sort_order, sizeof sort_order, "%lld", in.sort_order);
-    const char *params[] = {in.code,
-                            in.programme,
-                            in.name,
-                            in.description,
-                            in.unit,
-                            in.frequency,
-                            in.kind,
-                            in.polarity,
-                            decimals,
-                            in.source,
-                            in.active ? "true" : "false",
-                            in.headline ? "true" : "false",
-                            sort_order,
-                            in.numerator,
-                            in.denominator,
-                            in.confidence ? "true" : "false"};
-    PGresult *r = db_exec(db, &upsert, params);
-    if (!admin_write_ok(rp, db, r, "metric"))
+    struct db_metric_row row = {.code = in.code,
+                                .programme = in.programme,
+                                .name = in.name,
+                                .description = in.description,
+                                .unit = in.unit,
+                                .frequency = in.frequency,
+                                .kind = in.kind,
+                                .polarity = in.polarity,
+                                .decimals = decimals,
+                                .source = in.source,
+                                .active = in.active ? "true" : "false",
+                                .headline = in.headline ? "true" : "false",
+                                .sort_order = sort_order,
+                                .numerator = in.numerator,
+                                .denominator = in.denominator,
+                                .confidence = in.confidence ? "true" : "false",
+                                .dimensions = in.dimensions};
+    bool created;
+    struct db_error e;
+    if (!db_metric_put(db, &row, &created, &e)) {
+        admin_write_failed(rp, db, &e, "metric");
         goto done;
-    bool created = PQgetvalue(r, 0, 0)[0] == 't';
-    PQclear(r);
-    char *dims = json_dumps(in.dimensions, JSON_COMPACT);
-    const char *dp[] = {in.code, dims};
-    r = db_exec(db, &set_dims, dp);
-    free(dims);
-    if (!admin_write_ok(rp, db, r, "metric"))
-        goto done;
-    PQclear(r);
-    if (admin_commit(db, rp))
-        reply_json(rp, created ? 201 : 200, metric_answer(&in));
+    }
+    admin_reply_made(db, rp, created ? 201 : 200, metric_answer(&in));
 done:
     json_decref(in.dimensions);
     json_decref(errors);
@@ -406,146 +355,88 @@ static json_t *read_parents(json_t *body, const char *code, json_t *errors) {
     return out;
 }
 
-void api_put_area(struct request *rq, struct reply *rp) {
-    static const struct db_stmt unknown_parents = {
-        "admin_area_parents_known",
-        "SELECT coalesce(json_agg(t.n - 1 ORDER BY t.n), '[]') FROM json_array_elements($1::json) "
-        "WITH ORDINALITY AS t(p, n) WHERE NOT EXISTS (SELECT 1 FROM areas a "
-        "WHERE a.code = t.p->>'code')",
-        1};
-    static const struct db_stmt upsert = {
-        "admin_area_upsert",
-        "INSERT INTO areas (code, name, type) VALUES ($1, $2, $3) ON CONFLICT (code) DO UPDATE "
-        "SET name = EXCLUDED.name, type = EXCLUDED.type RETURNING xmax = 0",
-        3};
-    /* Two statements: an INSERT beside a DELETE in one statement would not see the
-     * rows it replaces gone, and a kept membership would collide with itself. */
-    static const struct db_stmt clear_parents = {
-        "admin_area_memberships_clear", "DELETE FROM area_memberships WHERE child = $1", 1};
-    static const struct db_stmt set_parents = {
-        "admin_area_memberships",
-        "INSERT INTO area_memberships (child, parent, role, valid_from, valid_to) "
-        "SELECT $1, p->>'code', p->>'role', (p->>'from')::date, (p->>'to')::date "
-        "FROM json_array_elements($2::json) p",
-        2};
-    /* Whether the area is now among its own ancestors. UNION (not ALL) ends the walk
-     * even if a cycle had got in some other way. */
-    static const struct db_stmt cycle = {
-        "admin_area_cycle",
-        "WITH RECURSIVE up(code) AS (SELECT parent FROM area_memberships WHERE child = $1 "
-        "UNION SELECT m.parent FROM area_memberships m JOIN up ON m.child = up.code) "
-        "SELECT EXISTS (SELECT 1 FROM up WHERE code = $1)",
-        1};
-    static const struct db_stmt one = {
-        "admin_area_get",
-        "SELECT a.code, a.name, a.type, coalesce((SELECT json_agg(json_build_object('code', "
-        "m.parent, 'name', p.name, 'role', m.role, 'from', m.valid_from, 'to', m.valid_to) "
-        "ORDER BY m.parent, m.valid_from) FROM area_memberships m JOIN areas p "
-        "ON p.code = m.parent WHERE m.child = a.code), '[]') FROM areas a WHERE a.code = $1",
-        1};
+/* The body of a PUT: name, type and parents, each checked, errors added. */
+struct area_input {
+    const char *code, *name, *type;
+    json_t *parents; /* as read_parents makes them; NULL when malformed */
+};
+
+static void read_area(json_t *body, struct area_input *in, json_t *errors) {
     static const char *const fields[] = {"code", "name", "type", "parents", NULL};
-    const char *code = req_param(rq, 0);
-    json_t *parents = NULL, *errors = NULL;
-    json_t *body = admin_body(rq, rp);
-    if (!body)
-        return;
-    errors = json_array();
-    if (!admin_area_code_ok(code))
+    if (!admin_area_code_ok(in->code))
         admin_error(errors, "code", "bad_format",
-                    "the area code %s in the path is not an ONS code like E08000025", code);
+                    "the area code %s in the path is not an ONS code like E08000025", in->code);
     admin_only_members(body, "", fields, errors);
-    const char *body_code = admin_string(body, "", "code", false, errors);
-    if (body_code && strcmp(body_code, code) != 0)
-        admin_error(errors, "/code", "mismatch",
-                    "code \"%s\" in the body differs from %s in the path; leave it out or make "
-                    "them the same",
-                    body_code, code);
-    const char *name = admin_text(body, "", "name", true, 200, errors);
-    const char *type = admin_enum(body, "", "type", true, area_types, errors);
-    parents = read_parents(body, code, errors);
-    if (json_array_size(errors)) {
-        admin_reply_invalid(rp, errors, "area");
-        errors = NULL;
-        goto done;
+    check_body_code(body, in->code, errors);
+    in->name = admin_text(body, "", "name", true, 200, errors);
+    in->type = admin_enum(body, "", "type", true, area_types, errors);
+    in->parents = read_parents(body, in->code, errors);
+}
+
+/* Each parent must exist already; false after filling rp when the database failed. */
+static bool check_area_parents(struct reply *rp, struct db_conn *db, struct area_input *in,
+                               json_t *errors) {
+    json_t *unknown, *v;
+    struct db_error e;
+    if (!db_area_unknown_parents(db, in->parents, &unknown, &e)) {
+        admin_write_failed(rp, db, &e, "area");
+        return false;
     }
-    struct db_conn *db = req_db(rq, rp);
-    if (!db || !admin_begin(db, rp))
-        goto done;
-    char *parent_text = json_dumps(parents, JSON_COMPACT);
-    const char *pp[] = {parent_text};
-    PGresult *r = db_exec(db, &unknown_parents, pp);
-    if (!admin_write_ok(rp, db, r, "area")) {
-        free(parent_text);
-        goto done;
-    }
-    json_t *unknown = json_loads(PQgetvalue(r, 0, 0), 0, NULL), *v;
-    PQclear(r);
     size_t i;
     json_array_foreach(unknown, i, v) {
         size_t k = (size_t)json_integer_value(v);
         char pointer[64];
         snprintf(pointer, sizeof pointer, "/parents/%zu/code", k);
         admin_error(errors, pointer, "unknown_area", "no area %s; PUT it first",
-                    json_string_value(json_object_get(json_array_get(parents, k), "code")));
+                    json_string_value(json_object_get(json_array_get(in->parents, k), "code")));
     }
     json_decref(unknown);
-    if (json_array_size(errors)) {
-        free(parent_text);
-        admin_rollback(db);
-        admin_reply_invalid(rp, errors, "area");
-        errors = NULL;
-        goto done;
+    return true;
+}
+
+/* Writes the area and its memberships, refusing a cycle; answers 201 or 200 with the
+ * area as stored, or fills rp with the problem. */
+static void apply_area(struct reply *rp, struct db_conn *db, struct area_input *in,
+                       json_t *errors) {
+    bool created, loops;
+    struct db_error e;
+    if (!db_area_put(db, in->code, in->name, in->type, in->parents, &created, &loops, &e)) {
+        admin_write_failed(rp, db, &e, "area");
+        return;
     }
-    const char *up[] = {code, name, type};
-    r = db_exec(db, &upsert, up);
-    if (!admin_write_ok(rp, db, r, "area")) {
-        free(parent_text);
-        goto done;
-    }
-    bool created = PQgetvalue(r, 0, 0)[0] == 't';
-    PQclear(r);
-    const char *cp[] = {code};
-    r = db_exec(db, &clear_parents, cp);
-    if (!admin_write_ok(rp, db, r, "area")) {
-        free(parent_text);
-        goto done;
-    }
-    PQclear(r);
-    const char *sp[] = {code, parent_text};
-    r = db_exec(db, &set_parents, sp);
-    free(parent_text);
-    if (!admin_write_ok(rp, db, r, "area"))
-        goto done;
-    PQclear(r);
-    r = db_exec(db, &cycle, cp);
-    if (!admin_write_ok(rp, db, r, "area"))
-        goto done;
-    bool loops = PQgetvalue(r, 0, 0)[0] == 't';
-    PQclear(r);
     if (loops) {
-        admin_rollback(db);
         admin_error(errors, "/parents", "cycle",
                     "these parents would make %s a member of itself (through its parents' "
                     "parents)",
-                    code);
-        admin_reply_invalid(rp, errors, "area");
-        errors = NULL;
-        goto done;
+                    in->code);
+        admin_valid(rp, db, errors, "area");
+        return;
     }
-    r = db_exec(db, &one, cp);
-    if (!admin_write_ok(rp, db, r, "area"))
+    json_t *stored;
+    if (!db_area_get(db, in->code, &stored, &e)) {
+        admin_write_failed(rp, db, &e, "area");
+        return;
+    }
+    admin_reply_made(db, rp, created ? 201 : 200, stored);
+}
+
+void api_put_area(struct request *rq, struct reply *rp) {
+    struct area_input in = {.code = req_param(rq, 0)};
+    json_t *body = admin_body(rq, rp);
+    if (!body)
+        return;
+    json_t *errors = json_array();
+    read_area(body, &in, errors);
+    if (!admin_valid(rp, NULL, errors, "area"))
         goto done;
-    json_t *ps = json_loads(PQgetvalue(r, 0, 3), 0, NULL);
-    json_t *j = json_pack("{s:o, s:o, s:o, s:o}", "code", render_text(r, 0, 0), "name",
-                          render_text(r, 0, 1), "type", render_text(r, 0, 2), "parents",
-                          ps ? ps : json_array());
-    PQclear(r);
-    if (admin_commit(db, rp))
-        reply_json(rp, created ? 201 : 200, j);
-    else
-        json_decref(j);
+    struct db_conn *db = req_db(rq, rp);
+    if (!db || !admin_begin(db, rp) || !check_area_parents(rp, db, &in, errors))
+        goto done;
+    if (!admin_valid(rp, db, errors, "area"))
+        goto done;
+    apply_area(rp, db, &in, errors);
 done:
-    json_decref(parents);
+    json_decref(in.parents);
     json_decref(errors);
     json_decref(body);
 }

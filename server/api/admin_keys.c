@@ -6,6 +6,8 @@
 
 #include "http/auth.h"
 #include "store/db.h"
+#include "store/db_keys.h"
+#include "store/db_partners.h"
 #include "http/problem.h"
 #include "api/render.h"
 #include "api/admin_util.h"
@@ -19,33 +21,12 @@ static const char *const key_columns[] = {"id",         "name",       "scopes", 
                                           "created_at", "revoked_at", "last_used_at", NULL};
 
 void api_list_keys(struct request *rq, struct reply *rp) {
-    static const struct db_stmt s = {
-        "admin_keys_list",
-        "SELECT id, name, to_json(scopes)::text, partner, to_json(created_at) #>> '{}', "
-        "to_json(revoked_at) #>> '{}', to_json(last_used_at) #>> '{}' FROM api_keys "
-        "WHERE ($1::text IS NULL OR partner = $1) ORDER BY created_at, id",
-        1};
     if (!api_check_filters(rq, rp, FILTER_PARTNER))
         return;
     struct db_conn *db = req_db(rq, rp);
-    if (!db)
-        return;
-    const char *params[] = {req_query(rq, "partner")};
-    PGresult *r = db_exec(db, &s, params);
-    if (!api_result_ok(rp, db, r, "keys"))
-        return;
-    json_t *items = json_array();
-    for (int i = 0; i < PQntuples(r); i++) {
-        json_t *scopes = json_loads(PQgetvalue(r, i, 2), 0, NULL);
-        json_array_append_new(
-            items,
-            json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", render_text(r, i, 0), "name",
-                      render_text(r, i, 1), "scopes", scopes ? scopes : json_array(), "partner",
-                      render_text(r, i, 3), "created_at", render_text(r, i, 4), "revoked_at",
-                      render_text(r, i, 5), "last_used_at", render_text(r, i, 6)));
-    }
-    PQclear(r);
-    render_collection(rq, rp, items, key_columns, NULL);
+    json_t *items = NULL;
+    bool ok = db && db_keys_list(db, req_query(rq, "partner"), &items);
+    api_reply_items(rq, rp, db, ok, items, key_columns, "keys");
 }
 
 /* The scopes: a non-empty list of read, submit and admin, each once; written as
@@ -87,8 +68,6 @@ static bool key_scopes(json_t *body, char *out, size_t size, unsigned *bits, jso
 }
 
 void api_post_key(struct request *rq, struct reply *rp) {
-    static const struct db_stmt partner_known = {
-        "admin_key_partner", "SELECT 1 FROM partners WHERE code = $1 FOR SHARE", 1};
     static const char *const fields[] = {"name", "scopes", "partner", NULL};
     char key[128] = "";
     json_t *body = admin_body(rq, rp);
@@ -114,44 +93,40 @@ void api_post_key(struct request *rq, struct reply *rp) {
      * them all. */
     struct db_conn *db = NULL;
     if (partner || !json_array_size(errors)) {
-        db = req_db(rq, rp);
-        if (!db || !admin_begin(db, rp))
+        db = admin_start(rq, rp);
+        if (!db)
             goto done;
     }
+    struct db_error e;
     if (partner) {
-        const char *pp[] = {partner};
-        PGresult *r = db_exec(db, &partner_known, pp);
-        if (!admin_write_ok(rp, db, r, "key"))
+        bool found;
+        if (!db_partner_hold(db, partner, &found, &e)) {
+            admin_write_failed(rp, db, &e, "key");
             goto done;
-        if (PQntuples(r) == 0)
+        }
+        if (!found)
             admin_error(errors, "/partner", "unknown_partner",
                         "no partner %s; POST /v1/admin/partners makes one", partner);
-        PQclear(r);
     }
-    if (json_array_size(errors)) {
-        if (db)
-            admin_rollback(db);
-        admin_reply_invalid(rp, errors, "key");
-        errors = NULL;
+    if (!admin_valid(rp, db, errors, "key"))
         goto done;
-    }
-    PGresult *r = auth_key_create(db_pg(db), name, scopes, partner, key, sizeof key);
-    if (!r) {
+    json_t *id = NULL, *created_at = NULL;
+    enum auth_made made =
+        auth_key_create(db, name, scopes, partner, key, sizeof key, &id, &created_at, &e);
+    if (made == AUTH_NO_RANDOMNESS) {
         admin_rollback(db);
         problem_reply(rp, 500, "no randomness was available to make a key; the error is logged");
         goto done;
     }
-    if (!admin_write_ok(rp, db, r, "key"))
+    if (made == AUTH_NOT_STORED) {
+        admin_write_failed(rp, db, &e, "key");
         goto done;
-    json_t *made = json_pack("{s:o, s:s, s:o, s:o, s:s, s:o}", "id", render_text(r, 0, 0), "name",
-                             name, "scopes", json_incref(json_object_get(body, "scopes")),
-                             "partner", partner ? json_string(partner) : json_null(), "key", key,
-                             "created_at", render_text(r, 0, 1));
-    PQclear(r);
-    if (admin_commit(db, rp))
-        reply_json(rp, 201, made);
-    else
-        json_decref(made);
+    }
+    json_t *answer = json_pack("{s:o, s:s, s:o, s:o, s:s, s:o}", "id", id, "name", name, "scopes",
+                               json_incref(json_object_get(body, "scopes")), "partner",
+                               partner ? json_string(partner) : json_null(), "key", key,
+                               "created_at", created_at);
+    admin_reply_made(db, rp, 201, answer);
 done:
     OPENSSL_cleanse(key, sizeof key);
     json_decref(errors);
@@ -159,33 +134,10 @@ done:
 }
 
 void api_delete_key(struct request *rq, struct reply *rp) {
-    /* Revoking twice keeps the first revocation time. */
-    static const struct db_stmt revoke = {
-        "admin_key_revoke",
-        "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1::uuid "
-        "RETURNING id",
-        1};
-    const char *id = req_param(rq, 0);
-    if (!admin_uuid_ok(id)) {
-        problem_reply(rp, 404, "no key %s: a key id is a uuid; GET /v1/admin/keys lists them", id);
-        return;
-    }
-    struct db_conn *db = req_db(rq, rp);
-    if (!db || !admin_begin(db, rp))
-        return;
-    const char *params[] = {id};
-    PGresult *r = db_exec(db, &revoke, params);
-    if (!admin_write_ok(rp, db, r, "key"))
-        return;
-    bool found = PQntuples(r) == 1;
-    PQclear(r);
-    if (!found) {
-        admin_rollback(db);
-        problem_reply(rp, 404, "no key %s; GET /v1/admin/keys lists them", id);
-        return;
-    }
-    if (admin_commit(db, rp)) {
-        rp->status = 204;
-        rp->no_etag = true;
-    }
+    static const struct admin_removal how = {.noun = "key",
+                                             .id_form = "a key id is a uuid",
+                                             .list_path = "/v1/admin/keys",
+                                             .id_ok = admin_uuid_ok,
+                                             .remove = db_key_revoke};
+    admin_remove_by_id(rq, rp, &how);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "store/db_targets.h"
 #include "domain/period.h"
 #include "http/problem.h"
 #include "api/render.h"
@@ -22,8 +23,6 @@ struct target_input {
     json_t *milestones; /* [{"period": text, "start": struct period as date, "value"}] */
 };
 
-static json_t *target_json(PGresult *r, int i);
-static json_t *period_text(const char *date, enum period_freq freq);
 static void read_target(json_t *body, struct target_input *in, json_t *errors);
 static json_t *read_milestones(json_t *body, json_t *errors);
 static void check_against_metric(struct target_input *in, const char *frequency, const char *kind,
@@ -35,65 +34,13 @@ static const char *const target_columns[] = {
     "id",       "metric",       "area",       "start",  "end",  "value",      "basis",
     "baseline", "amber_within", "milestones", "source", "note", "created_at", NULL};
 
-#define TARGET_SELECT                                                                              \
-    "SELECT t.id, t.metric, t.area, t.start_period, t.end_period, t.value, t.basis, "              \
-    "t.baseline, t.amber_within, t.source, t.note, to_json(t.created_at) #>> '{}', "               \
-    "m.frequency, coalesce((SELECT json_agg(json_build_object('start', k.period_start, "           \
-    "'value', k.value::text) ORDER BY k.period_start) FROM target_milestones k "                   \
-    "WHERE k.target_id = t.id), '[]') FROM targets t JOIN metrics m ON m.code = t.metric "
-
-static json_t *period_text(const char *date, enum period_freq freq) {
-    struct period p;
-    char text[16];
-    if (!period_from_date(date, freq, &p))
-        return json_null();
-    period_format(&p, text, sizeof text);
-    return json_string(text);
-}
-
-static json_t *target_json(PGresult *r, int i) {
-    enum period_freq freq = PERIOD_MONTHLY;
-    period_freq_parse(PQgetvalue(r, i, 12), &freq);
-    json_t *stored = json_loads(PQgetvalue(r, i, 13), 0, NULL), *k;
-    json_t *milestones = json_array();
-    size_t n;
-    json_array_foreach(stored, n, k) json_array_append_new(
-        milestones,
-        json_pack("{s:o, s:o}", "period",
-                  period_text(json_string_value(json_object_get(k, "start")), freq), "value",
-                  render_numeric(json_string_value(json_object_get(k, "value")))));
-    json_decref(stored);
-    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
-                     render_number(r, i, 0), "metric", render_text(r, i, 1), "area",
-                     render_text(r, i, 2), "start", period_text(PQgetvalue(r, i, 3), freq), "end",
-                     period_text(PQgetvalue(r, i, 4), freq), "value", render_number(r, i, 5),
-                     "basis", render_text(r, i, 6), "baseline", render_number(r, i, 7),
-                     "amber_within", render_number(r, i, 8), "milestones", milestones, "source",
-                     render_text(r, i, 9), "note", render_text(r, i, 10), "created_at",
-                     render_text(r, i, 11));
-}
-
 void api_list_targets(struct request *rq, struct reply *rp) {
-    static const struct db_stmt s = {"admin_targets_list",
-                                     TARGET_SELECT
-                                     "WHERE ($1::text IS NULL OR t.metric = $1) "
-                                     "AND ($2::text IS NULL OR t.area = $2) "
-                                     "ORDER BY t.metric, t.area, t.start_period, t.end_period",
-                                     2};
     if (!api_check_filters(rq, rp, FILTER_METRIC | FILTER_AREA))
         return;
     struct db_conn *db = req_db(rq, rp);
-    if (!db)
-        return;
-    const char *params[] = {req_query(rq, "metric"), req_query(rq, "area")};
-    PGresult *r = db_exec(db, &s, params);
-    if (!api_result_ok(rp, db, r, "targets"))
-        return;
-    json_t *items = json_array();
-    for (int i = 0; i < PQntuples(r); i++)
-        json_array_append_new(items, target_json(r, i));
-    PQclear(r);
-    render_collection(rq, rp, items, target_columns, NULL);
+    json_t *items = NULL;
+    bool ok = db && db_targets_list(db, req_query(rq, "metric"), req_query(rq, "area"), &items);
+    api_reply_items(rq, rp, db, ok, items, target_columns, "targets");
 }
 
 static void read_period(json_t *body, const char *base, const char *name, const char **text,
@@ -237,107 +184,65 @@ static void check_against_metric(struct target_input *in, const char *frequency,
 }
 
 void api_post_target(struct request *rq, struct reply *rp) {
-    static const struct db_stmt names = {"admin_target_names",
-                                         "SELECT (SELECT frequency FROM metrics WHERE code = $1), "
-                                         "(SELECT kind FROM metrics WHERE code = $1), "
-                                         "EXISTS (SELECT 1 FROM areas WHERE code = $2)",
-                                         2};
-    static const struct db_stmt insert = {
-        "admin_target_insert",
-        "INSERT INTO targets (metric, area, start_period, end_period, value, basis, baseline, "
-        "amber_within, source, note) VALUES ($1, $2, $3::date, $4::date, $5::numeric, $6, "
-        "$7::numeric, $8::numeric, coalesce($9, ''), coalesce($10, '')) "
-        "ON CONFLICT (metric, area, start_period, end_period) DO NOTHING RETURNING id",
-        10};
-    static const struct db_stmt existing = {
-        "admin_target_existing",
-        "SELECT id FROM targets WHERE metric = $1 AND area = $2 AND start_period = $3::date "
-        "AND end_period = $4::date",
-        4};
-    static const struct db_stmt add_milestones = {
-        "admin_target_milestones",
-        "INSERT INTO target_milestones (target_id, period_start, value) "
-        "SELECT $1::bigint, (k->>'start')::date, (k->>'value')::numeric "
-        "FROM json_array_elements($2::json) k",
-        2};
-    static const struct db_stmt one = {"admin_target_get", TARGET_SELECT "WHERE t.id = $1", 1};
     struct target_input in = {0};
     json_t *body = admin_body(rq, rp);
     if (!body)
         return;
     json_t *errors = json_array();
     read_target(body, &in, errors);
-    if (json_array_size(errors)) {
-        admin_reply_invalid(rp, errors, "target");
-        errors = NULL;
+    if (!admin_valid(rp, NULL, errors, "target"))
+        goto done;
+    struct db_conn *db = admin_start(rq, rp);
+    if (!db)
+        goto done;
+    struct db_error e;
+    struct db_target_names names;
+    if (!db_target_names(db, in.metric, in.area, &names, &e)) {
+        admin_write_failed(rp, db, &e, "target");
         goto done;
     }
-    struct db_conn *db = req_db(rq, rp);
-    if (!db || !admin_begin(db, rp))
-        goto done;
-    const char *np[] = {in.metric, in.area};
-    PGresult *r = db_exec(db, &names, np);
-    if (!admin_write_ok(rp, db, r, "target"))
-        goto done;
-    if (PQgetisnull(r, 0, 0))
+    if (!names.metric_known)
         admin_error(errors, "/metric", "unknown_metric", "no metric %s; GET /v1/metrics lists them",
                     in.metric);
     else
-        check_against_metric(&in, PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), errors);
-    if (PQgetvalue(r, 0, 2)[0] != 't')
+        check_against_metric(&in, names.frequency, names.kind, errors);
+    if (!names.area_known)
         admin_error(errors, "/area", "unknown_area", "no area %s; GET /v1/areas lists them",
                     in.area);
-    PQclear(r);
-    if (json_array_size(errors)) {
-        admin_rollback(db);
-        admin_reply_invalid(rp, errors, "target");
-        errors = NULL;
+    if (!admin_valid(rp, db, errors, "target"))
         goto done;
-    }
-    char start[16], end[16];
+    char start[16], end[16], id[32], existing[32];
     period_start_date(&in.start, start, sizeof start);
     period_start_date(&in.end, end, sizeof end);
-    const char *ip[] = {in.metric, in.area,     start,    end,       in.value,
-                        in.basis,  in.baseline, in.amber, in.source, in.note};
-    r = db_exec(db, &insert, ip);
-    if (!admin_write_ok(rp, db, r, "target"))
+    struct db_target_new t = {.metric = in.metric,
+                              .area = in.area,
+                              .start = start,
+                              .end = end,
+                              .value = in.value,
+                              .basis = in.basis,
+                              .baseline = in.baseline,
+                              .amber = in.amber,
+                              .source = in.source,
+                              .note = in.note,
+                              .milestones = in.milestones};
+    if (!db_target_insert(db, &t, id, existing, &e)) {
+        admin_write_failed(rp, db, &e, "target");
         goto done;
-    if (PQntuples(r) == 0) {
-        PQclear(r);
-        r = db_exec(db, &existing, ip);
-        if (!admin_write_ok(rp, db, r, "target"))
-            goto done;
+    }
+    if (!id[0]) {
+        admin_rollback(db);
         problem_reply(rp, 409,
                       "a target for %s in %s from %s to %s exists already (target %s); targets "
                       "are not replaced by a POST",
-                      in.metric, in.area, in.start_text, in.end_text,
-                      PQntuples(r) ? PQgetvalue(r, 0, 0) : "?");
-        PQclear(r);
-        admin_rollback(db);
+                      in.metric, in.area, in.start_text, in.end_text, existing);
         goto done;
     }
-    char id[32];
-    snprintf(id, sizeof id, "%s", PQgetvalue(r, 0, 0));
-    PQclear(r);
-    if (json_array_size(in.milestones)) {
-        char *text = json_dumps(in.milestones, JSON_COMPACT);
-        const char *mp[] = {id, text};
-        r = db_exec(db, &add_milestones, mp);
-        free(text);
-        if (!admin_write_ok(rp, db, r, "target"))
-            goto done;
-        PQclear(r);
-    }
-    const char *op[] = {id};
-    r = db_exec(db, &one, op);
-    if (!admin_write_ok(rp, db, r, "target"))
+    json_t *made;
+    if (!db_target_get(db, id, &made, &e)) {
+        admin_write_failed(rp, db, &e, "target");
         goto done;
-    json_t *j = target_json(r, 0);
-    PQclear(r);
-    if (admin_commit(db, rp))
-        reply_json(rp, 201, j);
-    else
-        json_decref(j);
+    }
+    admin_reply_made(db, rp, 201, made);
 done:
     json_decref(in.milestones);
     json_decref(errors);

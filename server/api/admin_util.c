@@ -2,6 +2,8 @@
  * every problem at once, by name, rather than the first one the database trips on. */
 #include "api/admin_util.h"
 
+#include "api/api_util.h"
+
 #include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
@@ -35,6 +37,10 @@ json_t *admin_body(struct request *rq, struct reply *rp) {
     }
     json_error_t err;
     json_t *body = json_loadb(rq->body.data, rq->body.len, JSON_REJECT_DUPLICATES, &err);
+    if (!body && json_error_code(&err) == json_error_out_of_memory) {
+        api_no_memory(rp);
+        return NULL;
+    }
     if (!body) {
         /* jansson ends its message with the text near the fault; the position says
          * where without echoing the body back. */
@@ -96,9 +102,14 @@ void admin_error(json_t *errors, const char *pointer, const char *code, const ch
     else
         snprintf(field, sizeof field, "%s", pointer);
     json_t *e = problem_error(field[0] ? field : NULL, code, "%s", msg);
-    if (is_pointer)
-        json_object_set_new(e, "pointer", json_string(pointer));
-    json_array_append_new(errors, e);
+    if (e && is_pointer && json_object_set_new(e, "pointer", json_string(pointer)) != 0) {
+        json_decref(e);
+        e = NULL;
+    }
+    /* An error that could not be recorded must not let the body pass as valid: a null
+     * entry (json_null() allocates nothing) tells admin_valid that memory ran out. */
+    if (!e || json_array_append_new(errors, e) != 0)
+        json_array_append(errors, json_null());
 }
 
 void admin_reply_invalid(struct reply *rp, json_t *errors, const char *what) {
@@ -343,72 +354,105 @@ bool admin_id_ok(const char *s) {
     return n >= 1 && n <= 18 && all_of(s, 0, n, DIGIT) && strspn(s, "0") < n;
 }
 
+bool admin_valid(struct reply *rp, struct db_conn *db, json_t *errors, const char *what) {
+    bool lost = !errors; /* the list itself could not be made */
+    for (size_t i = 0; !lost && i < json_array_size(errors); i++)
+        lost = json_is_null(json_array_get(errors, i));
+    if (!lost && !json_array_size(errors))
+        return true;
+    if (db)
+        admin_rollback(db);
+    if (lost)
+        api_no_memory(rp);
+    else
+        admin_reply_invalid(rp, json_incref(errors), what);
+    return false;
+}
+
 /* ---- the write transaction ---- */
 
+struct db_conn *admin_start(struct request *rq, struct reply *rp) {
+    struct db_conn *db = req_db(rq, rp);
+    return db && admin_begin(db, rp) ? db : NULL;
+}
+
+void admin_reply_made(struct db_conn *db, struct reply *rp, int status, json_t *made) {
+    if (admin_commit(db, rp))
+        reply_json(rp, status, made);
+    else
+        json_decref(made);
+}
+
 bool admin_begin(struct db_conn *db, struct reply *rp) {
-    PGresult *r = db_exec_sql(db, "BEGIN");
-    if (!admin_write_ok(rp, db, r, "transaction"))
-        return false;
-    PQclear(r);
-    return true;
+    struct db_error e;
+    if (db_write_begin(db, &e))
+        return true;
+    admin_write_failed(rp, db, &e, "transaction");
+    return false;
 }
 
 void admin_rollback(struct db_conn *db) {
-    if (!db_lost(db) && PQtransactionStatus(db_pg(db)) != PQTRANS_IDLE)
-        PQclear(db_exec_sql(db, "ROLLBACK"));
+    db_write_rollback(db);
 }
 
 bool admin_commit(struct db_conn *db, struct reply *rp) {
-    uint64_t v = 0;
-    if (!db_bump_version(db, &v)) {
-        admin_rollback(db);
-        problem_reply(rp, db_lost(db) ? 503 : 500,
-                      db_lost(db) ? "the database is not reachable just now; nothing was "
-                                    "saved; try again shortly"
-                                  : "the change could not be recorded; nothing was saved; the "
-                                    "error is logged");
-        if (db_lost(db))
-            reply_header(rp, "Retry-After", "5");
-        return false;
-    }
-    PGresult *r = db_exec_sql(db, "COMMIT");
-    if (!admin_write_ok(rp, db, r, "commit"))
-        return false;
-    PQclear(r);
-    db_note_version(v);
-    return true;
+    struct db_error e;
+    if (db_write_commit(db, NULL, &e))
+        return true;
+    admin_write_failed(rp, db, &e, "change");
+    return false;
 }
 
-bool admin_write_ok(struct reply *rp, struct db_conn *db, PGresult *r, const char *what) {
-    if (db_ok(r))
-        return true;
-    db_log_failure(what, r);
-    const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-    const char *rule = PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME);
-    char st[6] = "";
-    snprintf(st, sizeof st, "%s", state ? state : "");
-    char rule_text[128];
-    snprintf(rule_text, sizeof rule_text, "%s", rule ? rule : "a value check");
-    PQclear(r);
-    bool lost = db_lost(db);
+void admin_remove_by_id(struct request *rq, struct reply *rp, const struct admin_removal *how) {
+    const char *id = req_param(rq, 0);
+    if (!how->id_ok(id)) {
+        problem_reply(rp, 404, "no %s %s: %s; GET %s lists them", how->noun, id, how->id_form,
+                      how->list_path);
+        return;
+    }
+    struct db_conn *db = admin_start(rq, rp);
+    if (!db)
+        return;
+    struct db_error e;
+    bool found;
+    if (!how->remove(db, id, &found, &e)) {
+        admin_write_failed(rp, db, &e, how->noun);
+        return;
+    }
+    if (!found) {
+        admin_rollback(db);
+        problem_reply(rp, 404, "no %s %s; GET %s lists them", how->noun, id, how->list_path);
+        return;
+    }
+    if (admin_commit(db, rp)) {
+        rp->status = 204;
+        rp->no_etag = true;
+    }
+}
+
+void admin_write_failed(struct reply *rp, struct db_conn *db, const struct db_error *e,
+                        const char *what) {
+    const char *rule = e->constraint[0] ? e->constraint : "a value check";
     admin_rollback(db);
-    if (lost) {
+    if (e->lost) {
         problem_reply(rp, 503,
                       "the database is not reachable just now; nothing was saved; try "
                       "again shortly");
         reply_header(rp, "Retry-After", "5");
-    } else if (strcmp(st, "23505") == 0) {
-        problem_reply(rp, 409, "the %s conflicts with one that exists already (%s)", what,
-                      rule_text);
-    } else if (strncmp(st, "23", 2) == 0 || strncmp(st, "22", 2) == 0) {
+    } else if (strcmp(e->sqlstate, "23505") == 0) {
+        problem_reply(rp, 409, "the %s conflicts with one that exists already (%s)", what, rule);
+    } else if (strncmp(e->sqlstate, "23", 2) == 0 || strncmp(e->sqlstate, "22", 2) == 0) {
         problem_reply(rp, 422, "the %s was refused by the catalogue rule %s; nothing was saved",
-                      what, rule_text);
-    } else if (strcmp(st, "40001") == 0 || strcmp(st, "40P01") == 0) {
+                      what, rule);
+    } else if (strncmp(e->sqlstate, "53", 2) == 0) {
+        /* Insufficient resources, ours (a failed allocation) or the database's. */
+        problem_reply(rp, 503, "the server is short of memory; nothing was saved; try again");
+        reply_header(rp, "Retry-After", "5");
+    } else if (strcmp(e->sqlstate, "40001") == 0 || strcmp(e->sqlstate, "40P01") == 0) {
         problem_reply(rp, 503, "the %s met a concurrent change; nothing was saved; send it again",
                       what);
         reply_header(rp, "Retry-After", "1");
     } else {
         problem_reply(rp, 500, "the %s could not be saved; the error is logged", what);
     }
-    return false;
 }

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "http/request.h"
+#include "store/db.h"
 
 /* The longest list an admin may send in one request (grant areas, dimensions, parents,
  * milestones): far above any real use, low enough to keep one request cheap. */
@@ -26,6 +27,10 @@ void admin_error(json_t *errors, const char *pointer, const char *code, const ch
 /* Answers 422 with the errors (taken); the detail names the thing not made and, when
  * there is one problem, says what it is. */
 void admin_reply_invalid(struct reply *rp, json_t *errors, const char *what);
+
+/* True when errors is empty. Otherwise rolls back (when db is not NULL) and answers
+ * 422 with the errors, which stay the caller's, and returns false. */
+bool admin_valid(struct reply *rp, struct db_conn *db, json_t *errors, const char *what);
 
 /* Member readers. base is the JSON pointer of obj ("" for the body). A member that is
  * absent or null gives the default (required ones add a "required" error); one of the
@@ -62,16 +67,31 @@ bool admin_uuid_ok(const char *s);
 /* A positive decimal id that fits a bigint. */
 bool admin_id_ok(const char *s);
 
+/* The request's connection with a transaction begun; NULL after filling rp. */
+struct db_conn *admin_start(struct request *rq, struct reply *rp);
+/* Commits and answers status with made (taken); on failure rp holds the problem. */
+void admin_reply_made(struct db_conn *db, struct reply *rp, int status, json_t *made);
 /* BEGIN; false after filling rp. */
 bool admin_begin(struct db_conn *db, struct reply *rp);
 /* Bumps the data version, commits, then lets this process see the new version at
  * once; false after rolling back and filling rp. */
 bool admin_commit(struct db_conn *db, struct reply *rp);
 void admin_rollback(struct db_conn *db);
-/* True when r succeeded (the caller still clears it). Otherwise rolls back, clears r
- * and fills rp: 409 for a duplicate, 422 for a value the schema refuses (a check or
- * reference that slipped past the checks in C), 503 when the database went away, 500
+/* DELETE of one thing by the id in the path: refused with 404 when the id is not of
+ * its form or names nothing, else removed, committed and answered 204. */
+struct admin_removal {
+    const char *noun;      /* "key" */
+    const char *id_form;   /* "a key id is a uuid" */
+    const char *list_path; /* "/v1/admin/keys" */
+    bool (*id_ok)(const char *id);
+    bool (*remove)(struct db_conn *db, const char *id, bool *found, struct db_error *e);
+};
+void admin_remove_by_id(struct request *rq, struct reply *rp, const struct admin_removal *how);
+/* After a store write failed (logged there): rolls back and fills rp: 409 for a
+ * duplicate, 422 for a value the schema refuses (a check or reference that slipped past
+ * the checks in C), 503 when the database went away or a concurrent change won, 500
  * otherwise. */
-bool admin_write_ok(struct reply *rp, struct db_conn *db, PGresult *r, const char *what);
+void admin_write_failed(struct reply *rp, struct db_conn *db, const struct db_error *e,
+                        const char *what);
 
 #endif

@@ -15,32 +15,18 @@
 #include <string.h>
 #include <time.h>
 
-#include "store/db.h"
-#include "domain/period.h"
-#include "http/problem.h"
-#include "api/render.h"
 #include "api/api.h"
 #include "api/api_util.h"
 #include "api/filters.h"
+#include "api/render.h"
+#include "domain/period.h"
+#include "http/problem.h"
+#include "store/db_oversight.h"
 
 static const char *const columns[] = {"partner", "metric",      "area", "received",
                                       "late",    "received_at", NULL};
 
 void api_get_completeness(struct request *rq, struct reply *rp) {
-    static const struct db_stmt s = {
-        "completeness_items",
-        "WITH due AS (SELECT DISTINCT pg.partner, m.code AS metric, pg.area "
-        "  FROM partner_grants pg JOIN metrics m "
-        "    ON m.code = pg.metric OR m.programme = pg.programme "
-        "  WHERE m.active AND m.frequency = $2 AND ($4::text IS NULL OR pg.partner = $4)) "
-        "SELECT d.partner, d.metric, d.area, o.created_at IS NOT NULL, "
-        "CASE WHEN o.created_at IS NULL THEN (now() AT TIME ZONE 'Europe/London')::date > $3::date "
-        "     ELSE (o.created_at AT TIME ZONE 'Europe/London')::date > $3::date END, "
-        "to_char(o.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') "
-        "FROM due d LEFT JOIN observations o ON o.metric = d.metric AND o.area = d.area "
-        "  AND o.period_start = $1::date AND o.breakdown_key = '' "
-        "ORDER BY d.partner, d.metric, d.area",
-        4};
     struct period p;
     bool has_period;
     if (!api_period_param(rq, rp, "period", &p, &has_period))
@@ -62,25 +48,16 @@ void api_get_completeness(struct request *rq, struct reply *rp) {
     struct db_conn *db = req_db(rq, rp);
     if (!db)
         return;
-    const char *params[] = {start, period_freq_name(p.freq), due, req_query(rq, "partner")};
-    PGresult *r = db_exec(db, &s, params);
-    if (!api_result_ok(rp, db, r, "completeness"))
+    struct db_completeness q = {start, period_freq_name(p.freq), due, req_query(rq, "partner")};
+    json_t *items;
+    int received, late;
+    if (!db_oversight_completeness(db, &q, &items, &received, &late)) {
+        api_db_failed(rp, db, "completeness");
         return;
-    json_t *items = json_array();
-    int received = 0, late = 0, n = PQntuples(r);
-    for (int i = 0; i < n; i++) {
-        bool got = PQgetvalue(r, i, 3)[0] == 't', overdue = PQgetvalue(r, i, 4)[0] == 't';
-        received += got;
-        late += overdue;
-        json_array_append_new(items,
-                              json_pack("{s:o, s:o, s:o, s:b, s:b, s:o}", "partner",
-                                        render_text(r, i, 0), "metric", render_text(r, i, 1),
-                                        "area", render_text(r, i, 2), "received", got, "late",
-                                        overdue, "received_at", render_text(r, i, 5)));
     }
-    PQclear(r);
-    render_collection(rq, rp, items, columns,
-                      json_pack("{s:s, s:s, s:{s:i, s:i, s:i}}", "period", period, "due_date", due,
-                                "summary", "expected", n, "received", received, "late", late));
+    int n = (int)json_array_size(items);
+    json_t *extra = json_pack("{s:s, s:s, s:{s:i, s:i, s:i}}", "period", period, "due_date", due,
+                              "summary", "expected", n, "received", received, "late", late);
+    render_collection_with(rq, rp, items, columns, extra);
     rp->no_etag = true;
 }

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/breakdown.h"
+#include "domain/period.h"
 #include "domain/suppress.h"
 
 struct table_dims {
@@ -25,6 +27,7 @@ static int add_unreported(struct suppress_cell **t, int n, int *cap, struct tabl
                           const struct db_categories *cats);
 static int cmp_text(const void *a, const void *b);
 static char *join(const char *metric, const char *area, const char *period, const char *key);
+static bool row_cell(json_t *row, char *start, size_t start_size, char *key, size_t key_size);
 
 static int dim_index(struct table_dims *t, const char *name, size_t len) {
     for (int d = 0; d < t->n; d++)
@@ -230,4 +233,64 @@ void disclosure_free(struct disclosure *d) {
         free(d->hidden[i]);
     free(d->hidden);
     memset(d, 0, sizeof *d);
+}
+
+/* A row's figure and cell key, from its answered form; false for a row without one. */
+static bool row_cell(json_t *row, char *start, size_t start_size, char *key, size_t key_size) {
+    struct period p;
+    const char *period = json_string_value(json_object_get(row, "period"));
+    if (!period || !period_parse(period, &p) || period_start_date(&p, start, start_size) < 0)
+        return false;
+    struct breakdown b = {0};
+    const char *dim;
+    json_t *cat;
+    json_object_foreach(json_object_get(row, "breakdown"), dim, cat) {
+        if (!json_is_string(cat) || !breakdown_add(&b, dim, json_string_value(cat)))
+            return false;
+    }
+    return breakdown_key(&b, key, key_size) >= 0;
+}
+
+bool disclosure_apply_items(struct db_conn *db, json_t *items, int small_max) {
+    size_t n = json_array_size(items);
+    struct db_figure *figs = calloc(n + 1, sizeof *figs);
+    char(*starts)[16] = calloc(n + 1, sizeof *starts);
+    if (!figs || !starts) {
+        free(figs);
+        free(starts);
+        return false;
+    }
+    int nf = 0;
+    char key[BREAKDOWN_MAX_DIMS * 90];
+    for (size_t i = 0; i < n; i++) {
+        json_t *row = json_array_get(items, i);
+        const char *metric = json_string_value(json_object_get(row, "metric"));
+        const char *area = json_string_value(json_object_get(row, "area"));
+        if (!metric || !area || !row_cell(row, starts[i], sizeof starts[i], key, sizeof key))
+            continue;
+        if (nf && strcmp(figs[nf - 1].metric, metric) == 0 &&
+            strcmp(figs[nf - 1].area, area) == 0 &&
+            strcmp(figs[nf - 1].period_start, starts[i]) == 0)
+            continue; /* rows come ordered, so a figure's cells are neighbours */
+        figs[nf++] = (struct db_figure){metric, area, starts[i]};
+    }
+    struct disclosure d;
+    bool ok = disclosure_build(db, figs, nf, small_max, &d);
+    for (size_t i = 0; ok && i < n; i++) {
+        json_t *row = json_array_get(items, i);
+        const char *metric = json_string_value(json_object_get(row, "metric"));
+        const char *area = json_string_value(json_object_get(row, "area"));
+        if (!metric || !area || !row_cell(row, starts[i], sizeof starts[i], key, sizeof key) ||
+            !disclosure_hidden(&d, metric, area, starts[i], key))
+            continue;
+        json_object_set_new(row, "value", json_null());
+        json_object_set_new(row, "lower", json_null());
+        json_object_set_new(row, "upper", json_null());
+        json_object_set_new(row, "suppressed", json_true());
+    }
+    if (ok)
+        disclosure_free(&d);
+    free(figs);
+    free(starts);
+    return ok;
 }

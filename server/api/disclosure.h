@@ -7,6 +7,7 @@
 #ifndef API_DISCLOSURE_H
 #define API_DISCLOSURE_H
 
+#include <jansson.h>
 #include <stdbool.h>
 
 #include "store/db.h"
@@ -24,5 +25,9 @@ bool disclosure_build(struct db_conn *db, const struct db_figure *figures, int n
 bool disclosure_hidden(const struct disclosure *d, const char *metric, const char *area,
                        const char *period_start, const char *key);
 void disclosure_free(struct disclosure *d);
+/* The same for rows as answered ({"metric", "area", "period": "2019-01", "breakdown":
+ * {...}, "value", ...}, a JSON array): the cells to hide get value, lower and upper null
+ * and suppressed: true. False when the tables could not be read. */
+bool disclosure_apply_items(struct db_conn *db, json_t *items, int small_max);
 
 #endif

@@ -4,12 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "store/db.h"
-#include "log.h"
-#include "http/problem.h"
-#include "stats.h"
 #include "api/api.h"
+#include "api/api_util.h"
+#include "config.h"
+#include "http/problem.h"
+#include "log.h"
+#include "stats.h"
+#include "store/db_oversight.h"
 
 static char *openapi_text;
 static size_t openapi_len;
@@ -19,24 +20,21 @@ static void openapi_load(void);
 
 void api_get_healthz(struct request *rq, struct reply *rp) {
     (void)rq;
-    reply_json(rp, 200, json_pack("{s:s}", "status", "ok"));
+    api_reply_json_take(rp, 200, json_pack("{s:s}", "status", "ok"));
     rp->no_etag = true;
 }
 
 void api_get_readyz(struct request *rq, struct reply *rp) {
-    static const struct db_stmt ping = {"readyz_ping", "SELECT 1", 0};
     rp->no_etag = true;
     struct db_conn *db = req_db(rq, rp);
     if (!db)
         return;
-    PGresult *r = db_exec(db, &ping, NULL);
-    if (db_ok(r))
-        reply_json(rp, 200, json_pack("{s:s, s:s}", "status", "ready", "database", "ok"));
+    if (db_oversight_ping(db))
+        api_reply_json_take(rp, 200, json_pack("{s:s, s:s}", "status", "ready", "database", "ok"));
     else {
         problem_reply(rp, 503, "the database is not answering");
         reply_header(rp, "Retry-After", "5");
     }
-    PQclear(r);
 }
 
 void api_get_prometheus(struct request *rq, struct reply *rp) {
@@ -45,7 +43,12 @@ void api_get_prometheus(struct request *rq, struct reply *rp) {
     strbuf_init(&out);
     stats_render(&out);
     size_t len;
-    char *body = strbuf_take(&out, &len);
+    char *body = out.failed ? NULL : strbuf_take(&out, &len);
+    if (!body) {
+        strbuf_free(&out);
+        api_no_memory(rp);
+        return;
+    }
     reply_body(rp, 200, "text/plain; version=0.0.4; charset=utf-8", body, len);
     rp->no_etag = true;
 }
@@ -78,7 +81,7 @@ void api_get_openapi(struct request *rq, struct reply *rp) {
     }
     char *copy = malloc(openapi_len + 1);
     if (!copy) {
-        problem_reply(rp, 500, "out of memory");
+        api_no_memory(rp);
         return;
     }
     memcpy(copy, openapi_text, openapi_len + 1);

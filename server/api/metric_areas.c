@@ -6,22 +6,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/cache.h"
-#include "config.h"
-#include "store/db.h"
-#include "http/problem.h"
-#include "api/render.h"
-#include "usage.h"
 #include "api/api.h"
 #include "api/api_util.h"
 #include "api/figures.h"
+#include "api/render.h"
+#include "config.h"
+#include "http/cache.h"
+#include "http/problem.h"
+#include "store/db_figures.h"
+#include "usage.h"
 
 static const char *const area_columns[] = {"area",   "name",  "type",  "value", "derived",
                                            "status", "lower", "upper", NULL};
 
 static int type_rank(const char *type);
-static int latest_month(struct db_conn *db, struct reply *rp, const struct metric *m,
-                        const char *bkey, bool *ok);
+static json_t *area_items(struct request *rq, const struct geo *g, const struct metric *m,
+                          const struct obs_set *set, const char *bkey, int month);
 
 /* Larger areas first, as a league table reads: region, combined authority, county,
  * unitary, districts. */
@@ -44,26 +44,49 @@ static int area_cmp(const void *a, const void *b, void *cls) {
     return r ? r : x - y;
 }
 
-/* The latest period with a figure of the metric (or its parts); -1 when none. */
-static int latest_month(struct db_conn *db, struct reply *rp, const struct metric *m,
-                        const char *bkey, bool *ok) {
-    static const struct db_stmt s = {
-        "metric_areas_latest",
-        "SELECT to_char(max(period_start), 'YYYY-MM') FROM observations "
-        "WHERE metric IN ($1, $2, $3) AND breakdown_key = $4",
-        4};
-    const char *params[] = {m->code, m->numerator, m->denominator, bkey};
-    PGresult *r = db_exec(db, &s, params);
-    *ok = api_result_ok(rp, db, r, "observations");
-    if (!*ok)
-        return -1;
-    int month = -1;
-    if (!PQgetisnull(r, 0, 0)) {
-        const char *t = PQgetvalue(r, 0, 0);
-        month = atoi(t) * 12 + atoi(t + 5) - 1;
+/* Every area's figure for the month, larger areas first; NULL when memory runs out. */
+static json_t *area_items(struct request *rq, const struct geo *g, const struct metric *m,
+                          const struct obs_set *set, const char *bkey, int month) {
+    int *order = malloc(sizeof *order * (size_t)(g->n ? g->n : 1));
+    json_t *items = json_array();
+    if (!order || !items)
+        goto failed;
+    for (int i = 0; i < g->n; i++)
+        order[i] = i;
+    qsort_r(order, (size_t)g->n, sizeof *order, area_cmp, (void *)g);
+    struct series_opts o = {
+        .hide_small = figures_hide_small(rq, bkey),
+        .small_max = g_config.small_count_max,
+    };
+    for (int i = 0; i < g->n; i++) {
+        int a = order[i];
+        struct series s;
+        if (!series_build(&s, g, m, set, a, &o))
+            goto failed;
+        for (int k = 0; k < s.n; k++) {
+            if (s.pts[k].month != month)
+                continue;
+            json_t *p = figures_point_json(g, m, &s.pts[k], !rq->csv);
+            json_object_del(p, "period");
+            json_t *item = json_pack("{s:s, s:s, s:s}", "area", g->code[a], "name", g->name[a],
+                                     "type", g->type[a]);
+            bool ok = p && item && json_object_update(item, p) == 0;
+            json_decref(p);
+            if (!ok || !api_push_take(items, item)) {
+                if (!ok)
+                    json_decref(item);
+                series_free(&s);
+                goto failed;
+            }
+        }
+        series_free(&s);
     }
-    PQclear(r);
-    return month;
+    free(order);
+    return items;
+failed:
+    free(order);
+    json_decref(items);
+    return NULL;
 }
 
 void api_get_metric_areas(struct request *rq, struct reply *rp) {
@@ -79,11 +102,9 @@ void api_get_metric_areas(struct request *rq, struct reply *rp) {
     struct metric m;
     struct geo g = {0};
     struct obs_set set = {0};
-    PGresult *obs = NULL;
-    json_t *breakdown = NULL;
-    int *order = NULL;
+    json_t *breakdown = NULL, *items = NULL;
     char bkey[512];
-    if (!metric_load(db, rp, req_param(rq, 0), &m))
+    if (!figures_metric(db, rp, req_param(rq, 0), &m))
         goto done;
     if (has_period && asked.freq != m.freq) {
         char text[16];
@@ -96,72 +117,39 @@ void api_get_metric_areas(struct request *rq, struct reply *rp) {
         goto done;
     }
     if (!figures_breakdown_param(rq, rp, &m, bkey, sizeof bkey, &breakdown) ||
-        !geo_load(db, rp, &g))
+        !figures_geo(db, rp, &g))
         goto done;
     int month = has_period ? period_month_index(&asked) : -1;
-    if (!has_period) {
-        bool ok;
-        month = latest_month(db, rp, &m, bkey, &ok);
-        if (!ok)
-            goto done;
+    if (!has_period && !db_figures_latest_month(db, &m, bkey, &month)) {
+        api_db_failed(rp, db, "observations");
+        goto done;
     }
-    json_t *items = json_array();
     if (month >= 0) {
         const char *codes[] = {m.code, m.numerator, m.denominator};
-        obs = obs_query(db, codes, m.is_rate && m.numerator[0] ? 3 : 1, &g, NULL, bkey, month);
-        if (!api_result_ok(rp, db, obs, "observations")) {
-            obs = NULL;
-            json_decref(items);
+        if (!figures_obs_set(db, rp, &m, codes, m.is_rate && m.numerator[0] ? 3 : 1, &g, NULL, bkey,
+                             month, &set))
             goto done;
-        }
-        order = malloc(sizeof *order * (size_t)(g.n ? g.n : 1));
-        if (!order || !obs_set_build(&set, &g, &m, obs)) {
-            json_decref(items);
-            problem_reply(rp, 500, "out of memory");
-            goto done;
-        }
-        for (int i = 0; i < g.n; i++)
-            order[i] = i;
-        qsort_r(order, (size_t)g.n, sizeof *order, area_cmp, &g);
-        struct series_opts o = {
-            .hide_small = bkey[0] && !(rq->who.scopes & (SCOPE_READ | SCOPE_ADMIN)) &&
-                          g_config.small_count_max > 0,
-            .small_max = g_config.small_count_max,
-        };
-        for (int i = 0; i < g.n; i++) {
-            int a = order[i];
-            struct series s;
-            if (!series_build(&s, &g, &m, &set, a, &o))
-                continue;
-            for (int k = 0; k < s.n; k++) {
-                if (s.pts[k].month != month)
-                    continue;
-                json_t *p = point_json(&g, &m, &s.pts[k], !rq->csv);
-                json_object_del(p, "period");
-                json_t *item = json_pack("{s:s, s:s, s:s}", "area", g.code[a], "name", g.name[a],
-                                         "type", g.type[a]);
-                json_object_update(item, p);
-                json_decref(p);
-                json_array_append_new(items, item);
-            }
-            series_free(&s);
-        }
+        items = area_items(rq, &g, &m, &set, bkey, month);
+    } else {
+        items = json_array();
     }
     figures_end(db);
     char period[16] = "";
     if (month >= 0)
-        figures_period_text(&m, month, period, sizeof period);
+        metric_period_text(&m, month, period, sizeof period);
     json_t *extra =
         json_pack("{s:s, s:o, s:o}", "metric", m.code, "period",
                   month >= 0 ? json_string(period) : json_null(), "breakdown", breakdown);
     breakdown = NULL;
-    render_collection(rq, rp, items, area_columns, extra);
+    render_collection_with(rq, rp, items, area_columns, extra);
+    items = NULL;
+    if (rp->status != 200)
+        goto done;
     usage_count(m.code);
     cache_keep(rp, &key, version, m.code);
 done:
     json_decref(breakdown);
-    free(order);
+    json_decref(items);
     obs_set_free(&set);
-    PQclear(obs);
     geo_free(&g);
 }

@@ -6,94 +6,59 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/api.h"
+#include "api/api_util.h"
+#include "api/disclosure.h"
+#include "api/filters.h"
+#include "api/render.h"
 #include "config.h"
-#include "store/db.h"
 #include "domain/breakdown.h"
 #include "domain/csv.h"
 #include "domain/period.h"
 #include "domain/rfc3339.h"
 #include "http/problem.h"
-#include "api/render.h"
+#include "store/db.h"
+#include "store/db_observations.h"
 #include "usage.h"
-#include "api/api.h"
-#include "api/api_util.h"
-#include "api/disclosure.h"
-#include "api/filters.h"
 
 #define PAGE_DEFAULT 1000
 #define PAGE_MAX 10000
 #define STREAM_CHUNK 65536
 #define STREAM_BATCH 256
 
-/* Filters: metric, area, from (start), to (end, exclusive), breakdown key, breakdown
- * dimensions, updatedAfter, cursor (metric, area, period_start, breakdown_key), limit,
- * and last (the N latest periods of what the other filters select). */
-#define OBS_WHERE                                                                                  \
-    "($1::text IS NULL OR o.metric = $1) AND ($2::text IS NULL OR o.area = $2) "                   \
-    "AND ($3::date IS NULL OR o.period_start >= $3) "                                              \
-    "AND ($4::date IS NULL OR o.period_start < $4) "                                               \
-    "AND ($5::text IS NULL OR o.breakdown_key = $5) "                                              \
-    "AND ($6::text IS NULL OR regexp_replace(o.breakdown_key, '=[^;]*', '', 'g') = $6) "           \
-    "AND ($7::timestamptz IS NULL OR o.updated_at > $7) "
-
-static const struct db_stmt obs_page = {
-    "observations_page",
-    "SELECT o.metric, o.area, o.period_start, m.frequency, o.breakdown_key, o.breakdown::text, "
-    "o.value, o.lower_ci, o.upper_ci, o.status, o.note, "
-    /* RFC 3339 in UTC, as partners pass it back in updatedAfter=; PostgreSQL's own text
-     * form ("2019-02-01 10:00:00+00") is not one a client's date parser can rely on. */
-    "to_char(o.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), m.unit "
-    "FROM observations o JOIN metrics m ON m.code = o.metric WHERE " OBS_WHERE
-    "AND ($8::text IS NULL OR (o.metric, o.area, o.period_start, o.breakdown_key) > "
-    "($8, $9, $10::date, $11)) "
-    "AND ($13::int IS NULL OR o.period_start >= (SELECT min(p) FROM (SELECT DISTINCT "
-    "o.period_start AS p FROM observations o WHERE " OBS_WHERE
-    "ORDER BY 1 DESC LIMIT $13) latest)) "
-    "ORDER BY o.metric, o.area, o.period_start, o.breakdown_key LIMIT $12",
-    13};
-
 static const char *const obs_columns[] = {"metric",     "area",  "period",     "breakdown",
                                           "value",      "lower", "upper",      "status",
                                           "suppressed", "note",  "updated_at", NULL};
 
 struct obs_query {
-    const char *params[13];
+    struct db_obs_query q;
     char from[32], to[32], key[512], dims[512];
-    char cursor[4][256];
-    char limit[16], last[16];
+    struct db_obs_key cursor;
     char after[RFC3339_FORMAT_SIZE];
-    int page;
-    bool hide_small; /* open read: hide breakdown counts 1..small_count_max */
 };
 
 struct obs_stream {
     struct db_conn *db;
     struct strbuf buf;
-    PGresult *first; /* read before the headers went, so a failure could still be a 503 */
-    /* Open reads: rows are rendered a batch at a time, once the batch's figures' whole
-     * tables have been judged through a second connection (the first is streaming). */
-    struct db_conn *side;
-    PGresult *batch[STREAM_BATCH];
-    int nbatch;
-    unsigned long long *bytes; /* the request's count of body bytes sent */
     size_t sent;
     bool finished;
     bool failed;
-    bool hide_small;
+    int hide_max;
+    /* Open reads: rows are rendered a batch at a time, once the batch's figures' whole
+     * tables have been judged through a second connection (the first is streaming). */
+    struct db_conn *side;
+    json_t *batch[STREAM_BATCH];
+    int nbatch;
+    unsigned long long *bytes; /* the request's count of body bytes sent */
 };
 
 static bool parse_query(struct request *rq, struct reply *rp, struct obs_query *q);
-static json_t *row_json(PGresult *r, int i, const struct disclosure *hide);
-static bool rows_disclosure(struct db_conn *db, PGresult *const *res, const int *at, int n,
-                            struct disclosure *out);
-static bool page_disclosure(struct db_conn *db, PGresult *r, int from, int to,
-                            struct disclosure *out);
-static void render_batch(struct obs_stream *s);
-static void cursor_encode(PGresult *r, int i, char *out, size_t size);
-static bool cursor_decode(const char *text, struct obs_query *q);
+static void cursor_encode(const struct db_obs_key *k, char *out, size_t size);
+static bool cursor_decode(const char *text, struct db_obs_key *k);
 static void stream_csv(struct request *rq, struct reply *rp, struct obs_query *q);
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max);
 static void stream_free(void *cls);
+static void render_batch(struct obs_stream *s);
 
 static bool parse_query(struct request *rq, struct reply *rp, struct obs_query *q) {
     struct period from, to;
@@ -102,20 +67,20 @@ static bool parse_query(struct request *rq, struct reply *rp, struct obs_query *
     if (!api_period_param(rq, rp, "from", &from, &has_from) ||
         !api_period_param(rq, rp, "to", &to, &has_to))
         return false;
-    q->params[0] = req_query(rq, "metric");
-    q->params[1] = req_query(rq, "area");
+    q->q.metric = req_query(rq, "metric");
+    q->q.area = req_query(rq, "area");
     if (has_from) {
         period_start_date(&from, q->from, sizeof q->from);
-        q->params[2] = q->from;
+        q->q.from = q->from;
     }
     if (has_to) {
         int end = period_end_index(&to);
         snprintf(q->to, sizeof q->to, "%04d-%02d-01", end / 12, end % 12 + 1);
-        q->params[3] = q->to;
+        q->q.to = q->to;
     }
     const char *bd = req_query(rq, "breakdown");
     if (!bd || !*bd || strcmp(bd, "total") == 0) {
-        q->params[4] = ""; /* the total only */
+        q->q.bkey = ""; /* the total only */
     } else if (strcmp(bd, "all") != 0) {
         struct breakdown b;
         bool dims_only;
@@ -128,10 +93,10 @@ static bool parse_query(struct request *rq, struct reply *rp, struct obs_query *
         }
         if (dims_only) {
             breakdown_dims(&b, q->dims, sizeof q->dims);
-            q->params[5] = q->dims;
+            q->q.dims = q->dims;
         } else {
             breakdown_key(&b, q->key, sizeof q->key);
-            q->params[4] = q->key;
+            q->q.bkey = q->key;
         }
     }
     const char *after = req_query(rq, "updatedAfter");
@@ -146,15 +111,19 @@ static bool parse_query(struct request *rq, struct reply *rp, struct obs_query *
                           after);
             return false;
         }
-        q->params[6] = q->after;
+        q->q.updated_after = q->after;
     }
     const char *cursor = req_query(rq, "cursor");
-    if (cursor && !cursor_decode(cursor, q)) {
-        problem_reply(rp, 400, "cursor is not one this server gave out; start again without it");
-        return false;
+    if (cursor) {
+        if (!cursor_decode(cursor, &q->cursor)) {
+            problem_reply(rp, 400,
+                          "cursor is not one this server gave out; start again without it");
+            return false;
+        }
+        q->q.after = &q->cursor;
     }
     const char *limit = req_query(rq, "limit");
-    q->page = PAGE_DEFAULT;
+    q->q.limit = PAGE_DEFAULT;
     if (limit) {
         char *end;
         long n = strtol(limit, &end, 10);
@@ -162,10 +131,8 @@ static bool parse_query(struct request *rq, struct reply *rp, struct obs_query *
             problem_reply(rp, 400, "limit=%s: use a whole number from 1 to %d", limit, PAGE_MAX);
             return false;
         }
-        q->page = (int)n;
+        q->q.limit = (int)n;
     }
-    snprintf(q->limit, sizeof q->limit, "%d", q->page + 1);
-    q->params[11] = q->limit;
     const char *last = req_query(rq, "last");
     if (last) {
         char *end;
@@ -174,86 +141,19 @@ static bool parse_query(struct request *rq, struct reply *rp, struct obs_query *
             problem_reply(rp, 400, "last=%s: use a whole number of periods from 1 to 1000", last);
             return false;
         }
-        snprintf(q->last, sizeof q->last, "%ld", n);
-        q->params[12] = q->last;
+        q->q.last = (int)n;
     }
-    q->hide_small = !(rq->who.scopes & (SCOPE_READ | SCOPE_ADMIN)) && g_config.small_count_max > 0;
+    /* An open read hides breakdown counts from 1 to small_count_max. */
+    bool open_read = !(rq->who.scopes & (SCOPE_READ | SCOPE_ADMIN));
+    q->q.hide_max = open_read && g_config.small_count_max > 0 ? g_config.small_count_max : 0;
     return true;
 }
 
-/* Columns: 0 metric, 1 area, 2 period_start, 3 frequency, 4 breakdown_key, 5 breakdown,
- * 6 value, 7 lower, 8 upper, 9 status, 10 note, 11 updated_at, 12 unit. */
-/* The cells to hide among n rows of an open read (row k is row at[k] of res[k]),
- * judged on their figures' whole tables. */
-static bool rows_disclosure(struct db_conn *db, PGresult *const *res, const int *at, int n,
-                            struct disclosure *out) {
-    struct db_figure *figs = calloc((size_t)n + 1, sizeof *figs);
-    if (!figs)
-        return false;
-    int nf = 0;
-    for (int k = 0; k < n; k++) {
-        PGresult *r = res[k];
-        int i = at[k];
-        if (strcmp(PQgetvalue(r, i, 12), "count") != 0)
-            continue;
-        if (nf && strcmp(figs[nf - 1].metric, PQgetvalue(r, i, 0)) == 0 &&
-            strcmp(figs[nf - 1].area, PQgetvalue(r, i, 1)) == 0 &&
-            strcmp(figs[nf - 1].period_start, PQgetvalue(r, i, 2)) == 0)
-            continue; /* rows come ordered, so a figure's cells are neighbours */
-        figs[nf++] =
-            (struct db_figure){PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), PQgetvalue(r, i, 2)};
-    }
-    bool ok = disclosure_build(db, figs, nf, g_config.small_count_max, out);
-    free(figs);
-    return ok;
-}
-
-static bool page_disclosure(struct db_conn *db, PGresult *r, int from, int to,
-                            struct disclosure *out) {
-    PGresult **res = calloc((size_t)(to - from) + 1, sizeof *res);
-    int *at = calloc((size_t)(to - from) + 1, sizeof *at);
-    bool ok = res && at;
-    for (int i = from; ok && i < to; i++) {
-        res[i - from] = r;
-        at[i - from] = i;
-    }
-    ok = ok && rows_disclosure(db, res, at, to - from, out);
-    free(res);
-    free(at);
-    return ok;
-}
-
-static json_t *row_json(PGresult *r, int i, const struct disclosure *hide) {
-    struct period p;
-    enum period_freq f = PERIOD_MONTHLY;
-    char period[16] = "";
-    period_freq_parse(PQgetvalue(r, i, 3), &f);
-    if (period_from_date(PQgetvalue(r, i, 2), f, &p))
-        period_format(&p, period, sizeof period);
-    json_t *bd = json_loads(PQgetvalue(r, i, 5), 0, NULL);
-    json_t *j = json_pack("{s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "metric",
-                          render_text(r, i, 0), "area", render_text(r, i, 1), "period", period,
-                          "breakdown", bd ? bd : json_object(), "value", render_number(r, i, 6),
-                          "lower", render_number(r, i, 7), "upper", render_number(r, i, 8),
-                          "status", render_text(r, i, 9), "note", render_text(r, i, 10),
-                          "updated_at", render_text(r, i, 11));
-    /* Disclosure control: a small count in a breakdown cell could identify a person, and
-     * so could a cell that would give it away by subtraction. */
-    if (hide && disclosure_hidden(hide, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
-                                  PQgetvalue(r, i, 2), PQgetvalue(r, i, 4))) {
-        json_object_set_new(j, "value", json_null());
-        json_object_set_new(j, "lower", json_null());
-        json_object_set_new(j, "upper", json_null());
-        json_object_set_new(j, "suppressed", json_true());
-    }
-    return j;
-}
-
 /* A cursor is the key of the last row sent, base64url over unit-separated fields. */
-static void cursor_encode(PGresult *r, int i, char *out, size_t size) {
+static void cursor_encode(const struct db_obs_key *k, char *out, size_t size) {
     char raw[1200];
-    int n = snprintf(raw, sizeof raw, "%s\x1f%s\x1f%s\x1f%s", PQgetvalue(r, i, 0),
-                     PQgetvalue(r, i, 1), PQgetvalue(r, i, 2), PQgetvalue(r, i, 4));
+    int n = snprintf(raw, sizeof raw, "%s\x1f%s\x1f%s\x1f%s", k->metric, k->area, k->period_start,
+                     k->bkey);
     if (n < 0 || (size_t)n >= sizeof raw || size < 4 * ((size_t)n + 2) / 3 + 4) {
         out[0] = '\0';
         return;
@@ -265,7 +165,7 @@ static void cursor_encode(PGresult *r, int i, char *out, size_t size) {
         out[--len] = '\0';
 }
 
-static bool cursor_decode(const char *text, struct obs_query *q) {
+static bool cursor_decode(const char *text, struct db_obs_key *k) {
     char b64[1700];
     size_t n = strlen(text);
     if (n == 0 || n + 4 > sizeof b64)
@@ -283,20 +183,20 @@ static bool cursor_decode(const char *text, struct obs_query *q) {
         len--;
     raw[len] = '\0';
     char *field = (char *)raw;
+    char *const fields[4] = {k->metric, k->area, k->period_start, k->bkey};
     for (int f = 0; f < 4; f++) {
         char *sep = f < 3 ? strchr(field, '\x1f') : NULL;
         if (f < 3 && !sep)
             return false;
         if (sep)
             *sep = '\0';
-        if (strlen(field) >= sizeof q->cursor[f])
+        if (strlen(field) >= sizeof k->metric)
             return false;
-        strcpy(q->cursor[f], field);
-        q->params[7 + f] = q->cursor[f];
+        strcpy(fields[f], field);
         field = sep ? sep + 1 : field + strlen(field);
     }
     struct period p;
-    return period_from_date(q->cursor[2], PERIOD_MONTHLY, &p);
+    return period_from_date(k->period_start, PERIOD_MONTHLY, &p);
 }
 
 void api_list_observations(struct request *rq, struct reply *rp) {
@@ -307,87 +207,90 @@ void api_list_observations(struct request *rq, struct reply *rp) {
     struct db_conn *db = req_db(rq, rp);
     if (!db)
         return;
-    usage_count(q.params[0]);
+    usage_count(q.q.metric);
     if (rq->csv) {
         stream_csv(rq, rp, &q);
         return;
     }
-    PGresult *r = db_exec(db, &obs_page, q.params);
-    if (!api_result_ok(rp, db, r, "observations"))
+    json_t *items;
+    bool more, bad_time;
+    struct db_obs_key last;
+    if (!db_observations_page(db, &q.q, &items, &more, &last, &bad_time)) {
+        if (bad_time)
+            problem_reply(rp, 400,
+                          "updatedAfter=%s is not a timestamp: use ISO 8601, "
+                          "2019-02-01T00:00:00Z",
+                          q.q.updated_after ? q.q.updated_after : "");
+        else
+            api_db_failed(rp, db, "observations");
         return;
-    int rows = PQntuples(r);
-    int shown = rows > q.page ? q.page : rows;
-    struct disclosure hide = {0};
-    if (q.hide_small && !page_disclosure(db, r, 0, shown, &hide)) {
-        PQclear(r);
+    }
+    /* Complementary suppression: the cells that would give a hidden one away go too. */
+    if (q.q.hide_max && !disclosure_apply_items(db, items, q.q.hide_max)) {
+        json_decref(items);
         api_db_failed(rp, db, "observations");
         return;
     }
-    json_t *items = json_array();
-    for (int i = 0; i < shown; i++)
-        json_array_append_new(items, row_json(r, i, q.hide_small ? &hide : NULL));
-    disclosure_free(&hide);
-    json_t *extra = json_object();
-    if (rows > q.page) {
-        char cursor[1800];
-        cursor_encode(r, shown - 1, cursor, sizeof cursor);
-        json_object_set_new(extra, "next_cursor", json_string(cursor));
-    } else {
-        json_object_set_new(extra, "next_cursor", json_null());
-    }
-    PQclear(r);
-    render_collection(rq, rp, items, obs_columns, extra);
+    char cursor[1800];
+    if (more)
+        cursor_encode(&last, cursor, sizeof cursor);
+    json_t *extra = json_pack("{s:o}", "next_cursor", more ? json_string(cursor) : json_null());
+    render_collection_with(rq, rp, items, obs_columns, extra);
 }
 
 /* ---- CSV streaming ---- */
 
 static void stream_csv(struct request *rq, struct reply *rp, struct obs_query *q) {
-    q->params[11] = NULL; /* no page limit: every row */
-    q->params[7] = q->params[8] = q->params[9] = q->params[10] = NULL;
     struct obs_stream *s = calloc(1, sizeof *s);
     if (!s) {
-        problem_reply(rp, 500, "out of memory");
+        api_no_memory(rp);
         return;
     }
     s->db = rq->db;
-    s->hide_small = q->hide_small;
+    s->hide_max = q->q.hide_max;
     strbuf_init(&s->buf);
-    if (!db_send(s->db, &obs_page, q->params)) {
+    if (!db_observations_stream(s->db, &q->q)) {
         free(s);
         api_db_failed(rp, rq->db, "observations");
         return;
     }
     /* The status goes with the headers: wait for the query's first answer (its first
      * row, or its error) before deciding it, rather than send 200 and cut the body. */
-    s->first = PQgetResult(db_pg(s->db));
-    ExecStatusType st = s->first ? PQresultStatus(s->first) : PGRES_FATAL_ERROR;
-    if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK) {
-        if (s->first)
-            db_log_failure("observations export", s->first);
-        PQclear(s->first);
-        PGresult *rest;
-        while ((rest = PQgetResult(db_pg(s->db))) != NULL)
-            PQclear(rest);
+    json_t *first = NULL;
+    int got = db_observations_next(s->db, s->hide_max, &first);
+    if (got < 0 || (s->hide_max && !(s->side = db_acquire()))) {
+        json_decref(first);
+        if (got > 0)
+            db_observations_cancel(s->db);
         strbuf_free(&s->buf);
         free(s);
-        api_db_failed(rp, rq->db, "observations");
+        if (got < 0)
+            api_db_failed(rp, rq->db, "observations");
+        else
+            problem_unavailable(rp);
         return;
     }
-    if (s->hide_small && !(s->side = db_acquire())) {
-        PQclear(s->first);
-        PGresult *rest;
-        while ((rest = PQgetResult(db_pg(s->db))) != NULL)
-            PQclear(rest);
-        strbuf_free(&s->buf);
-        free(s);
-        problem_unavailable(rp);
-        return;
-    }
+    if (got > 0)
+        s->batch[s->nbatch++] = first;
+    else
+        s->finished = true;
     s->bytes = &rq->bytes;
     render_csv_header(&s->buf, obs_columns);
+    struct MHD_Response *response = MHD_create_response_from_callback(
+        MHD_SIZE_UNKNOWN, STREAM_CHUNK, stream_read, s, stream_free);
+    if (!response) {
+        if (!s->finished)
+            db_observations_cancel(s->db);
+        for (int k = 0; k < s->nbatch; k++)
+            json_decref(s->batch[k]);
+        db_release(s->side);
+        strbuf_free(&s->buf);
+        free(s);
+        api_no_memory(rp);
+        return;
+    }
     rq->db = NULL; /* the stream owns the connection until the last row is sent */
-    rp->response = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, STREAM_CHUNK, stream_read, s,
-                                                     stream_free);
+    rp->response = response;
     rp->status = 200;
     rp->content_type = "text/csv; charset=utf-8";
     reply_header(rp, "Content-Disposition", "attachment; filename=\"observations.csv\"");
@@ -404,28 +307,30 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max) {
         s->buf.data[s->buf.len] = '\0';
         s->sent = 0;
     }
-    while (s->buf.len - s->sent < max && !s->finished && !s->failed) {
-        PGresult *r = s->first ? s->first : PQgetResult(db_pg(s->db));
-        s->first = NULL;
-        if (!r) {
-            s->finished = true;
+    while (s->buf.len - s->sent < max && !s->failed) {
+        if (!s->finished && (s->nbatch < STREAM_BATCH)) {
+            json_t *row;
+            int got = db_observations_next(s->db, s->hide_max, &row);
+            if (got > 0) {
+                s->batch[s->nbatch++] = row;
+                if (s->nbatch < STREAM_BATCH && s->hide_max)
+                    continue;
+            } else {
+                s->finished = true;
+                s->failed = got < 0;
+            }
+        }
+        if (s->nbatch == 0)
             break;
+        render_batch(s);
+        if (s->buf.failed) {
+            /* Out of memory mid-body: the headers are gone, so cut the body short. */
+            db_observations_cancel(s->db);
+            s->finished = s->failed = true;
         }
-        ExecStatusType st = PQresultStatus(r);
-        if (st == PGRES_SINGLE_TUPLE) {
-            s->batch[s->nbatch++] = r;
-            if (s->nbatch == STREAM_BATCH || !s->hide_small)
-                render_batch(s);
-            continue;
-        } else if (st != PGRES_TUPLES_OK) {
-            db_log_failure("observations export", r);
-            s->failed = true;
-        }
-        PQclear(r);
     }
-    render_batch(s);
     size_t left = s->buf.len - s->sent;
-    if (left == 0) {
+    if (left == 0 || (s->failed && s->buf.failed)) {
         /* Headers are gone already: a failure can only cut the body short. */
         return s->failed ? MHD_CONTENT_READER_END_WITH_ERROR : MHD_CONTENT_READER_END_OF_STREAM;
     }
@@ -439,46 +344,32 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max) {
 }
 
 /* Renders the batched rows, hiding what the disclosure rules hide; a batch whose tables
- * cannot be read is cut from the export (the body ends with an error, as after any
- * failure mid-stream) rather than shown unjudged. */
+ * cannot be read ends the export (the body is cut, as after any failure mid-stream)
+ * rather than being shown unjudged. */
 static void render_batch(struct obs_stream *s) {
-    if (s->nbatch == 0)
-        return;
-    struct disclosure hide = {0};
-    int at[STREAM_BATCH] = {0};
-    bool judged = !s->hide_small || rows_disclosure(s->side, s->batch, at, s->nbatch, &hide);
-    if (!judged)
-        s->failed = true;
-    for (int k = 0; k < s->nbatch; k++) {
-        if (judged) {
-            json_t *row = row_json(s->batch[k], 0, s->hide_small ? &hide : NULL);
-            render_csv_row(&s->buf, row, obs_columns);
-            json_decref(row);
-        }
-        PQclear(s->batch[k]);
-    }
+    json_t *rows = json_array();
+    for (int k = 0; k < s->nbatch; k++)
+        json_array_append_new(rows, s->batch[k]);
     s->nbatch = 0;
-    disclosure_free(&hide);
+    if (s->hide_max && (!rows || !disclosure_apply_items(s->side, rows, s->hide_max))) {
+        s->failed = true;
+        json_decref(rows);
+        return;
+    }
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row) render_csv_row(&s->buf, row, obs_columns);
+    json_decref(rows);
 }
 
 static void stream_free(void *cls) {
     struct obs_stream *s = cls;
-    PQclear(s->first);
     for (int k = 0; k < s->nbatch; k++)
-        PQclear(s->batch[k]);
+        json_decref(s->batch[k]);
     db_release(s->side);
-    if (!s->finished) {
-        /* The client went away mid-export: stop the query rather than drain it. */
-        PGcancel *c = PQgetCancel(db_pg(s->db));
-        char err[256];
-        if (c) {
-            PQcancel(c, err, sizeof err);
-            PQfreeCancel(c);
-        }
-        PGresult *r;
-        while ((r = PQgetResult(db_pg(s->db))) != NULL)
-            PQclear(r);
-    }
+    /* The client went away mid-export: stop the query rather than drain it. */
+    if (!s->finished)
+        db_observations_cancel(s->db);
     db_release(s->db);
     strbuf_free(&s->buf);
     free(s);

@@ -5,37 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/api_util.h"
 #include "domain/csv.h"
-
-json_t *render_numeric(const char *text) {
-    if (!text || !*text)
-        return json_null();
-    char buf[64];
-    size_t n = strlen(text);
-    if (n >= sizeof buf)
-        return json_real(strtod(text, NULL));
-    memcpy(buf, text, n + 1);
-    if (strchr(buf, '.') && !strpbrk(buf, "eE")) {
-        while (n && buf[n - 1] == '0')
-            buf[--n] = '\0';
-        if (n && buf[n - 1] == '.')
-            buf[--n] = '\0';
-    }
-    if (!strpbrk(buf, ".eE") && n < 18)
-        return json_integer(strtoll(buf, NULL, 10));
-    return json_real(strtod(buf, NULL));
-}
-
-json_t *render_text(PGresult *r, int row, int col) {
-    if (PQgetisnull(r, row, col))
-        return json_null();
-    json_t *s = json_string(PQgetvalue(r, row, col));
-    return s ? s : json_null();
-}
-
-json_t *render_number(PGresult *r, int row, int col) {
-    return PQgetisnull(r, row, col) ? json_null() : render_numeric(PQgetvalue(r, row, col));
-}
 
 void render_cell(json_t *v, struct strbuf *out) {
     const char *key;
@@ -102,6 +73,11 @@ void render_csv_row(struct strbuf *out, json_t *obj, const char *const *columns)
 
 void render_collection(struct request *rq, struct reply *rp, json_t *items,
                        const char *const *columns, json_t *extra) {
+    if (!items) {
+        json_decref(extra);
+        api_no_memory(rp);
+        return;
+    }
     if (rq->csv) {
         struct strbuf out;
         strbuf_init(&out);
@@ -111,12 +87,45 @@ void render_collection(struct request *rq, struct reply *rp, json_t *items,
         json_array_foreach(items, i, item) render_csv_row(&out, item, columns);
         json_decref(items);
         json_decref(extra);
+        if (out.failed) {
+            strbuf_free(&out);
+            api_no_memory(rp);
+            return;
+        }
         size_t len;
         char *body = strbuf_take(&out, &len);
+        if (!body) {
+            api_no_memory(rp);
+            return;
+        }
         reply_body(rp, 200, "text/csv; charset=utf-8", body, len);
         return;
     }
     json_t *j = extra ? extra : json_object();
-    json_object_set_new(j, "items", items);
+    if (!api_set_take(j, "items", items)) {
+        json_decref(j);
+        api_no_memory(rp);
+        return;
+    }
     reply_json(rp, 200, j);
+}
+
+void render_collection_with(struct request *rq, struct reply *rp, json_t *items,
+                            const char *const *columns, json_t *extra) {
+    if (!extra) {
+        json_decref(items);
+        api_no_memory(rp);
+        return;
+    }
+    render_collection(rq, rp, items, columns, extra);
+}
+
+void api_reply_items(struct request *rq, struct reply *rp, struct db_conn *db, bool ok,
+                     json_t *items, const char *const *columns, const char *what) {
+    if (!db)
+        return; /* req_db answered already */
+    if (!ok)
+        api_db_failed(rp, db, what);
+    else
+        render_collection(rq, rp, items, columns, NULL);
 }

@@ -1,28 +1,34 @@
 /* Turning query results into answers: collections as JSON ({"items": [...]}) or CSV
- * with fixed columns, and PostgreSQL text values as JSON values. */
+ * with fixed columns. */
 #ifndef RENDER_H
 #define RENDER_H
 
 #include <jansson.h>
-#include <libpq-fe.h>
 
 #include "domain/strbuf.h"
 #include "http/request.h"
 
-/* Answers 200 with items (taken) as {"items": [...], ...extra} or, when the client
- * asked for CSV, as a CSV table of the named columns (NULL-terminated). */
+struct db_conn;
+
+/* Answers 200 with items (taken) as {"items": [...], ...extra (taken)} or, when the
+ * client asked for CSV, as a CSV table of the named columns (NULL-terminated); 503
+ * when items is NULL or memory runs out (a builder that failed hands in NULL). */
 void render_collection(struct request *rq, struct reply *rp, json_t *items,
                        const char *const *columns, json_t *extra);
-/* A PostgreSQL numeric as a JSON number: integral values as integers, trailing zeros
- * dropped; NULL or "" as null. */
-json_t *render_numeric(const char *text);
-/* Column value or JSON null when the column is NULL. */
-json_t *render_text(PGresult *r, int row, int col);
-json_t *render_number(PGresult *r, int row, int col);
+/* The same with extra members that the caller built (taken): a NULL extra is a build
+ * that ran out of memory, answered 503. */
+void render_collection_with(struct request *rq, struct reply *rp, json_t *items,
+                            const char *const *columns, json_t *extra);
 /* One JSON value as CSV cell text: objects as "k=v;k=v", arrays joined by ';'. */
 void render_cell(json_t *v, struct strbuf *out);
 /* Appends one CSV record built from columns of a JSON object. */
 void render_csv_row(struct strbuf *out, json_t *obj, const char *const *columns);
 void render_csv_header(struct strbuf *out, const char *const *columns);
+
+/* The answer to a list read: nothing when db is NULL (req_db has answered), the
+ * failure when the store call was not ok, else items (taken) as a collection of the
+ * named columns (JSON or CSV). */
+void api_reply_items(struct request *rq, struct reply *rp, struct db_conn *db, bool ok,
+                     json_t *items, const char *const *columns, const char *what);
 
 #endif

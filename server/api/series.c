@@ -14,15 +14,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/cache.h"
-#include "config.h"
-#include "store/db.h"
-#include "http/problem.h"
-#include "api/render.h"
-#include "usage.h"
 #include "api/api.h"
 #include "api/api_util.h"
 #include "api/figures.h"
+#include "api/render.h"
+#include "config.h"
+#include "http/cache.h"
+#include "http/problem.h"
+#include "store/db_figures.h"
+#include "usage.h"
 
 #define DEFAULT_AREA "E47000007"
 
@@ -39,7 +39,10 @@ struct series_query {
 
 static bool parse_query(struct request *rq, struct reply *rp, struct series_query *q);
 static void window(const struct series *s, const struct series_query *q, int *from, int *to);
-static json_t *targets_json(PGresult *r, const struct metric *m, const struct series *s, int upto);
+static json_t *targets_json(const struct measure_target *ts, int nts, const struct metric *m,
+                            const struct series *s, int upto);
+static json_t *points_json(const struct geo *g, const struct metric *m, const struct series *s,
+                           int from, int to);
 static json_t *parent_json(const struct geo *g, const struct metric *m, const struct obs_set *set,
                            int area, const struct series_opts *o, int from_month, int hi);
 
@@ -90,21 +93,34 @@ static void window(const struct series *s, const struct series_query *q, int *fr
 
 /* Each target with its trajectory and the latest figure (up to the window's end)
  * measured against it. */
-static json_t *targets_json(PGresult *r, const struct metric *m, const struct series *s, int upto) {
+static json_t *targets_json(const struct measure_target *ts, int nts, const struct metric *m,
+                            const struct series *s, int upto) {
     json_t *list = json_array();
     struct series head = *s;
     head.n = upto;
-    for (int i = 0; r && i < PQntuples(r); i++) {
-        struct target_row t;
-        struct target_eval ev;
-        target_from_row(r, i, m, &t);
-        target_evaluate(&t, m, &head, &ev);
-        json_t *j = target_head_json(&t, m);
-        json_object_set_new(j, "trajectory", target_trajectory_json(&t, m));
-        json_object_set_new(j, "latest", target_eval_json(&ev, m));
-        json_array_append_new(list, j);
+    for (int i = 0; list && i < nts; i++) {
+        struct measure ev;
+        measure_target(&ts[i], m, &head, &ev);
+        json_t *j = figures_target_json(&ts[i], m);
+        if (!api_set_take(j, "trajectory", figures_trajectory_json(&ts[i], m)) ||
+            !api_set_take(j, "latest", figures_measure_json(&ev, m)) || !api_push_take(list, j)) {
+            json_decref(list);
+            return NULL;
+        }
     }
     return list;
+}
+
+/* The points [from, to) with their members; NULL when memory runs out. */
+static json_t *points_json(const struct geo *g, const struct metric *m, const struct series *s,
+                           int from, int to) {
+    json_t *points = json_array();
+    for (int i = from; points && i < to; i++)
+        if (!api_push_take(points, figures_point_json(g, m, &s->pts[i], true))) {
+            json_decref(points);
+            return NULL;
+        }
+    return points;
 }
 
 static json_t *parent_json(const struct geo *g, const struct metric *m, const struct obs_set *set,
@@ -115,21 +131,26 @@ static json_t *parent_json(const struct geo *g, const struct metric *m, const st
         return json_null();
     struct series ps;
     if (!series_build(&ps, g, m, set, parent, o))
-        return json_null();
+        return NULL;
     json_t *points = json_array();
-    for (int i = 0; i < ps.n; i++) {
+    for (int i = 0; points && i < ps.n; i++) {
         /* A comparison needs the parent's whole figure: a total over some of its
          * members is not one (it would often just repeat the area's own sum). */
         if (ps.pts[i].month < from_month || ps.pts[i].month >= hi || !ps.pts[i].complete)
             continue;
-        json_t *p = point_json(g, m, &ps.pts[i], false);
+        json_t *p = figures_point_json(g, m, &ps.pts[i], false);
         /* Beside the series a parent point needs its figure and how it was made. */
         json_object_del(p, "lower");
         json_object_del(p, "upper");
         json_object_del(p, "status");
-        json_array_append_new(points, p);
+        if (!api_push_take(points, p)) {
+            json_decref(points);
+            points = NULL;
+        }
     }
     series_free(&ps);
+    if (!points)
+        return NULL;
     if (json_array_size(points) == 0) {
         json_decref(points);
         return json_null();
@@ -151,10 +172,11 @@ void api_get_series(struct request *rq, struct reply *rp) {
     struct geo g = {0};
     struct obs_set set = {0};
     struct series s = {0};
-    PGresult *obs = NULL, *targets = NULL;
+    struct measure_target *targets = NULL;
+    int ntargets = 0;
     json_t *breakdown = NULL;
     char bkey[512];
-    if (!metric_load(db, rp, q.code, &m) || !geo_load(db, rp, &g))
+    if (!figures_metric(db, rp, q.code, &m) || !figures_geo(db, rp, &g))
         goto done;
     int area = geo_find(&g, q.area);
     if (area < 0) {
@@ -165,61 +187,50 @@ void api_get_series(struct request *rq, struct reply *rp) {
         goto done;
     const char *codes[] = {m.code, m.numerator, m.denominator};
     int ncodes = m.is_rate && m.numerator[0] ? 3 : 1;
-    obs = obs_query(db, codes, ncodes, &g, NULL, bkey, -1);
-    if (!api_result_ok(rp, db, obs, "observations")) {
-        obs = NULL;
+    if (!figures_obs_set(db, rp, &m, codes, ncodes, &g, NULL, bkey, -1, &set))
         goto done;
-    }
     /* Targets are set for totals; a breakdown cell has none. */
-    if (!bkey[0]) {
-        targets = targets_query(db, codes, 1, g.code[area]);
-        if (!api_result_ok(rp, db, targets, "targets")) {
-            targets = NULL;
-            goto done;
-        }
+    if (!bkey[0] && !db_figures_targets(db, codes, 1, g.code[area], &targets, &ntargets)) {
+        api_db_failed(rp, db, "targets");
+        goto done;
     }
     figures_end(db);
     struct series_opts o = {
         .cumulative = q.cumulative,
-        .hide_small = bkey[0] && !(rq->who.scopes & (SCOPE_READ | SCOPE_ADMIN)) &&
-                      g_config.small_count_max > 0,
+        .hide_small = figures_hide_small(rq, bkey),
         .small_max = g_config.small_count_max,
     };
-    if (!obs_set_build(&set, &g, &m, obs) || !series_build(&s, &g, &m, &set, area, &o)) {
-        problem_reply(rp, 500, "out of memory");
+    if (!series_build(&s, &g, &m, &set, area, &o)) {
+        api_no_memory(rp);
         goto done;
     }
     int from, to;
     window(&s, &q, &from, &to);
     if (rq->csv) {
         /* The points alone, as a table: what a chart's "download" gives. */
-        json_t *items = json_array();
-        for (int i = from; i < to; i++)
-            json_array_append_new(items, point_json(&g, &m, &s.pts[i], true));
-        render_collection(rq, rp, items, point_columns, NULL);
+        render_collection(rq, rp, points_json(&g, &m, &s, from, to), point_columns, NULL);
     } else {
-        json_t *points = json_array();
-        for (int i = from; i < to; i++)
-            json_array_append_new(points, point_json(&g, &m, &s.pts[i], true));
         int parent_from = from < to ? s.pts[from].month : q.lo;
         /* Targets are measured as of the window's end. */
-        reply_json(rp, 200,
-                   json_pack("{s:o, s:{s:s, s:s, s:s}, s:b, s:o, s:o, s:o, s:o, s:o}", "metric",
-                             metric_json(&m), "area", "code", g.code[area], "name", g.name[area],
-                             "type", g.type[area], "cumulative", q.cumulative && m.is_flow,
-                             "breakdown", breakdown, "points", points, "targets",
-                             targets_json(targets, &m, &s, to), "trend",
-                             trend_json(&m, &s, from, to), "parent",
-                             parent_json(&g, &m, &set, area, &o, parent_from, q.hi)));
+        api_reply_json_take(rp, 200,
+                            json_pack("{s:o, s:{s:s, s:s, s:s}, s:b, s:o, s:o, s:o, s:o, s:o}",
+                                      "metric", figures_metric_json(&m), "area", "code",
+                                      g.code[area], "name", g.name[area], "type", g.type[area],
+                                      "cumulative", q.cumulative && m.is_flow, "breakdown",
+                                      breakdown, "points", points_json(&g, &m, &s, from, to),
+                                      "targets", targets_json(targets, ntargets, &m, &s, to),
+                                      "trend", figures_trend_json(&m, &s, from, to), "parent",
+                                      parent_json(&g, &m, &set, area, &o, parent_from, q.hi)));
         breakdown = NULL;
     }
+    if (rp->status != 200)
+        goto done;
     usage_count(m.code);
     cache_keep(rp, &key, version, m.code);
 done:
     json_decref(breakdown);
     series_free(&s);
     obs_set_free(&set);
-    PQclear(obs);
-    PQclear(targets);
+    free(targets);
     geo_free(&g);
 }

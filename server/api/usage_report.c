@@ -8,14 +8,14 @@
 #include <string.h>
 #include <time.h>
 
-#include "store/db.h"
-#include "domain/period.h"
-#include "http/problem.h"
-#include "api/render.h"
-#include "usage.h"
 #include "api/api.h"
 #include "api/api_util.h"
 #include "api/filters.h"
+#include "api/render.h"
+#include "domain/period.h"
+#include "http/problem.h"
+#include "store/db_oversight.h"
+#include "usage.h"
 
 static const char *const columns[] = {"metric", "day", "reads", NULL};
 
@@ -59,18 +59,6 @@ static bool day_bound(struct request *rq, struct reply *rp, const char *name, bo
 }
 
 void api_get_usage(struct request *rq, struct reply *rp) {
-    static const struct db_stmt days = {
-        "usage_days",
-        "SELECT metric, day::text, reads FROM metric_reads "
-        "WHERE ($1::date IS NULL OR day >= $1::date) AND ($2::date IS NULL OR day < $2::date) "
-        "AND ($3::text IS NULL OR metric = $3) ORDER BY day, metric",
-        3};
-    static const struct db_stmt totals = {
-        "usage_totals",
-        "SELECT metric, sum(reads)::bigint FROM metric_reads "
-        "WHERE ($1::date IS NULL OR day >= $1::date) AND ($2::date IS NULL OR day < $2::date) "
-        "AND ($3::text IS NULL OR metric = $3) GROUP BY metric ORDER BY 2 DESC, metric",
-        3};
     char from[32], to[32];
     bool has_from, has_to;
     if (!day_bound(rq, rp, "from", false, from, sizeof from, &has_from) ||
@@ -82,29 +70,22 @@ void api_get_usage(struct request *rq, struct reply *rp) {
     if (!db)
         return;
     usage_flush(db);
-    const char *params[] = {has_from ? from : NULL, has_to ? to : NULL, req_query(rq, "metric")};
-    PGresult *r = db_exec(db, &days, params);
-    if (!api_result_ok(rp, db, r, "usage"))
+    const char *lo = has_from ? from : NULL, *hi = has_to ? to : NULL;
+    const char *metric = req_query(rq, "metric");
+    json_t *items, *sums = NULL;
+    if (!db_oversight_usage_days(db, lo, hi, metric, &items)) {
+        api_db_failed(rp, db, "usage");
         return;
-    json_t *items = json_array();
-    for (int i = 0; i < PQntuples(r); i++)
-        json_array_append_new(items,
-                              json_pack("{s:o, s:o, s:o}", "metric", render_text(r, i, 0), "day",
-                                        render_text(r, i, 1), "reads", render_number(r, i, 2)));
-    PQclear(r);
-    json_t *sums = json_array();
-    if (!rq->csv) {
-        r = db_exec(db, &totals, params);
-        if (!api_result_ok(rp, db, r, "usage")) {
-            json_decref(items);
-            json_decref(sums);
-            return;
-        }
-        for (int i = 0; i < PQntuples(r); i++)
-            json_array_append_new(sums, json_pack("{s:o, s:o}", "metric", render_text(r, i, 0),
-                                                  "reads", render_number(r, i, 1)));
-        PQclear(r);
     }
-    render_collection(rq, rp, items, columns, json_pack("{s:o}", "totals", sums));
+    /* The totals are the JSON answer's; a CSV is the days alone. */
+    if (rq->csv)
+        sums = json_array();
+    else if (!db_oversight_usage_totals(db, lo, hi, metric, &sums)) {
+        json_decref(items);
+        api_db_failed(rp, db, "usage");
+        return;
+    }
+    json_t *extra = json_pack("{s:o}", "totals", sums);
+    render_collection_with(rq, rp, items, columns, extra);
     rp->no_etag = true;
 }

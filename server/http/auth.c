@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "store/db.h"
+#include "store/db_keys.h"
 
 #define KEY_PREFIX "wbk_"
 
@@ -55,20 +55,16 @@ bool auth_key_new(char *key, size_t key_size, char lookup[17], unsigned char has
     return true;
 }
 
-PGresult *auth_key_create(PGconn *pg, const char *name, const char *scopes, const char *partner,
-                          char *key, size_t key_size) {
-    char lookup[17], hash_hex[65];
+enum auth_made auth_key_create(struct db_conn *db, const char *name, const char *scopes,
+                               const char *partner, char *key, size_t key_size, json_t **id,
+                               json_t **created_at, struct db_error *e) {
+    char lookup[17];
     unsigned char hash[32];
     if (!auth_key_new(key, key_size, lookup, hash))
-        return NULL;
-    for (int i = 0; i < 32; i++)
-        snprintf(hash_hex + 2 * i, 3, "%02x", hash[i]);
-    const char *params[] = {lookup, hash_hex, name, scopes, partner};
-    return PQexecParams(pg,
-                        "INSERT INTO api_keys (lookup, secret_hash, name, scopes, partner) "
-                        "VALUES ($1, decode($2, 'hex'), $3, string_to_array($4, ','), $5) "
-                        "RETURNING id, to_json(created_at) #>> '{}'",
-                        5, NULL, params, NULL, NULL, 0);
+        return AUTH_NO_RANDOMNESS;
+    return db_key_insert(db, lookup, hash, name, scopes, partner, id, created_at, e)
+               ? AUTH_MADE
+               : AUTH_NOT_STORED;
 }
 
 bool auth_key_split(const char *key, char lookup[17]) {
@@ -108,53 +104,22 @@ unsigned auth_scopes_parse(const char *list) {
 }
 
 int auth_verify(struct db_conn *db, const char *bearer, struct identity *who) {
-    static const struct db_stmt find = {
-        "auth_find_key",
-        "SELECT id, secret_hash, array_to_string(scopes, ','), coalesce(partner, ''), "
-        "revoked_at IS NOT NULL FROM api_keys WHERE lookup = $1",
-        1};
-    /* last_used_at is written at most once a minute per key: a busy key would
-     * otherwise turn every read into a write. */
-    static const struct db_stmt touch = {
-        "auth_touch_key",
-        "UPDATE api_keys SET last_used_at = now() WHERE id = $1 AND "
-        "(last_used_at IS NULL OR last_used_at < now() - interval '1 minute')",
-        1};
     char lookup[17];
     memset(who, 0, sizeof *who);
     if (!auth_key_split(bearer, lookup))
         return 0;
-    const char *params[] = {lookup};
-    PGresult *r = db_exec(db, &find, params);
-    if (!db_ok(r)) {
-        PQclear(r);
+    struct db_key_row row;
+    int found = db_key_find(db, lookup, &row);
+    if (found < 0)
         return -1;
-    }
-    unsigned char want[32], got[32];
+    unsigned char got[32];
     auth_key_hash(bearer, got);
-    int result = 0;
-    if (PQntuples(r) == 1) {
-        /* bytea comes back as \x followed by hex */
-        const char *hex = PQgetvalue(r, 0, 1);
-        bool parsed = strlen(hex) == 66;
-        for (int i = 0; parsed && i < 32; i++) {
-            unsigned b;
-            parsed = sscanf(hex + 2 + 2 * i, "%2x", &b) == 1;
-            want[i] = (unsigned char)b;
-        }
-        bool revoked = PQgetvalue(r, 0, 4)[0] == 't';
-        if (parsed && CRYPTO_memcmp(want, got, 32) == 0 && !revoked) {
-            result = 1;
-            who->authenticated = true;
-            who->scopes = auth_scopes_parse(PQgetvalue(r, 0, 2));
-            snprintf(who->key_id, sizeof who->key_id, "%s", PQgetvalue(r, 0, 0));
-            snprintf(who->partner, sizeof who->partner, "%s", PQgetvalue(r, 0, 3));
-        }
-    }
-    PQclear(r);
-    if (result == 1) {
-        const char *tp[] = {who->key_id};
-        PQclear(db_exec(db, &touch, tp));
-    }
-    return result;
+    if (!found || !row.hash_ok || CRYPTO_memcmp(row.hash, got, 32) != 0 || row.revoked)
+        return 0;
+    who->authenticated = true;
+    who->scopes = auth_scopes_parse(row.scopes);
+    snprintf(who->key_id, sizeof who->key_id, "%s", row.id);
+    snprintf(who->partner, sizeof who->partner, "%s", row.partner);
+    db_key_touch(db, who->key_id);
+    return 1;
 }

@@ -2,7 +2,7 @@
 #ifndef AUTH_H
 #define AUTH_H
 
-#include <libpq-fe.h>
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -16,17 +16,20 @@ struct identity {
 };
 
 struct db_conn;
+struct db_error;
 
 /* A new key: "wbk_" + 16 hex lookup + "_" + 43 base64url secret characters (32 random
  * bytes). Fills lookup (17 bytes) and the SHA-256 of the whole key (32 bytes). */
 bool auth_key_new(char *key, size_t key_size, char lookup[17], unsigned char hash[32]);
-/* Makes a new key and stores its lookup and SHA-256 (never the key) as an api_keys row
- * through pg, inside the caller's transaction when one is open. scopes is a list like
- * "read,submit"; partner may be NULL. Writes the key, to be shown once, into key (at
- * least 65 bytes). Returns the INSERT's result (id, created_at as ISO 8601) for the
- * caller to check and clear, or NULL when no randomness was available. */
-PGresult *auth_key_create(PGconn *pg, const char *name, const char *scopes, const char *partner,
-                          char *key, size_t key_size);
+/* Makes a new key and stores its lookup and SHA-256 (never the key) through db, inside
+ * the caller's transaction when one is open. scopes is a list like "read,submit";
+ * partner may be NULL. Writes the key, to be shown once, into key (at least 65 bytes)
+ * and hands back the row's id and created_at (the caller's). AUTH_NOT_STORED with *e
+ * filled when the store refused it. */
+enum auth_made { AUTH_MADE, AUTH_NO_RANDOMNESS, AUTH_NOT_STORED };
+enum auth_made auth_key_create(struct db_conn *db, const char *name, const char *scopes,
+                               const char *partner, char *key, size_t key_size, json_t **id,
+                               json_t **created_at, struct db_error *e);
 /* Splits a presented key; false when it is not of our shape. */
 bool auth_key_split(const char *key, char lookup[17]);
 void auth_key_hash(const char *key, unsigned char hash[32]);

@@ -21,6 +21,7 @@ struct db_conn {
     PGconn *pg;
     bool busy;
     bool lost;
+    bool short_of_memory; /* a read module ran out of memory (db_note_no_memory) */
     const struct db_stmt *prepared[MAX_PREPARED];
     int nprepared;
 };
@@ -174,10 +175,38 @@ void db_release(struct db_conn *c) {
         if (PQtransactionStatus(c->pg) != PQTRANS_IDLE)
             c->lost = true;
     }
+    c->short_of_memory = false;
     pthread_mutex_lock(&pool.lock);
     c->busy = false;
     pthread_cond_signal(&pool.freed);
     pthread_mutex_unlock(&pool.lock);
+}
+
+struct db_conn *db_connect_alone(const char *conninfo, int timeout_s, char *err, size_t err_size) {
+    char timeout[16];
+    snprintf(timeout, sizeof timeout, "%d", timeout_s);
+    const char *keys[] = {"dbname", "connect_timeout", NULL};
+    const char *vals[] = {conninfo ? conninfo : "", timeout, NULL};
+    struct db_conn *c = calloc(1, sizeof *c);
+    if (!c) {
+        snprintf(err, err_size, "out of memory\n");
+        return NULL;
+    }
+    c->pg = PQconnectdbParams(keys, vals, 1);
+    if (PQstatus(c->pg) != CONNECTION_OK) {
+        snprintf(err, err_size, "%s", c->pg ? PQerrorMessage(c->pg) : "out of memory\n");
+        db_disconnect_alone(c);
+        return NULL;
+    }
+    c->busy = true;
+    return c;
+}
+
+void db_disconnect_alone(struct db_conn *c) {
+    if (!c)
+        return;
+    PQfinish(c->pg);
+    free(c);
 }
 
 PGconn *db_pg(struct db_conn *c) {
@@ -234,6 +263,14 @@ bool db_ok(PGresult *r) {
     return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_SINGLE_TUPLE;
 }
 
+void db_note_no_memory(struct db_conn *c) {
+    c->short_of_memory = true;
+}
+
+bool db_short_of_memory(struct db_conn *c) {
+    return c->short_of_memory;
+}
+
 bool db_lost(struct db_conn *c) {
     return c->lost || !c->pg || PQstatus(c->pg) != CONNECTION_OK;
 }
@@ -243,6 +280,64 @@ void db_log_failure(const char *what, PGresult *r) {
     const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     log_error("db_failure", "%s failed: sqlstate %s: %s", what, state ? state : "none",
               msg ? msg : "no message");
+}
+
+bool db_check(struct db_conn *c, PGresult *r, const char *what, struct db_error *err) {
+    if (db_ok(r))
+        return true;
+    db_log_failure(what, r);
+    if (err) {
+        const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+        const char *rule = r ? PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME) : NULL;
+        snprintf(err->sqlstate, sizeof err->sqlstate, "%s", state ? state : "");
+        snprintf(err->constraint, sizeof err->constraint, "%s", rule ? rule : "");
+        err->lost = db_lost(c);
+    }
+    PQclear(r);
+    return false;
+}
+
+bool db_exec_found(struct db_conn *c, const struct db_stmt *s, const char *const *params,
+                   const char *what, bool *found, struct db_error *err) {
+    PGresult *r = db_exec(c, s, params);
+    if (!db_check(c, r, what, err))
+        return false;
+    *found = PQntuples(r) > 0;
+    PQclear(r);
+    return true;
+}
+
+bool db_write_begin(struct db_conn *c, struct db_error *err) {
+    PGresult *r = db_exec_sql(c, "BEGIN");
+    if (!db_check(c, r, "transaction", err))
+        return false;
+    PQclear(r);
+    return true;
+}
+
+void db_write_rollback(struct db_conn *c) {
+    if (!db_lost(c) && PQtransactionStatus(c->pg) != PQTRANS_IDLE)
+        PQclear(db_exec_sql(c, "ROLLBACK"));
+}
+
+bool db_write_commit(struct db_conn *c, uint64_t *version, struct db_error *err) {
+    uint64_t v = 0;
+    if (!db_bump_version(c, &v)) {
+        if (err)
+            *err = (struct db_error){.lost = db_lost(c)};
+        db_write_rollback(c);
+        return false;
+    }
+    PGresult *r = db_exec_sql(c, "COMMIT");
+    if (!db_check(c, r, "commit", err)) {
+        db_write_rollback(c);
+        return false;
+    }
+    PQclear(r);
+    db_note_version(v);
+    if (version)
+        *version = v;
+    return true;
 }
 
 uint64_t db_known_version(void) {

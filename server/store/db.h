@@ -25,6 +25,11 @@ struct db_conn *db_acquire(void);
 void db_release(struct db_conn *c);
 PGconn *db_pg(struct db_conn *c);
 
+/* A connection of its own, outside the pool, for a command-line step (`key create`):
+ * NULL with the reason in err when the database cannot be reached within timeout_s. */
+struct db_conn *db_connect_alone(const char *conninfo, int timeout_s, char *err, size_t err_size);
+void db_disconnect_alone(struct db_conn *c);
+
 /* Runs a prepared statement (preparing it on this connection the first time).
  * Never returns NULL; check with db_ok. */
 PGresult *db_exec(struct db_conn *c, const struct db_stmt *s, const char *const *params);
@@ -35,8 +40,36 @@ PGresult *db_exec_sql(struct db_conn *c, const char *sql);
 bool db_ok(PGresult *r);
 /* Whether the last failure on this connection was losing the database. */
 bool db_lost(struct db_conn *c);
+/* A store function that fails for want of memory notes it here before it returns
+ * false, so the handler answers 503 (try again) rather than 500; cleared on release. */
+void db_note_no_memory(struct db_conn *c);
+bool db_short_of_memory(struct db_conn *c);
 /* Logs a failed result's SQLSTATE and primary message (never the SQL). */
 void db_log_failure(const char *what, PGresult *r);
+
+/* Why a statement failed, as much as a caller needs to answer for it. The store has
+ * logged the failure and cleared the result; no PGresult leaves the store. */
+struct db_error {
+    char sqlstate[6];    /* "" when the database gave none (a lost connection) */
+    char constraint[64]; /* the constraint it names, "" when none */
+    bool lost;           /* the connection to the database was lost */
+};
+/* True when r succeeded; r stays the caller's to clear. Otherwise logs the failure
+ * under what, fills *err (may be NULL), clears r and returns false. */
+bool db_check(struct db_conn *c, PGresult *r, const char *what, struct db_error *err);
+
+/* Runs s and tells whether it returned a row: a SELECT 1 ... FOR SHARE, or an UPDATE
+ * or DELETE ... RETURNING of one row by its key. */
+bool db_exec_found(struct db_conn *c, const struct db_stmt *s, const char *const *params,
+                   const char *what, bool *found, struct db_error *err);
+
+/* A write transaction: BEGIN; the caller's statements; db_write_commit bumps the data
+ * version inside the transaction, commits, then lets this process see the new version
+ * at once (*version, may be NULL). Each returns false with *err filled after a failure,
+ * having rolled back. db_write_rollback is safe to call at any point. */
+bool db_write_begin(struct db_conn *c, struct db_error *err);
+bool db_write_commit(struct db_conn *c, uint64_t *version, struct db_error *err);
+void db_write_rollback(struct db_conn *c);
 
 /* The data version as last heard from the database (0 when unknown). */
 uint64_t db_known_version(void);

@@ -144,3 +144,18 @@ void db_categories_free(struct db_categories *c) {
     free(c->arena);
     memset(c, 0, sizeof *c);
 }
+
+bool db_cells_metric_is_count(struct db_conn *db, const char *metric, bool *is_count) {
+    static const struct db_stmt s = {"disclosure_metric_unit",
+                                     "SELECT unit = 'count' FROM metrics WHERE code = $1", 1};
+    const char *params[] = {metric};
+    PGresult *r = db_exec(db, &s, params);
+    if (!db_ok(r)) {
+        db_log_failure("disclosure unit", r);
+        PQclear(r);
+        return false;
+    }
+    *is_count = PQntuples(r) > 0 && PQgetvalue(r, 0, 0)[0] == 't';
+    PQclear(r);
+    return true;
+}

@@ -39,5 +39,7 @@ struct db_categories {
 };
 bool db_cells_categories(struct db_conn *db, struct db_categories *out);
 void db_categories_free(struct db_categories *c);
+/* Whether the metric's unit is a count (the only unit whose cells are hidden). */
+bool db_cells_metric_is_count(struct db_conn *db, const char *metric, bool *is_count);
 
 #endif

@@ -7,123 +7,139 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "store/db.h"
 
 #define COPY_CHUNK (1 << 20)
 
 static bool exec_ok(struct db_conn *db, const char *sql);
 static bool copy_rows(struct db_conn *db, const struct strbuf *rows);
-static json_t *receipt_json(PGresult *r, int i);
 
 /* ---- the catalogue snapshot ---- */
+
+/* One row of a snapshot query into one element of an array. */
+typedef void (*snapshot_fill)(void *elem, PGresult *r, int i);
+
+static void fill_metric(void *elem, PGresult *r, int i);
+static void fill_area(void *elem, PGresult *r, int i);
+static void fill_category(void *elem, PGresult *r, int i);
+static void fill_grant(void *elem, PGresult *r, int i);
+static void fill_lock(void *elem, PGresult *r, int i);
+static bool load_rows(struct db_conn *db, const struct db_stmt *s, const char *const *params,
+                      size_t elem_size, snapshot_fill fill, void **out, int *n);
+
+static void fill_metric(void *elem, PGresult *r, int i) {
+    struct ingest_metric *m = elem;
+    snprintf(m->code, sizeof m->code, "%s", PQgetvalue(r, i, 0));
+    snprintf(m->programme, sizeof m->programme, "%s", PQgetvalue(r, i, 1));
+    value_unit_parse(PQgetvalue(r, i, 2), &m->unit);
+    period_freq_parse(PQgetvalue(r, i, 3), &m->freq);
+    for (const char *d = PQgetvalue(r, i, 4); *d && m->ndims < BREAKDOWN_MAX_DIMS;) {
+        size_t len = strcspn(d, ",");
+        snprintf(m->dims[m->ndims++], sizeof m->dims[0], "%.*s", (int)len, d);
+        d += len + (d[len] == ',');
+    }
+}
+
+static void fill_area(void *elem, PGresult *r, int i) {
+    char(*area)[16] = elem;
+    snprintf(*area, sizeof *area, "%s", PQgetvalue(r, i, 0));
+}
+
+static void fill_category(void *elem, PGresult *r, int i) {
+    struct ingest_category *c = elem;
+    snprintf(c->dim, sizeof c->dim, "%s", PQgetvalue(r, i, 0));
+    snprintf(c->code, sizeof c->code, "%s", PQgetvalue(r, i, 1));
+}
+
+static void fill_grant(void *elem, PGresult *r, int i) {
+    struct ingest_grant *g = elem;
+    snprintf(g->metric, sizeof g->metric, "%s", PQgetvalue(r, i, 0));
+    snprintf(g->programme, sizeof g->programme, "%s", PQgetvalue(r, i, 1));
+    snprintf(g->area, sizeof g->area, "%s", PQgetvalue(r, i, 2));
+}
+
+static void fill_lock(void *elem, PGresult *r, int i) {
+    struct ingest_lock *l = elem;
+    snprintf(l->metric, sizeof l->metric, "%s", PQgetvalue(r, i, 0));
+    snprintf(l->programme, sizeof l->programme, "%s", PQgetvalue(r, i, 1));
+    l->month_index = atoi(PQgetvalue(r, i, 2));
+}
+
+/* Runs s and fills a new zeroed array (one spare element, so it is never NULL when
+ * the query is empty) with a row per element; false after logging a failure, or when
+ * the array could not be allocated (reported as a lack of memory). */
+static bool load_rows(struct db_conn *db, const struct db_stmt *s, const char *const *params,
+                      size_t elem_size, snapshot_fill fill, void **out, int *n) {
+    PGresult *r = db_exec(db, s, params);
+    if (!db_check(db, r, "ingest catalogue", NULL))
+        return false;
+    *n = PQntuples(r);
+    *out = calloc((size_t)*n + 1, elem_size);
+    if (!*out) {
+        db_note_no_memory(db);
+        PQclear(r);
+        return false;
+    }
+    for (int i = 0; i < *n; i++)
+        fill((char *)*out + (size_t)i * elem_size, r, i);
+    PQclear(r);
+    return true;
+}
 
 bool db_ingest_snapshot(struct db_conn *db, const char *partner, struct ingest_snapshot *out) {
     static const struct db_stmt metrics = {
         "ingest_metrics",
-        "SELECT m.code, m.programme, m.unit, m.frequency, "
-        "coalesce(string_agg(d.dimension, ',' ORDER BY d.dimension), '') "
-        "FROM metrics m LEFT JOIN metric_dimensions d ON d.metric = m.code "
-        "WHERE m.active GROUP BY m.code ORDER BY m.code COLLATE \"C\"",
+        "SELECT m.code, m.programme, m.unit, m.frequency,"
+        "       coalesce(string_agg(d.dimension, ',' ORDER BY d.dimension), '')"
+        " FROM metrics m"
+        " LEFT JOIN metric_dimensions d ON d.metric = m.code"
+        " WHERE m.active"
+        " GROUP BY m.code"
+        " ORDER BY m.code COLLATE \"C\"",
         0};
     static const struct db_stmt areas = {"ingest_areas",
-                                         "SELECT code FROM areas ORDER BY code COLLATE \"C\"", 0};
+                                         "SELECT code"
+                                         " FROM areas"
+                                         " ORDER BY code COLLATE \"C\"",
+                                         0};
     static const struct db_stmt categories = {
         "ingest_categories",
-        "SELECT dimension, code FROM dimension_categories "
-        "ORDER BY dimension COLLATE \"C\", code COLLATE \"C\"",
+        "SELECT dimension, code"
+        " FROM dimension_categories"
+        " ORDER BY dimension COLLATE \"C\", code COLLATE \"C\"",
         0};
     static const struct db_stmt grants = {
         "ingest_grants",
-        "SELECT coalesce(metric, ''), coalesce(programme, ''), area FROM partner_grants "
-        "WHERE partner = $1",
+        "SELECT coalesce(metric, ''), coalesce(programme, ''), area"
+        " FROM partner_grants"
+        " WHERE partner = $1",
         1};
-    static const struct db_stmt locks = {
-        "ingest_locks",
-        "SELECT coalesce(metric, ''), coalesce(programme, ''), "
-        "extract(year FROM period_start)::int * 12 + extract(month FROM period_start)::int - 1 "
-        "FROM period_locks",
-        0};
+    static const struct db_stmt locks = {"ingest_locks",
+                                         "SELECT coalesce(metric, ''), coalesce(programme, ''),"
+                                         "       extract(year FROM period_start)::int * 12"
+                                         "       + extract(month FROM period_start)::int - 1"
+                                         " FROM period_locks",
+                                         0};
+    const char *partner_params[] = {partner};
     memset(out, 0, sizeof *out);
-    PGresult *r = db_exec(db, &metrics, NULL);
-    bool ok = db_ok(r);
-    int n = ok ? PQntuples(r) : 0;
-    out->metrics = calloc((size_t)n + 1, sizeof *out->metrics);
-    for (int i = 0; ok && i < n; i++) {
-        struct ingest_metric *m = &out->metrics[i];
-        snprintf(m->code, sizeof m->code, "%s", PQgetvalue(r, i, 0));
-        snprintf(m->programme, sizeof m->programme, "%s", PQgetvalue(r, i, 1));
-        value_unit_parse(PQgetvalue(r, i, 2), &m->unit);
-        period_freq_parse(PQgetvalue(r, i, 3), &m->freq);
-        for (const char *d = PQgetvalue(r, i, 4); *d && m->ndims < BREAKDOWN_MAX_DIMS;) {
-            size_t len = strcspn(d, ",");
-            snprintf(m->dims[m->ndims++], sizeof m->dims[0], "%.*s", (int)len, d);
-            d += len + (d[len] == ',');
-        }
-    }
-    out->cat.metrics = out->metrics;
-    out->cat.nmetrics = n;
-    PQclear(r);
-
-    if (ok) {
-        r = db_exec(db, &areas, NULL);
-        ok = db_ok(r);
-        n = ok ? PQntuples(r) : 0;
-        out->areas = calloc((size_t)n + 1, sizeof *out->areas);
-        for (int i = 0; ok && i < n; i++)
-            snprintf(out->areas[i], sizeof out->areas[i], "%s", PQgetvalue(r, i, 0));
-        out->cat.areas = (const char(*)[16])out->areas;
-        out->cat.nareas = n;
-        PQclear(r);
-    }
-    if (ok) {
-        r = db_exec(db, &categories, NULL);
-        ok = db_ok(r);
-        n = ok ? PQntuples(r) : 0;
-        out->categories = calloc((size_t)n + 1, sizeof *out->categories);
-        for (int i = 0; ok && i < n; i++) {
-            snprintf(out->categories[i].dim, sizeof out->categories[i].dim, "%s",
-                     PQgetvalue(r, i, 0));
-            snprintf(out->categories[i].code, sizeof out->categories[i].code, "%s",
-                     PQgetvalue(r, i, 1));
-        }
-        out->cat.categories = out->categories;
-        out->cat.ncategories = n;
-        PQclear(r);
-    }
-    if (ok && partner) {
-        const char *params[] = {partner};
-        r = db_exec(db, &grants, params);
-        ok = db_ok(r);
-        n = ok ? PQntuples(r) : 0;
-        out->grants = calloc((size_t)n + 1, sizeof *out->grants);
-        for (int i = 0; ok && i < n; i++) {
-            struct ingest_grant *g = &out->grants[i];
-            snprintf(g->metric, sizeof g->metric, "%s", PQgetvalue(r, i, 0));
-            snprintf(g->programme, sizeof g->programme, "%s", PQgetvalue(r, i, 1));
-            snprintf(g->area, sizeof g->area, "%s", PQgetvalue(r, i, 2));
-        }
-        out->cat.grants = out->grants;
-        out->cat.ngrants = n;
-        PQclear(r);
-    }
-    if (ok) {
-        r = db_exec(db, &locks, NULL);
-        ok = db_ok(r);
-        n = ok ? PQntuples(r) : 0;
-        out->locks = calloc((size_t)n + 1, sizeof *out->locks);
-        for (int i = 0; ok && i < n; i++) {
-            struct ingest_lock *l = &out->locks[i];
-            snprintf(l->metric, sizeof l->metric, "%s", PQgetvalue(r, i, 0));
-            snprintf(l->programme, sizeof l->programme, "%s", PQgetvalue(r, i, 1));
-            l->month_index = atoi(PQgetvalue(r, i, 2));
-        }
-        out->cat.locks = out->locks;
-        out->cat.nlocks = n;
-        PQclear(r);
-    }
-    if (!ok)
-        db_log_failure("ingest catalogue", NULL);
-    return ok && out->metrics && out->areas && out->categories && out->locks;
+    struct ingest_catalogue *cat = &out->cat;
+    bool ok = load_rows(db, &metrics, NULL, sizeof *out->metrics, fill_metric,
+                        (void **)&out->metrics, &cat->nmetrics) &&
+              load_rows(db, &areas, NULL, sizeof *out->areas, fill_area, (void **)&out->areas,
+                        &cat->nareas) &&
+              load_rows(db, &categories, NULL, sizeof *out->categories, fill_category,
+                        (void **)&out->categories, &cat->ncategories) &&
+              (!partner || load_rows(db, &grants, partner_params, sizeof *out->grants, fill_grant,
+                                     (void **)&out->grants, &cat->ngrants)) &&
+              load_rows(db, &locks, NULL, sizeof *out->locks, fill_lock, (void **)&out->locks,
+                        &cat->nlocks);
+    cat->metrics = out->metrics;
+    cat->areas = (const char(*)[16])out->areas;
+    cat->categories = out->categories;
+    cat->grants = out->grants;
+    cat->locks = out->locks;
+    return ok;
 }
 
 void db_ingest_snapshot_free(struct ingest_snapshot *s) {
@@ -172,88 +188,41 @@ static bool copy_rows(struct db_conn *db, const struct strbuf *rows) {
 /* The staged rows beside what is stored for the same cells. A row is "same" when
  * nothing a reader sees would change, so a re-sent figure writes no history. */
 #define STAGE_CURRENT                                                                              \
-    "SELECT s.*, o.value AS old_value, o.status AS old_status, (o.metric IS NOT NULL) AS "         \
-    "existed, (o.metric IS NOT NULL AND o.value = s.value AND o.lower_ci IS NOT DISTINCT "         \
-    "FROM s.lower_ci AND o.upper_ci IS NOT DISTINCT FROM s.upper_ci AND o.status = s.status "      \
-    "AND o.note IS NOT DISTINCT FROM s.note) AS same "                                             \
-    "FROM ingest_stage s LEFT JOIN observations o ON o.metric = s.metric AND o.area = "            \
-    "s.area AND o.period_start = s.period_start AND o.breakdown_key = s.breakdown_key"
+    "SELECT s.*, o.value AS old_value, o.status AS old_status,"                                    \
+    "       (o.metric IS NOT NULL) AS existed,"                                                    \
+    "       (o.metric IS NOT NULL"                                                                 \
+    "        AND o.value = s.value"                                                                \
+    "        AND o.lower_ci IS NOT DISTINCT FROM s.lower_ci"                                       \
+    "        AND o.upper_ci IS NOT DISTINCT FROM s.upper_ci"                                       \
+    "        AND o.status = s.status"                                                              \
+    "        AND o.note IS NOT DISTINCT FROM s.note) AS same"                                      \
+    " FROM ingest_stage s"                                                                         \
+    " LEFT JOIN observations o"                                                                    \
+    "   ON o.metric = s.metric AND o.area = s.area"                                                \
+    "  AND o.period_start = s.period_start AND o.breakdown_key = s.breakdown_key"
 
-enum ingest_outcome db_ingest_apply(struct db_conn *db, const struct ingest_meta *meta,
-                                    const struct strbuf *rows, struct ingest_counts *counts,
-                                    json_t **warnings, json_t **errors, uint64_t *version) {
+/* The phases of db_ingest_apply, in order. Each returns false after logging; the
+ * caller rolls back. */
+static enum ingest_outcome apply_begin(struct db_conn *db, const struct ingest_meta *meta,
+                                       uint64_t *version);
+static bool apply_stage(struct db_conn *db, const struct strbuf *rows);
+static bool apply_reasons(struct db_conn *db, const struct ingest_meta *meta, json_t **errors);
+static bool apply_write(struct db_conn *db, const struct ingest_meta *meta,
+                        struct ingest_counts *counts);
+static bool apply_warnings(struct db_conn *db, json_t *warnings);
+static bool apply_finish(struct db_conn *db, const struct ingest_meta *meta,
+                         const struct ingest_counts *counts, json_t *warnings);
+
+/* BEGIN, the version bump, then the submission row (its unique Idempotency-Key is what
+ * tells a concurrent duplicate). */
+static enum ingest_outcome apply_begin(struct db_conn *db, const struct ingest_meta *meta,
+                                       uint64_t *version) {
     static const struct db_stmt insert_submission = {
         "ingest_submission_insert",
-        "INSERT INTO submissions (id, partner, api_key, format, idempotency_key, body_sha256, "
-        "dry_run, status, http_status, row_count, reason, payload) VALUES ($1, $2, $3, $4, $5, "
-        "decode($6, 'hex'), $7, 'applied', 201, $8, $9, $10)",
+        "INSERT INTO submissions (id, partner, api_key, format, idempotency_key, body_sha256,"
+        "                         dry_run, status, http_status, row_count, reason, payload)"
+        " VALUES ($1, $2, $3, $4, $5, decode($6, 'hex'), $7, 'applied', 201, $8, $9, $10)",
         10};
-    /* A final figure changes only with a reason (the submission's or the row's). */
-    static const struct db_stmt needs_reason = {
-        "ingest_needs_reason",
-        "SELECT c.idx, c.metric, c.area, c.old_value FROM (" STAGE_CURRENT ") c "
-        "WHERE c.existed AND c.old_status = 'final' AND (c.del OR NOT c.same) "
-        "AND coalesce($1, '') = '' ORDER BY c.idx LIMIT 1000",
-        1};
-    static const struct db_stmt apply = {
-        "ingest_apply",
-        "WITH cur AS MATERIALIZED (" STAGE_CURRENT "), "
-        "hist AS (INSERT INTO observation_history (metric, area, period_start, breakdown_key, "
-        "action, old_value, new_value, old_status, new_status, partner, submission_id, reason, "
-        "lock_override) SELECT metric, area, period_start, breakdown_key, CASE WHEN del THEN "
-        "'delete' WHEN existed THEN 'update' ELSE 'create' END, old_value, CASE WHEN del THEN "
-        "NULL ELSE value END, old_status, CASE WHEN del THEN NULL ELSE status END, $1, $2, $3, "
-        "$4 FROM cur WHERE (del AND existed) OR (NOT del AND NOT same) RETURNING 1), "
-        "up AS (INSERT INTO observations (metric, area, period_start, breakdown_key, breakdown, "
-        "value, lower_ci, upper_ci, status, note, submission_id, partner, updated_at) SELECT "
-        "metric, area, period_start, breakdown_key, breakdown, value, lower_ci, upper_ci, "
-        "status, note, $2, $1, clock_timestamp() "
-        "FROM cur WHERE NOT del AND NOT same ON CONFLICT (metric, area, period_start, "
-        "breakdown_key) DO UPDATE SET value = excluded.value, lower_ci = excluded.lower_ci, "
-        "upper_ci = excluded.upper_ci, status = excluded.status, note = excluded.note, "
-        "submission_id = excluded.submission_id, partner = excluded.partner, updated_at = "
-        "clock_timestamp() "
-        "RETURNING 1), "
-        "gone AS (DELETE FROM observations o USING cur WHERE cur.del AND cur.existed AND "
-        "o.metric = cur.metric AND o.area = cur.area AND o.period_start = cur.period_start AND "
-        "o.breakdown_key = cur.breakdown_key RETURNING 1) "
-        "SELECT count(*) FILTER (WHERE NOT del AND NOT existed), "
-        "count(*) FILTER (WHERE NOT del AND existed AND NOT same), "
-        "count(*) FILTER (WHERE (NOT del AND same) OR (del AND NOT existed)), "
-        "count(*) FILTER (WHERE del AND existed), "
-        "(SELECT count(*) FROM hist) + (SELECT count(*) FROM up) + (SELECT count(*) FROM gone) "
-        "FROM cur",
-        4};
-    /* Warnings never block. total_fell: a running total below the figure of the period
-     * before. unusual_value: more than 5 standard deviations from the mean of the
-     * series' other figures, when there are at least 6 of them (leave-one-out, so the
-     * value cannot hide its own outlier). */
-    static const struct db_stmt warn = {
-        "ingest_warnings",
-        "WITH series AS (SELECT DISTINCT metric, area, breakdown_key FROM ingest_stage WHERE "
-        "NOT del), vals AS (SELECT o.metric, o.area, o.breakdown_key, o.period_start, "
-        "o.value::float8 AS v, m.kind, lag(o.value::float8) OVER w AS prev, "
-        "sum(o.value::float8) OVER p AS s1, sum(o.value::float8 * o.value::float8) OVER p AS "
-        "s2, count(*) OVER p AS n FROM observations o JOIN series USING (metric, area, "
-        "breakdown_key) JOIN metrics m ON m.code = o.metric WINDOW w AS (PARTITION BY o.metric, "
-        "o.area, o.breakdown_key ORDER BY o.period_start), p AS (PARTITION BY o.metric, "
-        "o.area, o.breakdown_key)), scored AS (SELECT *, (s1 - v) / NULLIF(n - 1, 0) AS mean, "
-        "sqrt(greatest(((s2 - v * v) - (s1 - v) * (s1 - v) / NULLIF(n - 1, 0)) / NULLIF(n - 2, "
-        "0), 0)) AS sd FROM vals) "
-        "SELECT s.idx, CASE WHEN c.kind = 'stock' AND c.v < c.prev THEN 'total_fell' ELSE "
-        "'unusual_value' END, c.v, c.prev, c.mean, c.sd FROM scored c JOIN ingest_stage s ON "
-        "s.metric = c.metric AND s.area = c.area AND s.breakdown_key = c.breakdown_key AND "
-        "s.period_start = c.period_start WHERE NOT s.del AND ((c.kind = 'stock' AND c.v < "
-        "c.prev) OR (c.n - 1 >= 6 AND c.sd > 0 AND abs(c.v - c.mean) > 5 * c.sd)) "
-        "ORDER BY s.idx LIMIT 1000",
-        0};
-    static const struct db_stmt finish = {
-        "ingest_submission_finish",
-        "UPDATE submissions SET counts = $2::jsonb, warnings = $3::jsonb WHERE id = $1", 3};
-
-    *warnings = json_array();
-    *errors = NULL;
-    memset(counts, 0, sizeof *counts);
     char rows_text[24];
     snprintf(rows_text, sizeof rows_text, "%ld", meta->rows);
     const char *sub[] = {meta->id,
@@ -274,80 +243,171 @@ enum ingest_outcome db_ingest_apply(struct db_conn *db, const struct ingest_meta
      * A partner mirroring with updatedAfter= therefore never skips a row: with the
      * transaction's start time, a long write could commit rows stamped earlier than
      * rows the partner had already seen. */
-    if (!db_bump_version(db, version)) {
-        exec_ok(db, "ROLLBACK");
+    if (!db_bump_version(db, version))
         return INGEST_DB_FAILED;
-    }
     PGresult *r = db_exec(db, &insert_submission, sub);
-    if (!db_ok(r)) {
-        const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-        bool duplicate = state && strcmp(state, "23505") == 0;
-        if (!duplicate)
-            db_log_failure("ingest submission", r);
+    if (db_ok(r)) {
         PQclear(r);
-        exec_ok(db, "ROLLBACK");
-        return duplicate ? INGEST_DUPLICATE_KEY : INGEST_DB_FAILED;
+        return INGEST_APPLIED;
     }
+    const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    bool duplicate = state && strcmp(state, "23505") == 0;
+    if (!duplicate)
+        db_log_failure("ingest submission", r);
     PQclear(r);
-    if (!exec_ok(db, "CREATE TEMP TABLE IF NOT EXISTS ingest_stage (idx bigint NOT NULL, "
-                     "metric text NOT NULL, area text NOT NULL, period_start date NOT NULL, "
-                     "breakdown_key text NOT NULL, breakdown jsonb NOT NULL, value numeric, "
-                     "lower_ci numeric, upper_ci numeric, status text NOT NULL, note text, "
-                     "del boolean NOT NULL) ON COMMIT DELETE ROWS") ||
-        !copy_rows(db, rows))
-        goto failed;
+    return duplicate ? INGEST_DUPLICATE_KEY : INGEST_DB_FAILED;
+}
+
+/* The batch into a temporary table, by COPY. */
+static bool apply_stage(struct db_conn *db, const struct strbuf *rows) {
     /* The staging table needs no ANALYZE: never analysed, it is estimated from its
      * size. */
+    return exec_ok(db, "CREATE TEMP TABLE IF NOT EXISTS ingest_stage ("
+                       "    idx bigint NOT NULL, metric text NOT NULL, area text NOT NULL,"
+                       "    period_start date NOT NULL, breakdown_key text NOT NULL,"
+                       "    breakdown jsonb NOT NULL, value numeric, lower_ci numeric,"
+                       "    upper_ci numeric, status text NOT NULL, note text,"
+                       "    del boolean NOT NULL)"
+                       " ON COMMIT DELETE ROWS") &&
+           copy_rows(db, rows);
+}
 
+/* A final figure changes only with a reason (the submission's or the row's): *errors
+ * lists the rows that would, or stays NULL. */
+static bool apply_reasons(struct db_conn *db, const struct ingest_meta *meta, json_t **errors) {
+    static const struct db_stmt needs_reason = {"ingest_needs_reason",
+                                                "SELECT c.idx, c.metric, c.area, c.old_value"
+                                                " FROM (" STAGE_CURRENT ") c"
+                                                " WHERE c.existed"
+                                                "   AND c.old_status = 'final'"
+                                                "   AND (c.del OR NOT c.same)"
+                                                "   AND coalesce($1, '') = ''"
+                                                " ORDER BY c.idx"
+                                                " LIMIT 1000",
+                                                1};
     const char *reason[] = {meta->reason};
-    r = db_exec(db, &needs_reason, reason);
-    if (!db_ok(r)) {
-        db_log_failure("ingest reason check", r);
-        PQclear(r);
-        goto failed;
-    }
-    if (PQntuples(r) > 0) {
-        *errors = json_array();
-        for (int i = 0; i < PQntuples(r); i++)
-            json_array_append_new(*errors,
-                                  json_pack("{s:I, s:s, s:s, s:s++}", "row",
-                                            (json_int_t)atoll(PQgetvalue(r, i, 0)), "field",
-                                            "value", "code", "reason_required", "message",
-                                            "the stored figure for ", PQgetvalue(r, i, 1),
-                                            " is final: send a reason "
-                                            "(\"reason\" in the body or ?reason=) to change it"));
-        PQclear(r);
-        exec_ok(db, "ROLLBACK");
-        return INGEST_NEEDS_REASON;
+    PGresult *r = db_exec(db, &needs_reason, reason);
+    if (!db_check(db, r, "ingest reason check", NULL))
+        return false;
+    for (int i = 0; i < PQntuples(r); i++) {
+        if (!*errors)
+            *errors = json_array();
+        json_array_append_new(*errors,
+                              json_pack("{s:I, s:s, s:s, s:s++}", "row",
+                                        (json_int_t)atoll(PQgetvalue(r, i, 0)), "field", "value",
+                                        "code", "reason_required", "message",
+                                        "the stored figure for ", PQgetvalue(r, i, 1),
+                                        " is final: send a reason "
+                                        "(\"reason\" in the body or ?reason=) to change it"));
     }
     PQclear(r);
+    return true;
+}
 
+/* History, then the figures themselves, in one statement over the staged rows. */
+static bool apply_write(struct db_conn *db, const struct ingest_meta *meta,
+                        struct ingest_counts *counts) {
+    static const struct db_stmt apply = {
+        "ingest_apply",
+        "WITH cur AS MATERIALIZED (" STAGE_CURRENT "),"
+        " hist AS ("
+        "    INSERT INTO observation_history (metric, area, period_start, breakdown_key, action,"
+        "                                     old_value, new_value, old_status, new_status,"
+        "                                     partner, submission_id, reason, lock_override)"
+        "    SELECT metric, area, period_start, breakdown_key,"
+        "           CASE WHEN del THEN 'delete' WHEN existed THEN 'update' ELSE 'create' END,"
+        "           old_value, CASE WHEN del THEN NULL ELSE value END,"
+        "           old_status, CASE WHEN del THEN NULL ELSE status END, $1, $2, $3, $4"
+        "    FROM cur"
+        "    WHERE (del AND existed) OR (NOT del AND NOT same)"
+        "    RETURNING 1),"
+        " up AS ("
+        "    INSERT INTO observations (metric, area, period_start, breakdown_key, breakdown,"
+        "                              value, lower_ci, upper_ci, status, note, submission_id,"
+        "                              partner, updated_at)"
+        "    SELECT metric, area, period_start, breakdown_key, breakdown, value, lower_ci,"
+        "           upper_ci, status, note, $2, $1, clock_timestamp()"
+        "    FROM cur"
+        "    WHERE NOT del AND NOT same"
+        "    ON CONFLICT (metric, area, period_start, breakdown_key) DO UPDATE"
+        "    SET value = excluded.value, lower_ci = excluded.lower_ci,"
+        "        upper_ci = excluded.upper_ci, status = excluded.status, note = excluded.note,"
+        "        submission_id = excluded.submission_id, partner = excluded.partner,"
+        "        updated_at = clock_timestamp()"
+        "    RETURNING 1),"
+        " gone AS ("
+        "    DELETE FROM observations o"
+        "    USING cur"
+        "    WHERE cur.del AND cur.existed"
+        "      AND o.metric = cur.metric AND o.area = cur.area"
+        "      AND o.period_start = cur.period_start AND o.breakdown_key = cur.breakdown_key"
+        "    RETURNING 1)"
+        " SELECT count(*) FILTER (WHERE NOT del AND NOT existed),"
+        "        count(*) FILTER (WHERE NOT del AND existed AND NOT same),"
+        "        count(*) FILTER (WHERE (NOT del AND same) OR (del AND NOT existed)),"
+        "        count(*) FILTER (WHERE del AND existed),"
+        "        (SELECT count(*) FROM hist) + (SELECT count(*) FROM up)"
+        "        + (SELECT count(*) FROM gone)"
+        " FROM cur",
+        4};
     const char *ap[] = {meta->partner, meta->id, meta->reason,
                         meta->lock_override ? "true" : "false"};
-    r = db_exec(db, &apply, ap);
-    if (!db_ok(r) || PQntuples(r) != 1) {
-        db_log_failure("ingest apply", r);
-        PQclear(r);
-        goto failed;
-    }
+    PGresult *r = db_exec(db, &apply, ap);
+    if (!db_check(db, r, "ingest apply", NULL))
+        return false;
     counts->created = atol(PQgetvalue(r, 0, 0));
     counts->updated = atol(PQgetvalue(r, 0, 1));
     counts->unchanged = atol(PQgetvalue(r, 0, 2));
     counts->deleted = atol(PQgetvalue(r, 0, 3));
     PQclear(r);
-
     /* After a big load the statistics of observations lag (autovacuum comes later) and
      * the planner then probes the wrong index, here and in the next batch (measured:
      * 10.8 s instead of under 1 s for 100,000 rows). ANALYZE samples, and counts this
      * transaction's own rows. */
-    if (meta->rows > 10000 && !exec_ok(db, "ANALYZE observations"))
-        goto failed;
-    r = db_exec(db, &warn, NULL);
-    if (!db_ok(r)) {
-        db_log_failure("ingest warnings", r);
-        PQclear(r);
-        goto failed;
-    }
+    return meta->rows <= 10000 || exec_ok(db, "ANALYZE observations");
+}
+
+/* Warnings never block. total_fell: a running total below the figure of the period
+ * before. unusual_value: more than 5 standard deviations from the mean of the series'
+ * other figures, when there are at least 6 of them (leave-one-out, so the value cannot
+ * hide its own outlier). */
+static bool apply_warnings(struct db_conn *db, json_t *warnings) {
+    static const struct db_stmt warn = {
+        "ingest_warnings",
+        "WITH series AS ("
+        "    SELECT DISTINCT metric, area, breakdown_key FROM ingest_stage WHERE NOT del),"
+        " vals AS ("
+        "    SELECT o.metric, o.area, o.breakdown_key, o.period_start, o.value::float8 AS v,"
+        "           m.kind, lag(o.value::float8) OVER w AS prev,"
+        "           sum(o.value::float8) OVER p AS s1,"
+        "           sum(o.value::float8 * o.value::float8) OVER p AS s2, count(*) OVER p AS n"
+        "    FROM observations o"
+        "    JOIN series USING (metric, area, breakdown_key)"
+        "    JOIN metrics m ON m.code = o.metric"
+        "    WINDOW w AS (PARTITION BY o.metric, o.area, o.breakdown_key ORDER BY o.period_start),"
+        "           p AS (PARTITION BY o.metric, o.area, o.breakdown_key)),"
+        " scored AS ("
+        "    SELECT *, (s1 - v) / NULLIF(n - 1, 0) AS mean,"
+        "           sqrt(greatest(((s2 - v * v) - (s1 - v) * (s1 - v) / NULLIF(n - 1, 0))"
+        "                         / NULLIF(n - 2, 0), 0)) AS sd"
+        "    FROM vals)"
+        " SELECT s.idx,"
+        "        CASE WHEN c.kind = 'stock' AND c.v < c.prev THEN 'total_fell'"
+        "             ELSE 'unusual_value' END,"
+        "        c.v, c.prev, c.mean, c.sd"
+        " FROM scored c"
+        " JOIN ingest_stage s"
+        "   ON s.metric = c.metric AND s.area = c.area AND s.breakdown_key = c.breakdown_key"
+        "  AND s.period_start = c.period_start"
+        " WHERE NOT s.del"
+        "   AND ((c.kind = 'stock' AND c.v < c.prev)"
+        "        OR (c.n - 1 >= 6 AND c.sd > 0 AND abs(c.v - c.mean) > 5 * c.sd))"
+        " ORDER BY s.idx"
+        " LIMIT 1000",
+        0};
+    PGresult *r = db_exec(db, &warn, NULL);
+    if (!db_check(db, r, "ingest warnings", NULL))
+        return false;
     for (int i = 0; i < PQntuples(r); i++) {
         char msg[240];
         bool fell = strcmp(PQgetvalue(r, i, 1), "total_fell") == 0;
@@ -362,184 +422,68 @@ enum ingest_outcome db_ingest_apply(struct db_conn *db, const struct ingest_meta
                      "accepted, but check it",
                      PQgetvalue(r, i, 2), strtod(PQgetvalue(r, i, 4), NULL),
                      strtod(PQgetvalue(r, i, 5), NULL));
-        json_array_append_new(*warnings, json_pack("{s:I, s:s, s:s}", "row",
-                                                   (json_int_t)atoll(PQgetvalue(r, i, 0)), "code",
-                                                   PQgetvalue(r, i, 1), "message", msg));
+        json_array_append_new(warnings, json_pack("{s:I, s:s, s:s}", "row",
+                                                  (json_int_t)atoll(PQgetvalue(r, i, 0)), "code",
+                                                  PQgetvalue(r, i, 1), "message", msg));
     }
-    PQclear(r);
-
-    if (meta->dry_run) {
-        exec_ok(db, "ROLLBACK");
-        return INGEST_APPLIED;
-    }
-    json_t *jc =
-        json_pack("{s:I, s:I, s:I, s:I, s:i}", "created", (json_int_t)counts->created, "updated",
-                  (json_int_t)counts->updated, "unchanged", (json_int_t)counts->unchanged,
-                  "deleted", (json_int_t)counts->deleted, "rejected", 0);
-    char *counts_text = json_dumps(jc, JSON_COMPACT);
-    char *warnings_text = json_dumps(*warnings, JSON_COMPACT);
-    json_decref(jc);
-    const char *fp[] = {meta->id, counts_text, warnings_text};
-    r = db_exec(db, &finish, fp);
-    bool ok = db_ok(r);
-    PQclear(r);
-    free(counts_text);
-    free(warnings_text);
-    if (!ok || !exec_ok(db, "COMMIT"))
-        goto failed;
-    db_note_version(*version);
-    return INGEST_APPLIED;
-
-failed:
-    exec_ok(db, "ROLLBACK");
-    json_decref(*warnings);
-    *warnings = NULL;
-    return INGEST_DB_FAILED;
-}
-
-/* ---- receipts ---- */
-
-bool db_ingest_store_receipt(struct db_conn *db, const struct ingest_meta *meta, const char *status,
-                             int http_status, const struct ingest_counts *counts, json_t *errors,
-                             json_t *warnings) {
-    static const struct db_stmt s = {
-        "ingest_receipt_insert",
-        "INSERT INTO submissions (id, partner, api_key, format, body_sha256, dry_run, status, "
-        "http_status, row_count, counts, errors, warnings, reason, payload) VALUES ($1, $2, $3, "
-        "$4, decode($5, 'hex'), $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12::jsonb, $13, $14)",
-        14};
-    char http[8], rows[24];
-    snprintf(http, sizeof http, "%d", http_status);
-    snprintf(rows, sizeof rows, "%ld", meta->rows);
-    json_t *jc =
-        json_pack("{s:I, s:I, s:I, s:I, s:I}", "created", (json_int_t)counts->created, "updated",
-                  (json_int_t)counts->updated, "unchanged", (json_int_t)counts->unchanged,
-                  "deleted", (json_int_t)counts->deleted, "rejected", (json_int_t)counts->rejected);
-    char *ct = json_dumps(jc, JSON_COMPACT);
-    char *et = errors ? json_dumps(errors, JSON_COMPACT) : strdup("[]");
-    char *wt = warnings ? json_dumps(warnings, JSON_COMPACT) : strdup("[]");
-    json_decref(jc);
-    const char *params[] = {meta->id,
-                            meta->partner,
-                            meta->key_id,
-                            meta->format,
-                            meta->body_sha256_hex,
-                            meta->dry_run ? "true" : "false",
-                            status,
-                            http,
-                            rows,
-                            ct,
-                            et,
-                            wt,
-                            meta->reason,
-                            meta->payload};
-    PGresult *r = db_exec(db, &s, params);
-    bool ok = db_ok(r);
-    if (!ok)
-        db_log_failure("ingest receipt", r);
-    PQclear(r);
-    free(ct);
-    free(et);
-    free(wt);
-    return ok;
-}
-
-/* received_at in RFC 3339 UTC, as updated_at is on observations, whatever the session's
- * DateStyle and time zone. */
-#define RECEIVED_AT_RFC3339                                                                        \
-    "to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-#define RECEIPT_SELECT                                                                             \
-    "SELECT id, partner, " RECEIVED_AT_RFC3339                                                     \
-    ", format, status, http_status, row_count, counts, "                                           \
-    "errors, warnings, dry_run, idempotency_key, octet_length(payload) AS payload_kept, "          \
-    "coalesce(body_bytes, octet_length(payload)) AS body_bytes FROM submissions "
-
-static json_t *receipt_json(PGresult *r, int i) {
-    json_t *counts = json_loads(PQgetvalue(r, i, 7), 0, NULL);
-    json_t *errors = json_loads(PQgetvalue(r, i, 8), 0, NULL);
-    json_t *warnings = json_loads(PQgetvalue(r, i, 9), 0, NULL);
-    json_t *j = json_pack(
-        "{s:s, s:s, s:o, s:s, s:s, s:i, s:I, s:o, s:o, s:o, s:b}", "id", PQgetvalue(r, i, 0),
-        "status", PQgetvalue(r, i, 4), "partner",
-        PQgetisnull(r, i, 1) ? json_null() : json_string(PQgetvalue(r, i, 1)), "received_at",
-        PQgetvalue(r, i, 2), "format", PQgetvalue(r, i, 3), "http_status",
-        atoi(PQgetvalue(r, i, 5)), "row_count", (json_int_t)atoll(PQgetvalue(r, i, 6)), "counts",
-        counts ? counts : json_object(), "errors", errors ? errors : json_array(), "warnings",
-        warnings ? warnings : json_array(), "dry_run", PQgetvalue(r, i, 10)[0] == 't');
-    if (!PQgetisnull(r, i, 11))
-        json_object_set_new(j, "idempotency_key", json_string(PQgetvalue(r, i, 11)));
-    /* How much of the body a refused receipt keeps: an excerpt, when it was long. */
-    int kept = PQfnumber(r, "payload_kept"), sent = PQfnumber(r, "body_bytes");
-    if (kept >= 0 && sent >= 0 && !PQgetisnull(r, i, kept) &&
-        strcmp(PQgetvalue(r, i, 4), "rejected") == 0)
-        json_object_set_new(j, "body",
-                            json_pack("{s:I, s:I}", "bytes",
-                                      (json_int_t)atoll(PQgetvalue(r, i, sent)), "kept",
-                                      (json_int_t)atoll(PQgetvalue(r, i, kept))));
-    return j;
-}
-
-int db_ingest_find_idempotent(struct db_conn *db, const char *partner, const char *key,
-                              const char *body_sha256_hex, json_t **receipt, bool *same_body) {
-    static const struct db_stmt find = {
-        "ingest_idempotent_lookup",
-        "SELECT id, partner, " RECEIVED_AT_RFC3339 ", format, status, http_status, row_count, "
-        "counts, errors, warnings, dry_run, idempotency_key, body_sha256 = decode($3, 'hex') "
-        "FROM submissions WHERE coalesce(partner, '') = coalesce($1, '') AND "
-        "idempotency_key = $2",
-        3};
-    const char *params[] = {partner, key, body_sha256_hex};
-    PGresult *r = db_exec(db, &find, params);
-    if (!db_ok(r)) {
-        db_log_failure("idempotency lookup", r);
-        PQclear(r);
-        return -1;
-    }
-    int found = PQntuples(r) > 0;
-    if (found) {
-        *receipt = receipt_json(r, 0);
-        *same_body = PQgetvalue(r, 0, 12)[0] == 't';
-    }
-    PQclear(r);
-    return found;
-}
-
-int db_ingest_receipt(struct db_conn *db, const char *id, const char *partner, json_t **out) {
-    static const struct db_stmt s = {
-        "ingest_receipt_get",
-        RECEIPT_SELECT "WHERE id = $1::uuid AND ($2::text IS NULL OR partner = $2)", 2};
-    const char *params[] = {id, partner};
-    PGresult *r = db_exec(db, &s, params);
-    if (!db_ok(r)) {
-        db_log_failure("receipt", r);
-        PQclear(r);
-        return -1;
-    }
-    int found = PQntuples(r) > 0;
-    if (found)
-        *out = receipt_json(r, 0);
-    PQclear(r);
-    return found;
-}
-
-bool db_ingest_list(struct db_conn *db, const char *partner, int limit, json_t **items) {
-    static const struct db_stmt s = {
-        "ingest_receipt_list",
-        RECEIPT_SELECT "WHERE ($1::text IS NULL OR partner = $1) ORDER BY received_at DESC, id "
-                       "LIMIT $2",
-        2};
-    char lim[16];
-    snprintf(lim, sizeof lim, "%d", limit);
-    const char *params[] = {partner, lim};
-    PGresult *r = db_exec(db, &s, params);
-    if (!db_ok(r)) {
-        db_log_failure("receipts", r);
-        PQclear(r);
-        return false;
-    }
-    *items = json_array();
-    for (int i = 0; i < PQntuples(r); i++)
-        json_array_append_new(*items, receipt_json(r, i));
     PQclear(r);
     return true;
+}
+
+/* The receipt's counts and warnings on the submission row, then COMMIT. */
+static bool apply_finish(struct db_conn *db, const struct ingest_meta *meta,
+                         const struct ingest_counts *counts, json_t *warnings) {
+    static const struct db_stmt finish = {"ingest_submission_finish",
+                                          "UPDATE submissions"
+                                          " SET counts = $2::jsonb, warnings = $3::jsonb"
+                                          " WHERE id = $1",
+                                          3};
+    json_t *jc = db_ingest_counts_json(counts);
+    char *counts_text = jc ? json_dumps(jc, JSON_COMPACT) : NULL;
+    char *warnings_text = json_dumps(warnings, JSON_COMPACT);
+    json_decref(jc);
+    bool ok = counts_text && warnings_text;
+    if (ok) {
+        const char *fp[] = {meta->id, counts_text, warnings_text};
+        PGresult *r = db_exec(db, &finish, fp);
+        ok = db_check(db, r, "ingest receipt", NULL);
+        if (ok)
+            PQclear(r);
+    }
+    free(counts_text);
+    free(warnings_text);
+    return ok && exec_ok(db, "COMMIT");
+}
+
+enum ingest_outcome db_ingest_apply(struct db_conn *db, const struct ingest_meta *meta,
+                                    const struct strbuf *rows, struct ingest_counts *counts,
+                                    json_t **warnings, json_t **errors, uint64_t *version) {
+    *warnings = json_array();
+    *errors = NULL;
+    memset(counts, 0, sizeof *counts);
+    enum ingest_outcome out = *warnings ? apply_begin(db, meta, version) : INGEST_DB_FAILED;
+    if (out == INGEST_APPLIED && (!apply_stage(db, rows) || !apply_reasons(db, meta, errors)))
+        out = INGEST_DB_FAILED;
+    else if (out == INGEST_APPLIED && *errors)
+        out = INGEST_NEEDS_REASON;
+    else if (out == INGEST_APPLIED &&
+             (!apply_write(db, meta, counts) || !apply_warnings(db, *warnings)))
+        out = INGEST_DB_FAILED;
+    else if (out == INGEST_APPLIED && !meta->dry_run && !apply_finish(db, meta, counts, *warnings))
+        out = INGEST_DB_FAILED;
+    if (out != INGEST_APPLIED || meta->dry_run)
+        exec_ok(db, "ROLLBACK"); /* a dry run is applied, measured and then undone */
+    else
+        db_note_version(*version);
+    if (out == INGEST_DB_FAILED) {
+        json_decref(*warnings);
+        *warnings = NULL;
+    }
+    return out;
+}
+
+json_t *db_ingest_counts_json(const struct ingest_counts *c) {
+    return json_pack("{s:I, s:I, s:I, s:I, s:I}", "created", (json_int_t)c->created, "updated",
+                     (json_int_t)c->updated, "unchanged", (json_int_t)c->unchanged, "deleted",
+                     (json_int_t)c->deleted, "rejected", (json_int_t)c->rejected);
 }

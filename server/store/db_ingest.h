@@ -58,18 +58,7 @@ enum ingest_outcome db_ingest_apply(struct db_conn *db, const struct ingest_meta
                                     const struct strbuf *copy_rows, struct ingest_counts *counts,
                                     json_t **warnings, json_t **errors, uint64_t *version);
 
-/* Stores the receipt of a submission that wrote nothing (rejected or dry run). */
-bool db_ingest_store_receipt(struct db_conn *db, const struct ingest_meta *meta, const char *status,
-                             int http_status, const struct ingest_counts *counts, json_t *errors,
-                             json_t *warnings);
-
-/* An earlier applied submission with this partner and Idempotency-Key: 1 found (receipt
- * filled, same_body set), 0 none, -1 failure. */
-int db_ingest_find_idempotent(struct db_conn *db, const char *partner, const char *key,
-                              const char *body_sha256_hex, json_t **receipt, bool *same_body);
-/* A receipt by id as the caller may see it (partner NULL: any). 1 found, 0 not, -1 fail. */
-int db_ingest_receipt(struct db_conn *db, const char *id, const char *partner, json_t **out);
-/* Receipts newest first; partner NULL lists every partner's. */
-bool db_ingest_list(struct db_conn *db, const char *partner, int limit, json_t **items);
+/* The counts as a receipt shows them: {created, updated, unchanged, deleted, rejected}. */
+json_t *db_ingest_counts_json(const struct ingest_counts *c);
 
 #endif
