@@ -106,11 +106,8 @@ bool db_cells_categories(struct db_conn *db, struct db_categories *out) {
         0};
     memset(out, 0, sizeof *out);
     PGresult *r = db_exec(db, &all, NULL);
-    if (!db_ok(r)) {
-        db_log_failure("disclosure categories", r);
-        PQclear(r);
+    if (!db_check(db, r, "disclosure categories", NULL))
         return false;
-    }
     int rows = PQntuples(r);
     size_t bytes = 0;
     for (int i = 0; i < rows; i++)
@@ -150,11 +147,8 @@ bool db_cells_metric_is_count(struct db_conn *db, const char *metric, bool *is_c
                                      "SELECT unit = 'count' FROM metrics WHERE code = $1", 1};
     const char *params[] = {metric};
     PGresult *r = db_exec(db, &s, params);
-    if (!db_ok(r)) {
-        db_log_failure("disclosure unit", r);
-        PQclear(r);
+    if (!db_check(db, r, "disclosure unit", NULL))
         return false;
-    }
     *is_count = PQntuples(r) > 0 && PQgetvalue(r, 0, 0)[0] == 't';
     PQclear(r);
     return true;
