@@ -24,9 +24,10 @@ bool db_cells_read(struct db_conn *db, const struct db_figure *figures, int n,
     static const struct db_stmt cells = {
         "disclosure_cells",
         "SELECT o.metric, o.area, o.period_start::text, o.breakdown_key, o.value::float8 "
-        "FROM observations o JOIN metrics m ON m.code = o.metric AND m.unit = 'count' "
-        "WHERE (o.metric, o.area, o.period_start) IN (SELECT DISTINCT * FROM "
-        "unnest($1::text[], $2::text[], $3::date[])) "
+        "FROM observations o "
+        "JOIN metrics m ON m.code = o.metric AND m.unit = 'count' "
+        "WHERE (o.metric, o.area, o.period_start) IN "
+        "(SELECT DISTINCT * FROM unnest($1::text[], $2::text[], $3::date[])) "
         "ORDER BY o.metric, o.area, o.period_start, o.breakdown_key",
         3};
     memset(out, 0, sizeof *out);
@@ -99,11 +100,11 @@ void db_cells_free(struct db_cells *c) {
 }
 
 bool db_cells_categories(struct db_conn *db, struct db_categories *out) {
-    static const struct db_stmt all = {
-        "disclosure_categories",
-        "SELECT dimension, code FROM dimension_categories ORDER BY dimension COLLATE \"C\", "
-        "code COLLATE \"C\"",
-        0};
+    static const struct db_stmt all = {"disclosure_categories",
+                                       "SELECT dimension, code "
+                                       "FROM dimension_categories "
+                                       "ORDER BY dimension COLLATE \"C\", code COLLATE \"C\"",
+                                       0};
     memset(out, 0, sizeof *out);
     PGresult *r = db_exec(db, &all, NULL);
     if (!db_check(db, r, "disclosure categories", NULL))
@@ -144,7 +145,10 @@ void db_categories_free(struct db_categories *c) {
 
 bool db_cells_metric_is_count(struct db_conn *db, const char *metric, bool *is_count) {
     static const struct db_stmt s = {"disclosure_metric_unit",
-                                     "SELECT unit = 'count' FROM metrics WHERE code = $1", 1};
+                                     "SELECT unit = 'count' "
+                                     "FROM metrics "
+                                     "WHERE code = $1",
+                                     1};
     const char *params[] = {metric};
     PGresult *r = db_exec(db, &s, params);
     if (!db_check(db, r, "disclosure unit", NULL))

@@ -23,15 +23,16 @@ static void append_array(struct strbuf *b, const char *text) {
 bool db_codes_find(struct db_conn *db, const struct db_code *codes, int n, int *unknown) {
     static const struct db_stmt find = {
         "codes_find",
-        "SELECT coalesce(min(i), 0) FROM unnest($1::text[], $2::text[], $3::text[]) WITH "
-        "ORDINALITY AS c(kind, code, dim, i) WHERE NOT CASE kind "
+        "SELECT coalesce(min(i), 0) "
+        "FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS c(kind, code, dim, i) "
+        "WHERE NOT CASE kind "
         "WHEN 'metric' THEN EXISTS (SELECT 1 FROM metrics WHERE code = c.code) "
         "WHEN 'area' THEN EXISTS (SELECT 1 FROM areas WHERE code = c.code) "
         "WHEN 'programme' THEN EXISTS (SELECT 1 FROM programmes WHERE code = c.code) "
         "WHEN 'partner' THEN EXISTS (SELECT 1 FROM partners WHERE code = c.code) "
         "WHEN 'dimension' THEN EXISTS (SELECT 1 FROM dimensions WHERE code = c.code) "
-        "ELSE EXISTS (SELECT 1 FROM dimension_categories WHERE dimension = c.dim AND code = "
-        "c.code) END",
+        "ELSE EXISTS (SELECT 1 FROM dimension_categories "
+        "WHERE dimension = c.dim AND code = c.code) END",
         3};
     static const char *const kinds[] = {"metric",  "area",      "programme",
                                         "partner", "dimension", "category"};

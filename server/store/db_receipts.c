@@ -137,8 +137,11 @@ bool db_receipts_list(struct db_conn *db, const char *partner, int limit, json_t
 }
 
 bool db_receipt_note_body(struct db_conn *db, const char *id, size_t body_bytes) {
-    static const struct db_stmt s = {
-        "receipt_note_body", "UPDATE submissions SET body_bytes = $2 WHERE id = $1::uuid", 2};
+    static const struct db_stmt s = {"receipt_note_body",
+                                     "UPDATE submissions "
+                                     "SET body_bytes = $2 "
+                                     "WHERE id = $1::uuid",
+                                     2};
     char bytes[24];
     snprintf(bytes, sizeof bytes, "%zu", body_bytes);
     const char *params[] = {id, bytes};
