@@ -11,6 +11,7 @@
   const AREA_TYPES = [
     ['combined_authority', 'Combined authorities'],
     ['region', 'Regions'],
+    ['country', 'Countries'],
     ['metropolitan_district', 'Metropolitan districts'],
     ['county', 'Counties'],
     ['unitary', 'Unitary authorities'],
@@ -22,7 +23,32 @@
     red: { icon: '\u2715', word: 'Red', meaning: 'behind' },
   };
   const FREQ_UNIT = { monthly: 'month', quarterly: 'quarter', annual: 'year' };
-  const COLOURS = { actual: '#1d5fa8', target: '#a14a00', parent: '#4b5563', bar: '#1d5fa8', chosen: '#a14a00' };
+  const COLOURS = { actual: '#1d5fa8', target: '#a14a00', parent: '#4b5563', bar: '#1d5fa8', chosen: '#a14a00',
+    improvement: '#1d5fa8', concern: '#a14a00', neutral: '#5b3f8f', common: '#4b5563', limit: '#6b7280' };
+  /* Making Data Count's variation and assurance icons: a letter in a coloured circle, and
+     always a word beside it (colour is never the only carrier). */
+  const VARIATION = {
+    common_cause: { cls: 'common', word: 'Common cause: no significant change' },
+    special_cause_improvement: { cls: 'improvement', word: 'Special cause: improvement' },
+    special_cause_concern: { cls: 'concern', word: 'Special cause: concern' },
+    special_cause_neutral_high: { cls: 'neutral', word: 'Special cause: higher' },
+    special_cause_neutral_low: { cls: 'neutral', word: 'Special cause: lower' },
+  };
+  const ASSURANCE = {
+    consistent_pass: { cls: 'improvement', letter: 'P', word: 'Assurance: will consistently meet the target' },
+    consistent_fail: { cls: 'concern', letter: 'F', word: 'Assurance: will consistently miss the target' },
+    inconsistent: { cls: 'common', letter: '?', word: 'Assurance: will hit and miss the target' },
+  };
+  const RULE_WORD = {
+    above_upper_limit: 'above the upper process limit',
+    below_lower_limit: 'below the lower process limit',
+    trend_increasing: 'part of 7 rising points',
+    trend_decreasing: 'part of 7 falling points',
+    two_of_three_high: '2 of 3 points close to the upper limit',
+    two_of_three_low: '2 of 3 points close to the lower limit',
+    shift_above_mean: 'part of 7 points above the mean',
+    shift_below_mean: 'part of 7 points below the mean',
+  };
 
   const state = {
     area: DEFAULT_AREA,
@@ -112,6 +138,24 @@
     r = /^FY(\d{4})-(\d{2})$/.exec(p);
     if (r) return `${r[1]}/${r[2]}`;
     return p;
+  }
+
+  /* A period as a month index (year * 12 + month - 1), so charts space periods by time. */
+  function periodIndex(p) {
+    let r = /^(\d{4})-(\d{2})$/.exec(p);
+    if (r) return Number(r[1]) * 12 + Number(r[2]) - 1;
+    r = /^(\d{4})-Q([1-4])$/.exec(p);
+    if (r) return Number(r[1]) * 12 + (Number(r[2]) - 1) * 3;
+    r = /^FY(\d{4})-\d{2}$/.exec(p);
+    if (r) return Number(r[1]) * 12 + 3;
+    r = /^(\d{4})$/.exec(p);
+    if (r) return Number(r[1]) * 12;
+    return null;
+  }
+
+  function fmtMonthIndex(i) {
+    const k = Math.round(i);
+    return `${MONTHS[((k % 12) + 12) % 12]} ${Math.floor(k / 12)}`;
   }
 
   function plural(n, word) {
@@ -241,6 +285,50 @@
       `${stale ? 'latest' : 'Latest'} figure ${fmtPeriod(f.last_period)}${ago}`);
   }
 
+  /* The variation icon's letter: H or L for a special cause high or low (by polarity). */
+  function variationLetter(variation, polarity) {
+    if (variation === 'special_cause_neutral_high') return 'H';
+    if (variation === 'special_cause_neutral_low') return 'L';
+    if (variation === 'special_cause_improvement') return polarity === 'lower_is_better' ? 'L' : 'H';
+    if (variation === 'special_cause_concern') return polarity === 'lower_is_better' ? 'H' : 'L';
+    return '~';
+  }
+
+  function spcIcons(spc, polarity) {
+    if (!spc) return el('p', { class: 'spc-none', text: 'Not enough whole figures for a process chart (12 needed)' });
+    const v = VARIATION[spc.variation] || VARIATION.common_cause;
+    const icons = [el('span', { class: `mdc mdc-${v.cls}`, 'data-variation': spc.variation },
+      el('span', { class: 'icon', 'aria-hidden': 'true', text: variationLetter(spc.variation, polarity) }), v.word)];
+    const a = spc.assurance ? ASSURANCE[spc.assurance] : null;
+    icons.push(a
+      ? el('span', { class: `mdc mdc-${a.cls}`, 'data-assurance': spc.assurance },
+        el('span', { class: 'icon', 'aria-hidden': 'true', text: a.letter }), a.word)
+      : el('span', { class: 'mdc mdc-none', 'data-assurance': 'none' },
+        el('span', { class: 'icon', 'aria-hidden': 'true', text: '\u2013' }), 'Assurance: no target to judge'));
+    const basis = spc.basis === 'change' ? ` (the change from one period to the next, ${spc.points} changes)` : ` (over ${spc.points} figures)`;
+    return el('div', { class: 'spc-icons' }, icons, el('span', { class: 'vh', text: basis }));
+  }
+
+  function comparisonList(m) {
+    const items = m.comparison || [];
+    if (!items.length) return null;
+    const joiner = { similar: 'to', not_compared: 'with' };
+    const word = { better: 'Better', worse: 'Worse', similar: 'Similar', not_compared: 'Not compared', higher: 'Higher', lower: 'Lower' };
+    return el('ul', { class: 'verdicts', 'aria-label': 'Compared with' }, items.map((c) =>
+      el('li', { 'data-verdict': c.verdict, 'data-area': c.area },
+        el('strong', { text: word[c.verdict] || c.verdict }),
+        ` ${joiner[c.verdict] || 'than'} ${c.name} (${fmtValue(c.value, m)} in ${fmtPeriod(c.period)})${c.verdict === 'not_compared' ? ': no confidence interval' : ''}`)));
+  }
+
+  function partialNode(m) {
+    const p = m.partial_latest;
+    if (!p) return null;
+    const have = p.members.length, all = p.members.length + p.missing.length;
+    return el('p', { class: 'partial', 'data-period': p.period },
+      el('strong', { text: 'Partial total: ' }),
+      `${fmtValue(p.value, m)} for ${fmtPeriod(p.period)} from ${have} of ${all} areas; missing ${p.missing.map(areaName).join(', ')}`);
+  }
+
   function tile(m) {
     const t = m.target;
     const rag = t ? t.rag : null;
@@ -266,7 +354,7 @@
     const latest = m.latest;
     const asof = latest
       ? `${fmtPeriod(latest.period)} \u00b7 ${latest.status === 'final' ? 'final' : 'provisional'}${latest.derived ? ' \u00b7 derived from member areas' : ''}`
-      : `No figure for ${areaName(state.area)} yet`;
+      : m.partial_latest ? `No whole figure for ${areaName(state.area)} yet` : `No figure for ${areaName(state.area)} yet`;
     const dl = el('dl', {});
     for (const [k, v] of rows) {
       dl.append(el('dt', { text: k }), el('dd', { 'data-field': k.toLowerCase().replace(/ /g, '-'), text: v }));
@@ -277,9 +365,40 @@
       el('p', { class: 'value' }, el('data', { value: latest ? latest.value : '', text: latest ? fmtValue(latest.value, m) : '\u2013' })),
       el('p', { class: 'asof', text: asof }),
       ragBadge(rag, !!t),
+      partialNode(m),
+      spcIcons(m.spc, m.polarity),
+      comparisonList(m),
       dl,
-      m.latest ? freshnessNode(m) : null,
+      m.latest || m.partial_latest ? freshnessNode(m) : null,
       el('a', { class: 'more', href: `#trend-${m.metric}` }, 'Trend chart', el('span', { class: 'vh', text: ` for ${m.name}` })));
+  }
+
+  /* Per programme: how many of its targets are green, amber or red, in words. */
+  function onTrack(p) {
+    const n = { green: 0, amber: 0, red: 0 };
+    let unrated = 0, none = 0;
+    for (const m of p.metrics) {
+      if (!m.target) none++;
+      else if (n[m.target.rag] !== undefined) n[m.target.rag]++;
+      else unrated++;
+    }
+    const rated = n.green + n.amber + n.red;
+    const parts = [rated ? `${n.green} of ${rated} rated on track (green)` : 'none rated against a target'];
+    if (n.amber) parts.push(`${n.amber} slightly behind (amber)`);
+    if (n.red) parts.push(`${n.red} behind (red)`);
+    if (unrated) parts.push(`${unrated} not rated yet`);
+    if (none) parts.push(`${none} without a target`);
+    return el('p', { class: 'on-track', 'data-green': n.green, 'data-rated': rated, text: `On track: ${parts.join('; ')}.` });
+  }
+
+  /* One line for the page: the latest period any figure on the board is for. */
+  function asAtText(board) {
+    let best = null;
+    for (const p of board.programmes || []) for (const m of p.metrics || []) {
+      const f = m.freshness && m.freshness.last_period;
+      if (f && (best === null || periodIndex(f) > periodIndex(best))) best = f;
+    }
+    return best ? `Data as at ${fmtPeriod(best)}: the latest period with a figure on this board.` : 'Data as at: no figures yet.';
   }
 
   function renderBoard(board) {
@@ -292,9 +411,11 @@
       count += p.metrics.length;
       root.append(el('section', { class: 'programme', 'aria-labelledby': `prog-${p.code}` },
         el('h3', { id: `prog-${p.code}`, text: p.name }),
+        onTrack(p),
         el('ul', { class: 'tiles' }, p.metrics.map(tile))));
     }
     if (!count) root.append(el('p', { class: 'chart-empty', text: 'No headline metrics are set up yet.' }));
+    $('as-at').textContent = asAtText(board);
     return count;
   }
 
@@ -315,6 +436,101 @@
     return targets[0] || null;
   }
 
+  /* Interval whiskers: a vertical line from lower to upper at each figure that has both. */
+  const WHISKERS = {
+    id: 'whiskers',
+    afterDatasetsDraw(chart) {
+      const { ctx, scales } = chart;
+      chart.data.datasets.forEach((ds, i) => {
+        if (!ds.whiskers || !chart.isDatasetVisible(i)) return;
+        ctx.save();
+        ctx.strokeStyle = '#1a1a1a';
+        ctx.lineWidth = 1.5;
+        ds.data.forEach((d, k) => {
+          const w = ds.whiskers[k];
+          if (!w) return;
+          const x = scales.x.getPixelForValue(d.x);
+          const lo = scales.y.getPixelForValue(w[0]);
+          const hi = scales.y.getPixelForValue(w[1]);
+          ctx.beginPath();
+          ctx.moveTo(x, lo); ctx.lineTo(x, hi);
+          ctx.moveTo(x - 4, lo); ctx.lineTo(x + 4, lo);
+          ctx.moveTo(x - 4, hi); ctx.lineTo(x + 4, hi);
+          ctx.stroke();
+        });
+        ctx.restore();
+      });
+    },
+  };
+
+  /* The mean and the process limits, drawn over the span the chart was judged on. */
+  function limitDatasets(spc) {
+    const from = periodIndex(spc.from), to = periodIndex(spc.to);
+    const flat = (label, y, dash) => ({
+      label, data: [{ x: from, y }, { x: to, y }], borderColor: COLOURS.limit, backgroundColor: COLOURS.limit,
+      borderDash: dash, borderWidth: 1.5, pointRadius: 0, spcLine: true,
+    });
+    return [
+      flat('Mean', spc.mean, []),
+      flat('Process limits', spc.upper_process_limit, [4, 4]),
+      { ...flat('Lower process limit', spc.lower_process_limit, [4, 4]), hideInLegend: true },
+    ];
+  }
+
+  /* Under the chart, in words: the judgement the icons on the tile give. */
+  function spcLine(spc, info) {
+    if (!spc) return el('p', { class: 'spc-line', 'data-spc': 'none', text: 'Process chart: fewer than 12 whole figures, so no judgement of variation yet.' });
+    const v = VARIATION[spc.variation] || VARIATION.common_cause;
+    const one = { ...info, decimals: Math.max(1, info.decimals || 0) };
+    const what = spc.basis === 'change' ? 'the change from one period to the next' : 'the figures';
+    const bits = [`Process chart of ${what}, ${fmtPeriod(spc.from)} to ${fmtPeriod(spc.to)} (${spc.points} points): mean ${fmtValue(spc.mean, one)}, process limits ${fmtValue(spc.lower_process_limit, one)} to ${fmtValue(spc.upper_process_limit, one)}`,
+      `latest point: ${v.word.toLowerCase()}`];
+    if (spc.signals.length) bits.push(`${plural(spc.signals.length, 'special-cause point')} marked \u25C6`);
+    if (spc.assurance) bits.push(ASSURANCE[spc.assurance].word.toLowerCase());
+    if (spc.required_per_period !== null) bits.push(`${fmtValue(spc.required_per_period, one)} a period still needed`);
+    if (spc.projected_period) bits.push(`at the mean change the target is reached in ${fmtPeriod(spc.projected_period)}`);
+    return el('p', { class: 'spc-line', 'data-spc': spc.variation, text: `${bits.join('; ')}.` });
+  }
+
+  /* A running total is judged by its change from one period to the next: that chart. */
+  function changeChart(id, m, info, points, spc, signalBy) {
+    const step = { monthly: 1, quarterly: 3, annual: 12 }[info.frequency] || 1;
+    const whole = points.filter((p) => p.complete !== false && !p.suppressed);
+    const changes = [];
+    for (let i = 1; i < whole.length; i++) {
+      const at = periodIndex(whole[i].period);
+      if (at - periodIndex(whole[i - 1].period) !== step || at < periodIndex(spc.from)) continue;
+      changes.push({ x: at, y: whole[i].value - whole[i - 1].value, period: whole[i].period });
+    }
+    const colour = (d) => {
+      const g = signalBy.get(d.period);
+      if (!g) return COLOURS.actual;
+      return g.type === 'special_cause_improvement' ? COLOURS.improvement : g.type === 'special_cause_concern' ? COLOURS.concern : COLOURS.neutral;
+    };
+    const unit = FREQ_UNIT[info.frequency] || 'period';
+    const canvas = el('canvas', { role: 'img', 'aria-label': `${m.name}: the change each ${unit}, ${plural(changes.length, 'change')}, with the mean and process limits.` });
+    makeChart(`${id}-change`, canvas, {
+      type: 'line',
+      data: {
+        datasets: [{
+          label: `Change each ${unit}`, data: changes, borderColor: COLOURS.actual,
+          backgroundColor: changes.map(colour), pointBorderColor: changes.map(colour), borderWidth: 2,
+          pointRadius: changes.map((d) => (signalBy.has(d.period) ? 6 : 3)),
+          pointStyle: changes.map((d) => (signalBy.has(d.period) ? 'rectRot' : 'circle')),
+        }, ...limitDatasets(spc)],
+      },
+      options: {
+        responsive: true, maintainAspectRatio: false, animation: false,
+        plugins: { legend: { position: 'bottom', labels: { usePointStyle: true, boxHeight: 8, filter: (it, data) => !data.datasets[it.datasetIndex].hideInLegend } } },
+        scales: {
+          x: { type: 'linear', ticks: { maxTicksLimit: 8, maxRotation: 0, callback: (v) => fmtMonthIndex(v) } },
+          y: { ticks: { callback: (v) => fmtCompact(v, info) } },
+        },
+      },
+    });
+    return el('div', { class: 'chart-box chart-box-small' }, canvas);
+  }
+
   function trendCard(m, series, wholeWindow) {
     const id = `trend-${m.metric}`;
     const info = { ...metricInfo(m.metric), ...m, ...(series && series.metric ? series.metric : {}) };
@@ -326,7 +542,9 @@
     if (target) bits.push(`target ${fmtValue(target.value, info)} by ${fmtPeriod(target.end)}`);
     else bits.push('no target set');
     if (series && (series.points || []).some((p) => p.derived)) bits.push('\u25B2 marks a total added up from member areas');
-    if (series && series.trend) bits.push(`trend: ${series.trend.label.replace('_', ' ')}${series.trend.direction ? `, ${series.trend.direction.replace('_', ' ')}` : ''}`);
+    if (series && series.trend) bits.push(`trend: ${series.trend.label.replace('_', ' ')}${series.trend.direction && series.trend.direction !== 'no_change' ? `, ${series.trend.direction.replace('_', ' ')}` : ''}`);
+    if (series && (series.points || []).some((p) => p.complete === false)) bits.push('\u25CB hollow: a partial total');
+    if (series && (series.comparison || []).length) bits.push(series.comparison.map((c) => `${c.verdict.replace('_', ' ')} against ${c.name}`).join(', '));
     const card = chartCard(id, m.name, bits.join('; '));
     card.dataset.area = state.area;
     const points = (series && series.points) || [];
@@ -341,87 +559,125 @@
     }
     const last = points[points.length - 1].period;
     const traj = target ? (target.trajectory || []).filter((t) => wholeWindow || t.period <= last) : [];
-    const labels = [...new Set([...points.map((p) => p.period), ...traj.map((t) => t.period)])].sort();
+    const labels = [...new Set([...points.map((p) => p.period), ...traj.map((t) => t.period)])].sort((x, y) => periodIndex(x) - periodIndex(y));
     const byPeriod = new Map(points.map((p) => [p.period, p]));
     const trajBy = new Map(traj.map((t) => [t.period, t.value]));
     const parent = series.parent && series.parent.points ? series.parent : null;
     const parentBy = new Map(parent ? parent.points.map((p) => [p.period, p.value]) : []);
+    const spc = series.spc || null;
+    const signalBy = new Map(spc ? spc.signals.map((g) => [g.period, g]) : []);
     const lastTraj = trajBy.get(last);
     const span = points.length === 1 ? `one figure, for ${fmtPeriod(last)}` : `${plural(points.length, 'figure')} from ${fmtPeriod(points[0].period)} to ${fmtPeriod(last)}`;
     const summary = `${m.name} for ${areaName(state.area)}: ${span}, latest ${fmtValue(byPeriod.get(last).value, info)}` +
       (lastTraj !== undefined ? `; the target trajectory is ${fmtValue(lastTraj, info)} at ${fmtPeriod(last)}` : '') + '.';
     const canvas = el('canvas', { role: 'img', 'aria-label': summary });
     card.append(el('div', { class: 'chart-box' }, canvas));
+    card.append(spcLine(spc, info));
 
+    /* A real time axis: x is the month index, so seven years take seven years' width. */
+    const xy = (list) => list.map(([period, y]) => ({ x: periodIndex(period), y, period }));
+    const whole = points.filter((p) => p.complete !== false && !p.suppressed);
+    const partial = points.filter((p) => p.complete === false && !p.suppressed);
+    const colourOf = (p) => {
+      const g = spc && spc.basis === 'value' ? signalBy.get(p.period) : null;
+      if (!g) return COLOURS.actual;
+      return g.type === 'special_cause_improvement' ? COLOURS.improvement : g.type === 'special_cause_concern' ? COLOURS.concern : COLOURS.neutral;
+    };
+    const marked = (p) => !!(spc && spc.basis === 'value' && signalBy.has(p.period));
     const datasets = [{
       label: `${areaName(state.area)}${series.cumulative ? ' (running total)' : ''}`,
-      data: labels.map((l) => (byPeriod.has(l) ? byPeriod.get(l).value : null)),
+      data: xy(whole.map((p) => [p.period, p.value])),
       borderColor: COLOURS.actual,
-      backgroundColor: COLOURS.actual,
+      backgroundColor: whole.map(colourOf),
+      pointBorderColor: whole.map(colourOf),
       borderWidth: 2.5,
-      pointRadius: labels.map((l) => (byPeriod.has(l) ? (points.length <= 3 ? 6 : 3.5) : 0)),
-      pointStyle: labels.map((l) => (byPeriod.has(l) && byPeriod.get(l).derived ? 'triangle' : 'circle')),
-      spanGaps: true,
+      pointRadius: whole.map((p) => (marked(p) || whole.length <= 3 ? 6 : 3.5)),
+      /* A special-cause point is a diamond as well as coloured: shape carries it too. */
+      pointStyle: whole.map((p) => (marked(p) ? 'rectRot' : p.derived ? 'triangle' : 'circle')),
+      whiskers: whole.map((p) => (p.lower !== null && p.lower !== undefined && p.upper !== null && p.upper !== undefined ? [p.lower, p.upper] : null)),
     }];
+    if (partial.length) {
+      /* Partial totals: hollow, never joined to the whole figures. */
+      datasets.push({
+        label: 'Partial total (members missing)',
+        data: xy(partial.map((p) => [p.period, p.value])),
+        borderColor: COLOURS.actual,
+        backgroundColor: '#ffffff',
+        pointBackgroundColor: '#ffffff',
+        borderWidth: 2,
+        pointRadius: 5,
+        pointStyle: 'circle',
+        showLine: false,
+      });
+    }
     if (traj.length) {
       datasets.push({
         label: 'Target trajectory',
-        data: labels.map((l) => (trajBy.has(l) ? trajBy.get(l) : null)),
+        data: xy(traj.map((t) => [t.period, t.value])),
         borderColor: COLOURS.target,
         backgroundColor: COLOURS.target,
         borderDash: [7, 4],
         borderWidth: 2,
         pointRadius: 0,
-        spanGaps: true,
       });
     }
     if (parent && parentBy.size) {
       datasets.push({
         label: parent.name,
-        data: labels.map((l) => (parentBy.has(l) ? parentBy.get(l) : null)),
+        data: xy(parent.points.map((p) => [p.period, p.value])),
         borderColor: COLOURS.parent,
         backgroundColor: COLOURS.parent,
         borderDash: [2, 3],
         borderWidth: 2,
         pointRadius: 2,
-        spanGaps: true,
       });
     }
+    if (spc && spc.basis === 'value') datasets.push(...limitDatasets(spc));
+    const xs = labels.map(periodIndex);
     makeChart(id, canvas, {
       type: 'line',
-      data: { labels, datasets },
+      data: { datasets },
+      plugins: [WHISKERS],
       options: {
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
-        interaction: { mode: 'index', intersect: false },
+        interaction: { mode: 'nearest', intersect: false },
         plugins: {
-          legend: { position: 'bottom', labels: { usePointStyle: true, boxHeight: 8 } },
+          legend: { position: 'bottom', labels: { usePointStyle: true, boxHeight: 8, filter: (it, data) => !data.datasets[it.datasetIndex].hideInLegend } },
           tooltip: {
+            filter: (item) => !item.dataset.spcLine,
             callbacks: {
-              title: (items) => fmtPeriod(items[0].label),
+              title: (items) => fmtMonthIndex(items[0].parsed.x),
               label: (ctx) => {
-                if (ctx.raw === null || ctx.raw === undefined) return null;
-                const p = ctx.datasetIndex === 0 ? byPeriod.get(ctx.label) : null;
-                const note = p && p.derived ? ` (derived from ${plural((p.members || []).length, 'area')}${p.missing && p.missing.length ? `, ${fmtNumber(p.missing.length)} missing` : ''})` : '';
-                return `${ctx.dataset.label}: ${fmtValue(ctx.raw, info)}${note}`;
+                const raw = ctx.raw || {};
+                const p = byPeriod.get(raw.period);
+                const isFigure = ctx.datasetIndex <= (partial.length ? 1 : 0);
+                const note = isFigure && p && p.derived ? ` (derived from ${plural((p.members || []).length, 'area')}${p.missing && p.missing.length ? `, ${fmtNumber(p.missing.length)} missing` : ''})` : '';
+                const g = isFigure ? signalBy.get(raw.period) : null;
+                return `${ctx.dataset.label}: ${fmtValue(raw.y, info)}${note}${g ? `; special cause, ${RULE_WORD[g.rule]}` : ''}`;
               },
             },
           },
         },
         scales: {
-          x: { offset: labels.length <= 3, ticks: { autoSkip: true, maxTicksLimit: 8, maxRotation: 0, callback(v) { return fmtPeriod(this.getLabelForValue(v)); } } },
+          x: { type: 'linear', min: Math.min(...xs) - 1, max: Math.max(...xs) + 1,
+            ticks: { maxTicksLimit: 8, maxRotation: 0, callback: (v) => fmtMonthIndex(v) } },
           y: { beginAtZero: true, ticks: { callback: (v) => fmtCompact(v, info) } },
         },
       },
     });
+    if (spc && spc.basis === 'change') card.append(changeChart(id, m, info, points, spc, signalBy));
 
-    const head = ['Period', 'Value', 'Status', 'Derived', 'Target trajectory'];
+    const head = ['Period', 'Value', 'Status', 'Derived', 'Target trajectory', '95% interval', 'Process chart'];
     if (parent && parentBy.size) head.push(parent.name);
     const rows = labels.filter((l) => byPeriod.has(l)).map((l) => {
       const p = byPeriod.get(l);
-      const r = [fmtPeriod(l), fmtValue(p.value, info), p.status || '', p.derived ? `yes, from ${plural((p.members || []).length, 'area')}` : 'no',
-        trajBy.has(l) ? fmtValue(trajBy.get(l), info) : '\u2013'];
+      const g = signalBy.get(l);
+      const r = [fmtPeriod(l), fmtValue(p.value, info), p.status || '', p.derived ? `yes, from ${plural((p.members || []).length, 'area')}${p.complete === false ? ' (partial)' : ''}` : 'no',
+        trajBy.has(l) ? fmtValue(trajBy.get(l), info) : '\u2013',
+        p.lower !== null && p.lower !== undefined && p.upper !== null ? `${fmtValue(p.lower, info)} to ${fmtValue(p.upper, info)}${p.ci_method === 'wilson' ? ' (Wilson)' : ''}` : '\u2013',
+        g ? `${(VARIATION[g.type] || {}).word || g.type}: ${RULE_WORD[g.rule] || g.rule}` : spc ? 'common cause' : '\u2013'];
       if (parent && parentBy.size) r.push(parentBy.has(l) ? fmtValue(parentBy.get(l), info) : '\u2013');
       return r;
     });
@@ -434,11 +690,11 @@
     const href = traj.length === 0 ? null : csvBlobUrl(['metric', 'area', 'period', 'value', 'derived', 'status', 'members', 'missing', 'target_trajectory', 'parent_value'], csvRows);
     card.append(el('div', { class: 'chart-actions' },
       csvLink(`/v1/metrics/${enc(m.metric)}/series?area=${enc(state.area)}&cumulative=${!!series.cumulative}&format=csv`,
-        `${m.metric}-${state.area}${series.cumulative ? '-cumulative' : ''}.csv`, m.name),
+        `${m.metric}_${state.area}${series.cumulative ? '_cumulative' : ''}_series.csv`, m.name),
       href ? el('a', { href, download: `${m.metric}-${state.area}-with-target.csv`, class: 'csv-target' },
         'CSV with the target line', el('span', { class: 'vh', text: ` for ${m.name}` })) : null,
       el('details', {}, el('summary', {}, 'Figures as a table', el('span', { class: 'vh', text: ` for ${m.name}` })),
-        table(`${m.name}, ${areaName(state.area)}`, head, rows, { numeric: [1, 4, 5] }))));
+        table(`${m.name}, ${areaName(state.area)}`, head, rows, { numeric: [1, 4, 7] }))));
     return card;
   }
 
@@ -590,7 +846,7 @@
     }
     const csvHref = `/v1/metrics/${enc(code)}/areas?period=${enc(period)}&format=csv`;
     card.append(el('div', { class: 'chart-actions' },
-      csvLink(csvHref, `${code}-${period}-areas.csv`, `${info.name} by area`),
+      csvLink(csvHref, `${code}_${period}_areas.csv`, `${info.name} by area`),
       items.length ? el('details', {}, el('summary', {}, 'Figures as a table', el('span', { class: 'vh', text: ` for ${info.name} by area` })),
         table(`${info.name} by area, ${fmtPeriod(period)}`, ['Area', 'Value', 'Status', 'Derived'],
           items.map((it) => [`${it.name}${it.area === state.area ? ' (chosen area)' : ''}`, fmtValue(it.value, info), it.status || '', it.derived ? 'yes' : 'no']),
@@ -662,7 +918,7 @@
           },
         });
         card.append(el('div', { class: 'chart-actions' },
-          csvLink(`/v1/observations?${q}&format=csv`, `${code}-${state.area}-${period}-${d}.csv`, `${info.name} by ${dim.name.toLowerCase()}`),
+          csvLink(`/v1/observations?${q}&format=csv`, `observations_${code}_${state.area}_${d}_${period}.csv`, `${info.name} by ${dim.name.toLowerCase()}`),
           el('details', {}, el('summary', {}, 'Figures as a table', el('span', { class: 'vh', text: ` by ${dim.name.toLowerCase()}` })),
             table(`${info.name} by ${dim.name.toLowerCase()}`, [dim.name, 'Value'],
               rows.map((r) => [catName.get(r.cat) || r.cat, r.suppressed ? 'hidden (1 to 4)' : fmtValue(r.value, info)]), { numeric: [1] }))));

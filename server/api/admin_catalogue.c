@@ -36,10 +36,14 @@ static const char *const units[] = {"count", "percent", "gbp", "rate_per_1000", 
 static const char *const frequencies[] = {"monthly", "quarterly", "annual", NULL};
 static const char *const kinds[] = {"flow", "stock", "rate", NULL};
 static const char *const polarities[] = {"higher_is_better", "lower_is_better", NULL};
-static const char *const area_types[] = {
-    "region",  "combined_authority",    "county",
-    "unitary", "metropolitan_district", "non_metropolitan_district",
-    NULL};
+static const char *const area_types[] = {"country",
+                                         "region",
+                                         "combined_authority",
+                                         "county",
+                                         "unitary",
+                                         "metropolitan_district",
+                                         "non_metropolitan_district",
+                                         NULL};
 static const char *const roles[] = {"constituent", "non_constituent", "observer", "contains", NULL};
 
 /* A PUT names its thing in the path; a code in the body may only repeat it. */

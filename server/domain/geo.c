@@ -37,6 +37,7 @@ void geo_set_area(struct geo *g, int i, const char *code, const char *name, cons
     g->type[i] = copy_text(g, type, at);
     g->kind[i] = strcmp(type, "region") == 0               ? DERIVE_AREA_REGION
                  : strcmp(type, "combined_authority") == 0 ? DERIVE_AREA_COMBINED
+                 : strcmp(type, "country") == 0            ? DERIVE_AREA_COUNTRY
                                                            : DERIVE_AREA_OTHER;
 }
 

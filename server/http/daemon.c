@@ -3,9 +3,9 @@
  * reports the request complete, whatever happened in between. */
 #include "http/daemon.h"
 
-#include "http/request.h"
-
 #include <arpa/inet.h>
+#include <assert.h>
+#include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -15,16 +15,28 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "http/cache.h"
 #include "http/guard.h"
-#include "config.h"
-#include "store/db.h"
-#include "domain/calendar.h"
 #include "domain/query.h"
-#include "log.h"
 #include "http/problem.h"
-#include "http/router.h"
+#include "http/request.h"
+#include "http/routes.h"
+#include "log.h"
 #include "stats.h"
+#include "store/db.h"
+
+/* The request core's stream reader is libmicrohttpd's in all but name. */
+static_assert(REPLY_STREAM_END == MHD_CONTENT_READER_END_OF_STREAM, "stream end");
+static_assert(REPLY_STREAM_ERROR == MHD_CONTENT_READER_END_WITH_ERROR, "stream error");
+
+/* The answer when memory ran out: static bytes, so sending it allocates nothing of
+ * ours (libmicrohttpd still needs its response; without one the connection closes).
+ * The same words as api_no_memory, which tries a problem made the usual way first. */
+static const char OUT_OF_MEMORY_BODY[] =
+    "{\"type\":\"https://wellbeing.wmca.org.uk/problems/503\",\"title\":\"Service "
+    "unavailable\",\"status\":503,\"detail\":\"the server is short of memory; try "
+    "again\"}";
 
 static struct MHD_Daemon *daemon_handle;
 static atomic_int in_flight;
@@ -38,15 +50,13 @@ static struct request *request_new(struct MHD_Connection *conn, const char *url,
                                    const char *method);
 static void dispatch(struct request *rq, struct reply *rp);
 static enum MHD_Result send_reply(struct request *rq, struct reply *rp);
+static enum MHD_Result answer(struct request *rq);
 static const char *cors_origin(struct request *rq);
 static bool authorize(struct request *rq, struct reply *rp);
 static bool choose_format(struct request *rq, struct reply *rp);
-static void make_etag(struct request *rq, char *out, size_t size);
-static bool etag_matches(const char *header, const char *etag);
 static enum http_method method_of(const char *m);
 static bool parse_listen(const char *text, struct sockaddr_storage *addr, socklen_t *len);
 static double seconds_since(const struct timespec *t);
-static enum MHD_Result answer_early(struct request *rq, int status, const char *detail);
 
 static double seconds_since(const struct timespec *t) {
     struct timespec now;
@@ -71,6 +81,7 @@ static struct request *request_new(struct MHD_Connection *conn, const char *url,
     rq->method = method_of(method);
     rq->method_name = method;
     rq->path = url;
+    rq->route_index = -1;
     strbuf_init(&rq->body);
     clock_gettime(CLOCK_MONOTONIC, &rq->started);
     return rq;
@@ -119,6 +130,10 @@ static bool authorize(struct request *rq, struct reply *rp) {
     if (!db)
         return false;
     int ok = auth_verify(db, auth + 7, &rq->who);
+    if (ok == -2) {
+        reply_out_of_memory(rp);
+        return false;
+    }
     if (ok < 0) {
         problem_unavailable(rp);
         return false;
@@ -170,71 +185,44 @@ static bool choose_format(struct request *rq, struct reply *rp) {
     return true;
 }
 
-static uint64_t fnv1a(uint64_t h, const char *s) {
-    for (; s && *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
-static enum MHD_Result hash_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-                                const char *value) {
-    (void)kind;
-    uint64_t *h = cls;
-    *h = fnv1a(*h, "&");
-    *h = fnv1a(*h, key);
-    *h = fnv1a(*h, "=");
-    *h = fnv1a(*h, value);
-    return MHD_YES;
-}
-
-/* The version names the data, the hash names the question: path, query, format,
- * whether the caller may see small counts, and the month (the board view counts
- * periods since the latest figure up to today). */
-static void make_etag(struct request *rq, char *out, size_t size) {
-    uint64_t h = fnv1a(14695981039346656037ULL, rq->path);
-    MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, hash_arg, &h);
-    h = fnv1a(h, rq->csv ? "|csv" : "|json");
-    h = fnv1a(h, rq->who.scopes & (SCOPE_READ | SCOPE_ADMIN) ? "|key" : "|open");
-    int month = calendar_month_index((int64_t)time(NULL));
-    for (int i = 0; i < 4; i++) {
-        h ^= (unsigned char)(month >> (8 * i));
-        h *= 1099511628211ULL;
-    }
-    snprintf(out, size, "\"v%llu-%016llx\"", (unsigned long long)rq->version,
-             (unsigned long long)h);
-}
-
-static bool etag_matches(const char *header, const char *etag) {
-    if (!header)
-        return false;
-    if (strcmp(header, "*") == 0)
-        return true;
-    size_t n = strlen(etag);
-    for (const char *p = strstr(header, etag); p; p = strstr(p + 1, etag))
-        if ((p[n] == '\0' || p[n] == ',' || p[n] == ' '))
-            return true;
-    return false;
-}
-
 /* ---- dispatch ---- */
 
-/* Answers before the body is read, and closes the connection: its framing (or size)
- * cannot be trusted to find where the next request starts. */
-static enum MHD_Result answer_early(struct request *rq, int status, const char *detail) {
-    rq->answered_early = true;
-    struct reply rp = {0};
-    problem_reply(&rp, status, "%s", detail);
-    reply_header(&rp, "Connection", "close");
-    enum MHD_Result r = send_reply(rq, &rp);
-    rq->status = rp.status;
-    reply_free(&rp);
-    return r;
+/* For a route whose answer follows the data version: learns the version, names the
+ * question and answers 304 when the client holds this answer. False when rp is
+ * answered (304, 503). */
+static bool check_version(struct request *rq, struct reply *rp) {
+    rq->version = db_known_version();
+    if (!rq->version) {
+        /* Not hearing from the database: ask it, or answer 503. */
+        struct db_conn *db = req_db(rq, rp);
+        if (!db || !db_read_version(db, &rq->version)) {
+            /* Without a connection req_db has answered 503 with Retry-After already. */
+            if (db)
+                problem_unavailable(rp);
+            rq->version = 0;
+            return false;
+        }
+    }
+    if (!req_name_question(rq)) {
+        reply_out_of_memory(rp);
+        return false;
+    }
+    char etag[QUESTION_ETAG_SIZE];
+    question_etag(&rq->question, rq->version, etag);
+    if (req_none_match(rq, etag)) {
+        cache_count_revalidated(rq);
+        rp->status = 304;
+        return false;
+    }
+    return true;
 }
 
 static void dispatch(struct request *rq, struct reply *rp) {
     char allow[128];
+    if (rq->out_of_memory) {
+        reply_out_of_memory(rp);
+        return;
+    }
     if (rq->body_too_large) {
         problem_reply(rp, 413, "the body is over the %zu-byte limit; split the submission",
                       g_config.max_body);
@@ -242,7 +230,11 @@ static void dispatch(struct request *rq, struct reply *rp) {
     }
     if (!guard_path(rq, rp))
         return;
-    enum router_outcome found = router_match(rq, allow, sizeof allow);
+    enum router_outcome found = router_match(routes, routes_count, rq, allow, sizeof allow);
+    if (found == ROUTER_NO_MEMORY) {
+        reply_out_of_memory(rp);
+        return;
+    }
     if (rq->method == HTTP_OPTIONS && found != ROUTER_NOT_FOUND) {
         /* A CORS preflight: answered for any known path, allowed origins only. */
         rp->status = 204;
@@ -263,89 +255,152 @@ static void dispatch(struct request *rq, struct reply *rp) {
     }
     if (!guard_query(rq, rp) || !choose_format(rq, rp) || !authorize(rq, rp))
         return;
-    if (rq->route->flags & ROUTE_ETAG) {
-        rq->version = db_known_version();
-        if (!rq->version) {
-            /* Not hearing from the database: ask it, or answer 503. */
-            struct db_conn *db = req_db(rq, rp);
-            if (!db || !db_read_version(db, &rq->version)) {
-                /* Without a connection req_db has answered 503 with Retry-After already. */
-                if (db)
-                    problem_unavailable(rp);
-                rq->version = 0;
-                return;
-            }
-        }
-        char etag[64];
-        make_etag(rq, etag, sizeof etag);
-        if (etag_matches(req_header(rq, "If-None-Match"), etag)) {
-            cache_count_revalidated(rq);
-            rp->status = 304;
-            return;
-        }
-    }
+    if ((rq->route->flags & ROUTE_ETAG) && !check_version(rq, rp))
+        return;
     rq->route->handler(rq, rp);
     if (!rp->status) {
-        log_error("handler", "%s answered nothing", router_route_label(router_index(rq->route)));
+        log_error("handler", "%s answered nothing", rq->route->label);
         problem_reply(rp, 500, "the server failed to answer; the error is logged");
     }
 }
 
-static enum MHD_Result send_reply(struct request *rq, struct reply *rp) {
-    struct MHD_Response *resp = rp->response;
-    rp->response = NULL;
-    if (!resp && rp->json) {
-        char *text = json_dumps(rp->json, JSON_COMPACT | JSON_REAL_PRECISION(15));
-        if (!text) {
-            rp->status = 500;
-            text = strdup("{\"title\":\"Internal error\",\"status\":500}");
-            rp->content_type = "application/problem+json";
-        }
-        rp->body_len = strlen(text);
-        resp = MHD_create_response_from_buffer_with_free_callback(rp->body_len, text, free);
-    } else if (!resp) {
-        resp = MHD_create_response_from_buffer_with_free_callback(
-            rp->body_len, rp->body ? rp->body : strdup(""), free);
-        rp->body = NULL;
-    }
+/* ---- sending ---- */
+
+/* The 503 for a request that ran out of memory; MHD_NO (the connection closes) when
+ * even that cannot be queued. */
+static enum MHD_Result send_out_of_memory(struct request *rq) {
+    rq->status = 503;
+    struct MHD_Response *resp = MHD_create_response_from_buffer(
+        sizeof OUT_OF_MEMORY_BODY - 1, (void *)OUT_OF_MEMORY_BODY, MHD_RESPMEM_PERSISTENT);
     if (!resp)
         return MHD_NO;
-    /* No body goes with HEAD, 204 or 304; a stream counts its own bytes as it goes. */
-    if (rq->method != HTTP_HEAD && rp->status != 204 && rp->status != 304)
-        rq->bytes += rp->body_len;
+    enum MHD_Result ok = MHD_NO;
+    if (MHD_add_response_header(resp, "Content-Type", "application/problem+json") == MHD_YES &&
+        MHD_add_response_header(resp, "Retry-After", "5") == MHD_YES &&
+        MHD_add_response_header(resp, "Cache-Control", "no-store") == MHD_YES)
+        ok = MHD_queue_response(rq->conn, 503, resp);
+    MHD_destroy_response(resp);
+    return ok;
+}
+
+/* libmicrohttpd's response for the reply's body. What the response takes is cleared
+ * from rp; on failure (NULL) rp still owns it all and reply_free releases it. */
+static struct MHD_Response *response_of(struct request *rq, struct reply *rp) {
+    struct MHD_Response *resp = NULL;
+    /* The body's size for the access log; no body goes with HEAD, 204 or 304, and a
+     * stream counts its own bytes into rq->bytes as it goes. */
+    bool body = rq->method != HTTP_HEAD && rp->status != 204 && rp->status != 304;
+    if (body && rp->source == REPLY_SHARED)
+        rq->bytes += rp->shared_len;
+    else if (body && rp->source == REPLY_FILE)
+        rq->bytes += rp->file_size;
+    else if (body && rp->source == REPLY_NONE && !rp->json)
+        rq->bytes += rp->body ? rp->body_len : 0;
+    switch (rp->source) {
+    case REPLY_SHARED:
+        resp = MHD_create_response_from_buffer_with_free_callback_cls(
+            rp->shared_len, (void *)rp->shared, rp->release, rp->cls);
+        break;
+    case REPLY_STREAM:
+        resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, rp->shared_len, rp->reader,
+                                                 rp->cls, rp->release);
+        break;
+    case REPLY_FILE:
+        resp = MHD_create_response_from_fd((size_t)rp->file_size, rp->fd);
+        break;
+    case REPLY_NONE:
+        if (rp->json) {
+            char *text = json_dumps(rp->json, REPLY_JSON_FLAGS);
+            if (!text)
+                return NULL;
+            if (body)
+                rq->bytes += strlen(text);
+            resp = MHD_create_response_from_buffer_with_free_callback(strlen(text), text, free);
+            if (!resp)
+                free(text);
+            return resp;
+        }
+        if (!rp->body)
+            return MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        resp = MHD_create_response_from_buffer_with_free_callback(rp->body_len, rp->body, free);
+        if (resp)
+            rp->body = NULL;
+        return resp;
+    }
+    if (resp) /* the response now releases the body (or closes the file) */
+        rp->source = REPLY_NONE;
+    return resp;
+}
+
+/* Adds the headers every answer carries: the handler's own, caching (an ETag where the
+ * answer follows the data version), CORS. False when one could not be added. */
+static bool add_headers(struct request *rq, struct reply *rp, struct MHD_Response *resp) {
+    bool ok = true;
+#define ADD(name, value) (ok = ok && MHD_add_response_header(resp, name, value) == MHD_YES)
     if (rp->content_type && rp->status != 204 && rp->status != 304)
-        MHD_add_response_header(resp, "Content-Type", rp->content_type);
+        ADD("Content-Type", rp->content_type);
     for (int i = 0; i < rp->nheaders; i++)
-        MHD_add_response_header(resp, rp->headers[i][0], rp->headers[i][1]);
+        ADD(rp->headers[i][0], rp->headers[i][1]);
     bool etag_route = rq->route && (rq->route->flags & ROUTE_ETAG);
-    if (etag_route && rq->version && (rp->status == 200 || rp->status == 304) && !rp->no_etag) {
-        char etag[64];
-        make_etag(rq, etag, sizeof etag);
-        MHD_add_response_header(resp, "ETag", etag);
-        MHD_add_response_header(resp, "Cache-Control", "no-cache");
-        MHD_add_response_header(resp, "Vary", "Accept, Authorization, Origin");
+    if (etag_route && rq->version && rq->question_named &&
+        (rp->status == 200 || rp->status == 304) && !rp->no_etag) {
+        char etag[QUESTION_ETAG_SIZE];
+        question_etag(&rq->question, rq->version, etag);
+        ADD("ETag", etag);
+        ADD("Cache-Control", "no-cache");
+        ADD("Vary", "Accept, Authorization, Origin");
     } else if (!reply_has_header(rp, "Cache-Control")) {
-        MHD_add_response_header(resp, "Cache-Control", "no-store");
+        ADD("Cache-Control", "no-store");
     }
     const char *origin = cors_origin(rq);
     if (origin) {
-        MHD_add_response_header(resp, "Access-Control-Allow-Origin", origin);
-        MHD_add_response_header(resp, "Vary", "Origin");
+        ADD("Access-Control-Allow-Origin", origin);
+        ADD("Vary", "Origin");
         if (rq->method == HTTP_OPTIONS) {
-            MHD_add_response_header(resp, "Access-Control-Allow-Methods",
-                                    "GET, HEAD, POST, PUT, DELETE, OPTIONS");
-            MHD_add_response_header(resp, "Access-Control-Allow-Headers",
-                                    "Authorization, Content-Type, Idempotency-Key, If-None-Match");
-            MHD_add_response_header(resp, "Access-Control-Max-Age", "600");
+            ADD("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, DELETE, OPTIONS");
+            ADD("Access-Control-Allow-Headers",
+                "Authorization, Content-Type, Idempotency-Key, If-None-Match");
+            ADD("Access-Control-Max-Age", "600");
         } else {
-            MHD_add_response_header(resp, "Access-Control-Expose-Headers",
-                                    "ETag, Location, Retry-After");
+            ADD("Access-Control-Expose-Headers", "ETag, Location, Retry-After");
         }
     }
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    ADD("X-Content-Type-Options", "nosniff");
+#undef ADD
+    return ok;
+}
+
+static enum MHD_Result send_reply(struct request *rq, struct reply *rp) {
+    rq->status = rp->status;
+    if (rp->out_of_memory)
+        return send_out_of_memory(rq);
+    struct MHD_Response *resp = response_of(rq, rp);
+    if (!resp)
+        return send_out_of_memory(rq);
+    if (!add_headers(rq, rp, resp)) {
+        MHD_destroy_response(resp);
+        return send_out_of_memory(rq);
+    }
     enum MHD_Result ok = MHD_queue_response(rq->conn, (unsigned)rp->status, resp);
     MHD_destroy_response(resp);
     return ok;
+}
+
+/* Dispatches, sends and lets go of the reply. */
+static enum MHD_Result answer(struct request *rq) {
+    struct reply rp = {0};
+    dispatch(rq, &rp);
+    enum MHD_Result r = send_reply(rq, &rp);
+    reply_free(&rp);
+    return r;
+}
+
+/* libmicrohttpd's own decoder would end the path at a %00 (app.js%00.png served app.js):
+ * http/guard's keeps control bytes as text, for dispatch to refuse. */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s) {
+    (void)cls;
+    (void)conn;
+    return guard_unescape(s);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -357,12 +412,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (!rq) {
         rq = request_new(conn, url, method);
         if (!rq)
-            return MHD_NO;
+            return MHD_NO; /* not even the request's state: close the connection */
         *state = rq;
         atomic_fetch_add(&in_flight, 1);
-        const char *fault = guard_framing(conn);
-        if (fault)
-            return answer_early(rq, 400, fault);
+        const char *fault = guard_framing(rq);
+        if (fault) {
+            /* Answered before the body is read, and the connection closed: its framing
+             * cannot be trusted to find where the next request starts. */
+            rq->answered_early = true;
+            struct reply rp = {0};
+            problem_reply(&rp, 400, "%s", fault);
+            reply_header(&rp, "Connection", "close");
+            enum MHD_Result r = send_reply(rq, &rp);
+            reply_free(&rp);
+            return r;
+        }
         /* An announced oversized body: refuse it before reading a byte when the client
          * waits for that (Expect: 100-continue) or the body is absurd; otherwise read and
          * discard it, then answer, since a client still sending would see a reset. */
@@ -374,22 +438,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (announced > g_config.max_body && ((expect && strcasecmp(expect, "100-continue") == 0) ||
                                               announced / 4 > g_config.max_body)) {
             rq->answered_early = true;
-            struct reply rp = {0};
-            dispatch(rq, &rp);
-            enum MHD_Result r = send_reply(rq, &rp);
-            rq->status = rp.status;
-            reply_free(&rp);
-            return r;
+            return answer(rq);
         }
         return MHD_YES;
     }
     if (*upload_size) {
-        if (!rq->answered_early && !rq->body_too_large) {
+        if (!rq->answered_early && !rq->body_too_large && !rq->out_of_memory) {
             if (rq->body.len + *upload_size > g_config.max_body) {
                 rq->body_too_large = true;
                 strbuf_free(&rq->body);
             } else if (!strbuf_append(&rq->body, upload_data, *upload_size)) {
-                rq->body_too_large = true;
+                /* Read and drop the rest, then answer 503 (dispatch sees the flag). */
+                rq->out_of_memory = true;
                 strbuf_free(&rq->body);
             }
         }
@@ -398,12 +458,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (rq->answered_early)
         return MHD_YES;
-    struct reply rp = {0};
-    dispatch(rq, &rp);
-    enum MHD_Result r = send_reply(rq, &rp);
-    rq->status = rp.status;
-    reply_free(&rp);
-    return r;
+    return answer(rq);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
@@ -416,14 +471,13 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
     *state = NULL;
     int status = rq->status;
     double secs = seconds_since(&rq->started);
-    int idx = router_index(rq->route);
-    stats_request(idx, status, secs);
+    stats_request(rq->route_index, status, secs);
     if (g_config.access_log) {
         /* A key pasted into a URL is refused, and never written down either. */
         char path[512];
         query_redact(rq->path, strlen(rq->path), path, sizeof path);
         log_access(
-            rq->method_name, path, rq->route ? router_route_label(idx) : NULL, status, secs,
+            rq->method_name, path, rq->route ? rq->route->label : NULL, status, secs,
             rq->who.authenticated ? rq->who.key_id : NULL,
             code == MHD_REQUEST_TERMINATED_COMPLETED_OK || rq->method == HTTP_HEAD ? rq->bytes : 0);
     }
@@ -491,8 +545,8 @@ bool http_start(void) {
         (unsigned)g_config.conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         (unsigned)g_config.per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)g_config.timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_UNESCAPE_CALLBACK,
-        guard_unescape, NULL, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_UNESCAPE_CALLBACK, unescape,
+        NULL, MHD_OPTION_END);
     if (!daemon_handle) {
         log_error("listen", "could not serve on %s (in use, or not an address of this machine)",
                   g_config.listen);

@@ -21,9 +21,7 @@ struct framing {
     bool bad_length;
 };
 
-static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
-                                     const char *value) {
-    (void)kind;
+static bool count_framing(void *cls, const char *key, const char *value) {
     struct framing *f = cls;
     if (strcasecmp(key, "Content-Length") == 0) {
         f->lengths++;
@@ -31,15 +29,15 @@ static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const c
     } else if (strcasecmp(key, "Transfer-Encoding") == 0) {
         f->encodings++;
     }
-    return MHD_YES;
+    return true;
 }
 
 /* libmicrohttpd 0.9.75 reads the first Content-Length and lets a chunked body win over a
  * length: a proxy in front that read the other one would frame the body differently, and
  * a second request could be smuggled inside the first (RFC 9112 section 6.3). */
-const char *guard_framing(struct MHD_Connection *conn) {
+const char *guard_framing(struct request *rq) {
     struct framing f = {0};
-    MHD_get_connection_values(conn, MHD_HEADER_KIND, count_framing, &f);
+    req_each(rq, true, count_framing, &f);
     if (f.lengths > 1)
         return "the request has more than one Content-Length header: send exactly one";
     if (f.bad_length)
@@ -62,9 +60,7 @@ static int hex_value(char c) {
  * "/dashboard/app.js%00.png" would be served as app.js. This one decodes %HH as usual
  * but leaves a control byte (below 0x20, or 0x7F) as its three characters, for dispatch
  * to refuse. */
-size_t guard_unescape(void *cls, struct MHD_Connection *conn, char *s) {
-    (void)cls;
-    (void)conn;
+size_t guard_unescape(char *s) {
     char *w = s;
     for (const char *r = s; *r;) {
         int hi, lo;
@@ -92,12 +88,10 @@ static bool has_escaped_control(const char *path) {
     return false;
 }
 
-static enum MHD_Result add_length(void *cls, enum MHD_ValueKind kind, const char *key,
-                                  const char *value) {
-    (void)kind;
+static bool add_length(void *cls, const char *key, const char *value) {
     size_t *n = cls;
     *n += strlen(key) + (value ? strlen(value) : 0) + 4;
-    return MHD_YES;
+    return true;
 }
 
 /* libmicrohttpd answers a request line or header block past its memory pool (32 KiB)
@@ -105,8 +99,8 @@ static enum MHD_Result add_length(void *cls, enum MHD_ValueKind kind, const char
  * are ours to answer as problem+json, so a client that trips them learns why. */
 static bool within_limits(struct request *rq, struct reply *rp) {
     size_t query = 0, headers = 0;
-    MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, add_length, &query);
-    MHD_get_connection_values(rq->conn, MHD_HEADER_KIND, add_length, &headers);
+    req_each(rq, false, add_length, &query);
+    req_each(rq, true, add_length, &headers);
     if (strlen(rq->path) + query > GUARD_MAX_URI) {
         problem_reply(rp, 414, "the URL is over %d bytes; no route needs one so long",
                       GUARD_MAX_URI);
@@ -148,9 +142,7 @@ struct args {
     bool too_many, keylike;
 };
 
-static enum MHD_Result collect_args(void *cls, enum MHD_ValueKind kind, const char *key,
-                                    const char *value) {
-    (void)kind;
+static bool collect_args(void *cls, const char *key, const char *value) {
     struct args *a = cls;
     /* A cursor is our own base64url token, mixed case by nature; any other value or
      * name that looks like a key is one sent by mistake. */
@@ -159,18 +151,18 @@ static enum MHD_Result collect_args(void *cls, enum MHD_ValueKind kind, const ch
         a->keylike = true;
     if (a->n == QUERY_MAX_ARGS) {
         a->too_many = true;
-        return MHD_NO;
+        return false;
     }
     a->names[a->n] = key;
     a->values[a->n++] = value;
-    return MHD_YES;
+    return true;
 }
 
 /* Every query parameter must be one the route reads, given once, with a value; a
  * misspelt filter would otherwise be ignored and the answer would be everything. */
 bool guard_query(struct request *rq, struct reply *rp) {
     struct args a = {.n = 0};
-    MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, collect_args, &a);
+    req_each(rq, false, collect_args, &a);
     if (a.keylike) {
         problem_reply(rp, 400,
                       "the query holds what looks like an API key: send keys only as "

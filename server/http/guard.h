@@ -13,9 +13,10 @@
 
 /* A reason to refuse the request's framing (two Content-Lengths, a non-numeric one, or
  * Transfer-Encoding with Content-Length), or NULL. */
-const char *guard_framing(struct MHD_Connection *conn);
-/* libmicrohttpd's unescape callback: %HH decoded, except control bytes, kept as text. */
-size_t guard_unescape(void *cls, struct MHD_Connection *conn, char *s);
+const char *guard_framing(struct request *rq);
+/* Decodes %HH in place, except control bytes, kept as their three characters (for
+ * guard_path to refuse); returns the new length. libmicrohttpd's unescape callback. */
+size_t guard_unescape(char *s);
 /* False after a 400 when the path holds an escaped control byte or a key. */
 bool guard_path(struct request *rq, struct reply *rp);
 /* False after a 400 when the query holds a key, or a parameter that its route (found

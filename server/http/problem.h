@@ -12,11 +12,17 @@ void problem_reply(struct reply *rp, int status, const char *fmt, ...)
 /* The same with an errors array (taken): [{row|pointer, field, code, message}]. */
 void problem_reply_errors(struct reply *rp, int status, json_t *errors, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* One {pointer|row, field, code, message} entry for an errors array. */
+/* One {pointer|row, field, code, message} entry for an errors array (a new reference,
+ * for the caller to hand on; NULL when out of memory). */
 json_t *problem_error(const char *field, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 const char *problem_title(int status);
 /* The 503 every route gives when the database cannot be reached, with Retry-After. */
 void problem_unavailable(struct reply *rp);
+/* The request's database connection, checked out on first use and released by the
+ * daemon when the request ends; NULL after filling rp with that 503 when none can be
+ * had. Here rather than in the request core because that failure is a problem answer,
+ * and the request core depends on nothing above it. */
+struct db_conn *req_db(struct request *rq, struct reply *rp);
 
 #endif
