@@ -159,8 +159,9 @@ unit: $(UNIT_BIN)
 	@scripts/deps test
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
-# The dashboard's pure modules (formatting, periods, RAG words, CSV) under node's test
-# runner; no browser, no server.
+# The dashboard's modules that need no DOM (formatting, periods, RAG words, Making Data
+# Count judgements, CSV, tile text, chart configurations) under node's test runner; no
+# browser, no server.
 page-test:
 	node --test --test-reporter=spec tests/dashboard/
 

@@ -13,3 +13,18 @@ export function csvCell(v) {
 export function csvText(header, rows) {
   return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
+
+/* The columns of the CSV a trend chart offers with its target line. */
+export const TARGET_CSV_HEADER = ['metric', 'area', 'period', 'value', 'derived', 'status', 'members', 'missing', 'target_trajectory', 'parent_value'];
+
+/* Its rows: one per period on the chart (figures and trajectory), empty where a period
+   has no figure, trajectory or parent figure. byPeriod: period -> point; trajBy and
+   parentBy: period -> value. */
+export function targetCsvRows(metric, area, periods, byPeriod, trajBy, parentBy) {
+  return periods.map((l) => {
+    const p = byPeriod.get(l);
+    return [metric, area, l, p ? p.value : '', p ? p.derived : '', p ? p.status : '',
+      p && p.members ? p.members : '', p && p.missing ? p.missing : '',
+      trajBy.has(l) ? trajBy.get(l) : '', parentBy.has(l) ? parentBy.get(l) : ''];
+  });
+}

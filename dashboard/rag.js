@@ -1,6 +1,7 @@
 /* The judgements the server makes, in the page's words: RAG against a target's
-   trajectory and the trend label of a series. Colour is never the only signal: each
-   RAG has an icon and a word. Pure: tests/dashboard/ runs it under node. */
+   trajectory and the trend label of a series (read from its SPC signals). Colour is never
+   the only signal: each RAG has an icon and a word. Pure: tests/dashboard/ runs it under
+   node. The process-chart words are in judgements.js. */
 
 export const RAG = {
   green: { icon: '\u2713', word: 'Green', meaning: 'on track' },
@@ -26,8 +27,10 @@ export function ragBadgeParts(rag, hasTarget) {
   return { rag, icon: r.icon, text: `${r.word}: ${r.meaning}` };
 }
 
-/* A series' trend {label, direction} as words: "increasing, getting better". */
+/* A series' trend {label, direction} (read from its SPC signals) as words: "increasing,
+   getting better"; no direction is said when there is none or it is no change. */
 export function trendWords(trend) {
   if (!trend) return null;
-  return `${trend.label.replace('_', ' ')}${trend.direction ? `, ${trend.direction.replace('_', ' ')}` : ''}`;
+  const dir = trend.direction && trend.direction !== 'no_change' ? `, ${trend.direction.replace('_', ' ')}` : '';
+  return `${trend.label.replace('_', ' ')}${dir}`;
 }

@@ -56,9 +56,7 @@ void api_post_break(struct request *rq, struct reply *rp) {
         goto done;
     }
     if (period.freq != freq) {
-        const char *like = freq == PERIOD_MONTHLY     ? "2019-02"
-                           : freq == PERIOD_QUARTERLY ? "2019-Q1"
-                                                      : "2019 or FY2019-20";
+        const char *like = period_freq_example(freq);
         admin_error(errors, "/period", "bad_period",
                     "%s is %s: a break names one of its periods, like %s", code,
                     period_freq_name(freq), like);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "domain/period.h"
 #include "store/db.h"
 #include "domain/mediatype.h"
 #include "http/problem.h"
@@ -212,6 +213,21 @@ const char *admin_enum(json_t *obj, const char *base, const char *name, bool req
     pointer_join(pointer, sizeof pointer, base, name);
     admin_error(errors, pointer, "not_allowed", "%s \"%s\" is not one of %s", name, s, list);
     return NULL;
+}
+
+const char *admin_period(json_t *obj, const char *base, const char *name, struct period *out,
+                         json_t *errors) {
+    const char *text = admin_string(obj, base, name, true, errors);
+    if (text && !period_parse(text, out)) {
+        char pointer[256];
+        snprintf(pointer, sizeof pointer, "%s/%s", base, name);
+        admin_error(errors, pointer, "bad_period",
+                    "%s \"%s\" is not a period: use a month 2019-01, a quarter 2019-Q1, a year "
+                    "2019 or a financial year FY2019-20",
+                    name, text);
+        return NULL;
+    }
+    return text;
 }
 
 bool admin_bool(json_t *obj, const char *base, const char *name, bool dflt, json_t *errors) {

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "domain/geo.h"
 #include "api/api_util.h"
 #include "api/filters.h"
 #include "api/render.h"
@@ -128,19 +129,11 @@ static json_t *category_cell(json_t *category) {
 
 void api_list_areas(struct request *rq, struct reply *rp) {
     static const char *const columns[] = {"code", "name", "type", "parents", NULL};
-    static const char *const types[] = {"country",
-                                        "region",
-                                        "combined_authority",
-                                        "county",
-                                        "unitary",
-                                        "metropolitan_district",
-                                        "non_metropolitan_district",
-                                        NULL};
     const char *type = req_query(rq, "type");
     if (type) {
         bool known = false;
-        for (int i = 0; types[i]; i++)
-            known |= strcmp(type, types[i]) == 0;
+        for (int i = 0; geo_area_types[i]; i++)
+            known |= strcmp(type, geo_area_types[i]) == 0;
         if (!known) {
             problem_reply(
                 rp, 400,

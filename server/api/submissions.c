@@ -207,7 +207,7 @@ static void apply_batch(struct reply *rp, struct db_conn *db, struct batch *b,
         reply_json(rp, meta->dry_run ? 200 : 201, answer);
         if (!meta->dry_run) {
             char location[80];
-            snprintf(location, sizeof location, "/v1/submissions/%s", meta->id);
+            snprintf(location, sizeof location, "%s/%s", "/v1/submissions", meta->id);
             reply_header(rp, "Location", location);
         }
     }

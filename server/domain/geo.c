@@ -86,3 +86,12 @@ void geo_mark_tree(const struct geo *g, int area, bool *marked) {
         }
     }
 }
+
+const char *const geo_area_types[] = {"country",
+                                      "region",
+                                      "combined_authority",
+                                      "county",
+                                      "unitary",
+                                      "metropolitan_district",
+                                      "non_metropolitan_district",
+                                      NULL};

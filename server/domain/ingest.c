@@ -8,6 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+void ingest_error_vset(struct ingest_error *e, const char *field, const char *code, const char *fmt,
+                       va_list ap) {
+    e->field = field;
+    e->code = code;
+    vsnprintf(e->message, sizeof e->message, fmt, ap);
+}
+
 static void add_error(struct ingest_checked *out, const char *field, const char *code,
                       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 static int cmp_code(const void *key, const void *elem);
@@ -28,12 +35,9 @@ static void add_error(struct ingest_checked *out, const char *field, const char 
                       const char *fmt, ...) {
     if (out->nerrors >= INGEST_MAX_ROW_ERRORS)
         return;
-    struct ingest_error *e = &out->errors[out->nerrors++];
-    e->field = field;
-    e->code = code;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(e->message, sizeof e->message, fmt, ap);
+    ingest_error_vset(&out->errors[out->nerrors++], field, code, fmt, ap);
     va_end(ap);
 }
 

@@ -4,6 +4,7 @@
 #ifndef INGEST_H
 #define INGEST_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -75,6 +76,10 @@ struct ingest_error {
     char suggestions[SUGGEST_MAX][INGEST_CODE_LEN];
     int nsuggestions;
 };
+
+/* Fills one error: field and code borrowed, the message formatted (cut to fit). */
+void ingest_error_vset(struct ingest_error *e, const char *field, const char *code, const char *fmt,
+                       va_list ap);
 
 struct ingest_checked {
     const struct ingest_metric *metric;

@@ -239,3 +239,9 @@ bool period_guess(const char *text, struct period *out) {
     }
     return false;
 }
+
+const char *period_freq_example(enum period_freq freq) {
+    return freq == PERIOD_MONTHLY     ? "2019-02"
+           : freq == PERIOD_QUARTERLY ? "2019-Q1"
+                                      : "2019 or FY2019-20";
+}

@@ -35,6 +35,8 @@ struct period period_add(const struct period *p, int steps);
 int period_end_index(const struct period *p);
 bool period_freq_parse(const char *text, enum period_freq *out);
 const char *period_freq_name(enum period_freq freq);
+/* A period of this frequency as a partner writes one, for messages ("2019-Q1"). */
+const char *period_freq_example(enum period_freq freq);
 /* Whether the period has started on or before the given year and month. */
 bool period_started_by(const struct period *p, int year, int month);
 

@@ -1,7 +1,7 @@
 // The CSV the page builds itself (dashboard/csv.js): RFC 4180 quoting, CRLF.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { csvCell, csvText } from '../../dashboard/csv.js';
+import { TARGET_CSV_HEADER, csvCell, csvText, targetCsvRows } from '../../dashboard/csv.js';
 
 test('a plain cell is written as it is; a missing one is empty', () => {
   assert.equal(csvCell('E47000007'), 'E47000007');
@@ -35,4 +35,18 @@ test('a table is a header and rows, CRLF after every line', () => {
     'mhfa.people_trained,E47000007,12013,\r\n' +
     'thrive.ips_referrals,E47000007,100,E08000025;E08000028\r\n');
   assert.equal(csvText(['a'], []), 'a\r\n');
+});
+
+test('the CSV with the target line has a row per charted period, empty where there is nothing', () => {
+  const byPeriod = new Map([['2018-12', { value: 12013, derived: true, status: 'final', members: ['E08000025', 'E08000026'], missing: [] }]]);
+  const trajBy = new Map([['2018-12', 11000], ['2019-12', 500000]]);
+  const rows = targetCsvRows('mhfa.people_trained', 'E47000007', ['2018-12', '2019-12'], byPeriod, trajBy, new Map([['2018-12', 40000]]));
+  assert.deepEqual(rows, [
+    ['mhfa.people_trained', 'E47000007', '2018-12', 12013, true, 'final', ['E08000025', 'E08000026'], [], 11000, 40000],
+    ['mhfa.people_trained', 'E47000007', '2019-12', '', '', '', '', '', 500000, ''],
+  ]);
+  assert.equal(csvText(TARGET_CSV_HEADER, rows),
+    'metric,area,period,value,derived,status,members,missing,target_trajectory,parent_value\r\n' +
+    'mhfa.people_trained,E47000007,2018-12,12013,true,final,E08000025;E08000026,,11000,40000\r\n' +
+    'mhfa.people_trained,E47000007,2019-12,,,,,,500000,\r\n');
 });

@@ -34,3 +34,9 @@ test('a trend is its label and, where the metric has a polarity, its direction',
   assert.equal(trendWords({ label: 'no_change', direction: null }), 'no change');
   assert.equal(trendWords(null), null);
 });
+
+test('a trend with no change in direction says the label alone', () => {
+  assert.equal(trendWords({ label: 'no_change', direction: 'no_change' }), 'no change');
+  assert.equal(trendWords({ label: 'increasing', direction: 'no_change' }), 'increasing');
+  assert.equal(trendWords({ label: 'increasing', direction: '' }), 'increasing');
+});
