@@ -116,10 +116,11 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 
 .PHONY: fuzz
 
-# The whole server in the fuzzer's process, fed raw requests over loopback (main.c aside:
-# the harness starts the daemon itself).
+# The targets that link the whole server (main.c aside): fuzz_http runs the daemon in
+# the fuzzer's process, fed raw requests over loopback; fuzz_router needs the route
+# table, which names every handler.
 FUZZ_SERVER_SRC := $(filter-out server/main.c,$(SERVER_SRC))
-build/fuzz/fuzz_http: tests/fuzz/fuzz_http.c $(FUZZ_SERVER_SRC) $(HEADERS) | openapi/openapi.json
+build/fuzz/fuzz_http build/fuzz/fuzz_router: build/fuzz/%: tests/fuzz/%.c $(FUZZ_SERVER_SRC) $(HEADERS) | openapi/openapi.json
 	@mkdir -p $(dir $@)
 	clang $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 		$(CPPFLAGS) $< $(FUZZ_SERVER_SRC) -o $@ $(LDLIBS)

@@ -150,7 +150,8 @@ test('history obeys the read rules: small counts hidden, and no partner names fo
   const full = await get(q, { key: readKey });
   assert.deepEqual(full.body.items.map((i) => [i.old_value, i.new_value, 'suppressed' in i]), [[null, 2, false], [2, 3, false]]);
   const csv = await get(`${q}&format=csv`);
-  assert.match(csv.text, /^period,action,old_value,new_value,old_status,new_status,partner,submission_id,changed_at,reason,lock_override,suppressed\r\n2020-03,create,,,,provisional,,,[^,]+,,false,true\r\n/);
+  assert.match(csv.text, new RegExp('^metric,area,breakdown,period,action,old_value,new_value,old_status,new_status,partner,submission_id,changed_at,reason,lock_override,suppressed\\r\\n' +
+    `${ONE.replace('.', '\\.')},${BHAM},sex=female,2020-03,create,,,,provisional,,,[^,]+,,false,true\\r\\n`));
 });
 
 test('with WELLBEING_PUBLIC_READ=0 history needs a read key, like every other read', async () => {

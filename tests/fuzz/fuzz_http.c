@@ -18,7 +18,7 @@
 
 #include "config.h"
 #include "http/daemon.h"
-#include "http/router.h"
+#include "http/routes.h"
 #include "log.h"
 #include "stats.h"
 #include "store/db.h"
@@ -60,9 +60,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     char *args[] = {"fuzz_http", NULL};
     char **av = args;
     check(config_load(&n, av));
-    for (int i = 0; i < router_count(); i++)
-        router_route_label(i);
-    stats_init(router_count());
+    check(stats_init(routes_count, routes_label));
     check(db_init(g_config.database_url, g_config.db_pool, 200));
     usage_start();
     log_start();
