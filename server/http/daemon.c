@@ -407,7 +407,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_size, void **state) {
     (void)cls;
-    (void)version;
     struct request *rq = *state;
     if (!rq) {
         rq = request_new(conn, url, method);
@@ -415,13 +414,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return MHD_NO; /* not even the request's state: close the connection */
         *state = rq;
         atomic_fetch_add(&in_flight, 1);
-        const char *fault = guard_framing(rq);
+        int status = 400;
+        const char *fault = guard_framing(rq, version, &status);
         if (fault) {
             /* Answered before the body is read, and the connection closed: its framing
              * cannot be trusted to find where the next request starts. */
             rq->answered_early = true;
             struct reply rp = {0};
-            problem_reply(&rp, 400, "%s", fault);
+            problem_reply(&rp, status, "%s", fault);
             reply_header(&rp, "Connection", "close");
             enum MHD_Result r = send_reply(rq, &rp);
             reply_free(&rp);

@@ -17,33 +17,92 @@ static int hex_value(char c);
 /* ---- framing ---- */
 
 struct framing {
-    int lengths, encodings;
-    bool bad_length;
+    int lengths, encodings, hosts;
+    bool bad_length, bad_name, bad_value, other_coding;
 };
 
-static bool count_framing(void *cls, const char *key, const char *value) {
+/* RFC 9110 section 5.6.2: a field name is a token. */
+static bool is_token(const char *s, size_t len) {
+    if (len == 0)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        /* c != 0 first: strchr finds the terminator of its string for a NUL. */
+        if (c == '\0' || (!(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'z') &&
+                          !(c >= 'A' && c <= 'Z') && !strchr("!#$%&'*+-.^_`|~", c)))
+            return false;
+    }
+    return true;
+}
+
+/* A field value holds no control byte but the tab (RFC 9110 section 5.5): a NUL ends it
+ * as C reads it, and a bare CR is read as a line end by some proxies and not by others. */
+static bool clean_value(const char *v, size_t len) {
+    for (size_t i = 0; i < len; i++)
+        if (((unsigned char)v[i] < 0x20 && v[i] != '\t') || v[i] == 0x7f)
+            return false;
+    return true;
+}
+
+static bool is_chunked(const char *v) {
+    v += strspn(v, " \t");
+    size_t n = strlen(v);
+    while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+        n--;
+    return n == 7 && strncasecmp(v, "chunked", 7) == 0;
+}
+
+static bool count_framing(void *cls, const char *key, size_t key_len, const char *value,
+                          size_t value_len) {
     struct framing *f = cls;
+    f->bad_name |= !is_token(key, key_len);
+    f->bad_value |= value && !clean_value(value, value_len);
     if (strcasecmp(key, "Content-Length") == 0) {
         f->lengths++;
         f->bad_length |= !value || !*value || strspn(value, "0123456789") != strlen(value);
     } else if (strcasecmp(key, "Transfer-Encoding") == 0) {
         f->encodings++;
+        f->other_coding |= !value || !is_chunked(value);
+    } else if (strcasecmp(key, "Host") == 0) {
+        f->hosts++;
     }
     return true;
 }
 
 /* libmicrohttpd 0.9.75 reads the first Content-Length and lets a chunked body win over a
- * length: a proxy in front that read the other one would frame the body differently, and
- * a second request could be smuggled inside the first (RFC 9112 section 6.3). */
-const char *guard_framing(struct request *rq) {
+ * length, takes "Content-Length : 5" (a space before the colon) for another header, and
+ * waits for a body in a coding it cannot read: a proxy in front that framed the body the
+ * other way would let a second request be smuggled inside the first (RFC 9112 sections
+ * 5.1 and 6). RFC 9112 section 3.2 asks for exactly one Host on HTTP/1.1. */
+const char *guard_framing(struct request *rq, const char *version, int *status) {
     struct framing f = {0};
     req_each(rq, true, count_framing, &f);
+    bool http10 = version && strcmp(version, "HTTP/1.0") == 0;
+    *status = 400;
+    if (f.bad_name)
+        return "a header name holds a space or another character a name cannot (no space "
+               "may stand before the colon)";
+    if (f.bad_value)
+        return "a header value holds a control character (NUL, CR or another below 0x20 "
+               "but the tab)";
     if (f.lengths > 1)
         return "the request has more than one Content-Length header: send exactly one";
     if (f.bad_length)
         return "Content-Length must be a whole number of bytes";
-    if (f.lengths && f.encodings)
-        return "the request has both Transfer-Encoding and Content-Length: send one of them";
+    if (f.encodings && (f.lengths || f.encodings > 1 || http10))
+        return f.lengths ? "the request has both Transfer-Encoding and Content-Length: send "
+                           "one of them"
+               : http10  ? "Transfer-Encoding is not HTTP/1.0's: give Content-Length"
+                         : "the request has more than one Transfer-Encoding header";
+    if (f.other_coding) {
+        *status = 501;
+        return "the only transfer coding read is Transfer-Encoding: chunked; send the body "
+               "as it is, with Content-Length or chunked alone";
+    }
+    if (f.hosts > 1)
+        return "the request has more than one Host header: send exactly one";
+    if (f.hosts == 0 && !http10)
+        return "an HTTP/1.1 request needs a Host header";
     return NULL;
 }
 
@@ -88,9 +147,11 @@ static bool has_escaped_control(const char *path) {
     return false;
 }
 
-static bool add_length(void *cls, const char *key, const char *value) {
+static bool add_length(void *cls, const char *key, size_t key_len, const char *value,
+                       size_t value_len) {
+    (void)key;
     size_t *n = cls;
-    *n += strlen(key) + (value ? strlen(value) : 0) + 4;
+    *n += key_len + (value ? value_len : 0) + 4;
     return true;
 }
 
@@ -142,7 +203,10 @@ struct args {
     bool too_many, keylike;
 };
 
-static bool collect_args(void *cls, const char *key, const char *value) {
+static bool collect_args(void *cls, const char *key, size_t key_len, const char *value,
+                         size_t value_len) {
+    (void)key_len;
+    (void)value_len;
     struct args *a = cls;
     /* A cursor is our own base64url token, mixed case by nature; any other value or
      * name that looks like a key is one sent by mistake. */

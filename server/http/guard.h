@@ -11,9 +11,12 @@
 #define GUARD_MAX_URI 8192      /* bytes of path and query together */
 #define GUARD_MAX_HEADERS 16384 /* bytes of header names and values together */
 
-/* A reason to refuse the request's framing (two Content-Lengths, a non-numeric one, or
- * Transfer-Encoding with Content-Length), or NULL. */
-const char *guard_framing(struct request *rq);
+/* A reason to refuse the request's framing, or NULL, with the status to answer (400;
+ * 501 for a transfer coding other than chunked): two Content-Lengths or a non-numeric
+ * one; Transfer-Encoding with Content-Length, twice, or on HTTP/1.0; a header name that
+ * is not a token (a space before the colon); a control byte in a header value; no Host
+ * on HTTP/1.1, or two. version is the request line's ("HTTP/1.1"). */
+const char *guard_framing(struct request *rq, const char *version, int *status);
 /* Decodes %HH in place, except control bytes, kept as their three characters (for
  * guard_path to refuse); returns the new length. libmicrohttpd's unescape callback. */
 size_t guard_unescape(char *s);

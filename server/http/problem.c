@@ -38,6 +38,8 @@ const char *problem_title(int status) {
         return "Too many requests";
     case 431:
         return "Request header fields too large";
+    case 501:
+        return "Not implemented";
     case 503:
         return "Service unavailable";
     default:
