@@ -159,13 +159,21 @@ test("the library's own refusals stay refusals; long URLs and headers below its 
   const before = [figures(COUNT), receipts()];
   const body = JSON.stringify({ observations: [row(COUNT, '2020-02', 5)] });
   const head = `POST /v1/submissions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${partnerKey}\r\nContent-Type: application/json\r\n`;
+  // The README's table of them, row by row: each is refused, in the library's HTML.
   const library = [
     [await raw(`${head}Content-Length: +${body.length}\r\n\r\n${body}`), 400],
+    [await raw(`${head}Content-Length: 99999999999999999999999\r\n\r\n${body}`), 413],
     [await raw(`${head}Transfer-Encoding: chunked\r\n\r\nzz\r\n${body}\r\n0\r\n\r\n`), 400],
+    [await raw('GET /healthz HTTP/1.1\r\nHost: x\r\nNoColonHere\r\n\r\n'), 400],
     [await raw(`GET /${'a'.repeat(40000)} HTTP/1.1\r\nHost: x\r\n\r\n`), 414],
     [await raw(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(40000)}\r\n\r\n`), 431],
+    [await raw('GET /healthz HTTP/2.0\r\nHost: x\r\n\r\n'), 505],
   ];
-  for (const [a, status] of library) assert.match(a, new RegExp(`^HTTP/1\\.1 ${status} `), a.slice(0, 200));
+  for (const [a, status] of library) {
+    assert.match(a, new RegExp(`^HTTP/1\\.1 ${status} `), a.slice(0, 200));
+    assert.doesNotMatch(a, /problem\+json/, 'the library writes these itself');
+  }
+  assert.equal(await raw('GARBAGE\r\n\r\n'), '', 'a request line it cannot read: closed unanswered');
   assert.deepEqual([figures(COUNT), receipts()], before);
   const longUrl = await get(`/v1/observations?metric=${COUNT}&cursor=${'a'.repeat(9000)}`);
   isProblem(longUrl, 414);
