@@ -8,6 +8,7 @@ static bool child_of(const struct suppress_cell *c, const struct suppress_cell *
                      int ndims);
 static bool protect(struct suppress_cell *cells, int n, int ndims, int margin, int dim,
                     double threshold, int *scratch);
+static bool bare_unknown(const struct suppress_cell *cells, int n, int ndims, int u);
 static int determined(const struct suppress_cell *cells, int n, int nreal, int ndims, int *col_of,
                       bool *pinned);
 static bool hide_near(struct suppress_cell *cells, int n, int ndims, int cell);
@@ -23,6 +24,20 @@ static bool child_of(const struct suppress_cell *c, const struct suppress_cell *
     for (int e = 0; e < ndims; e++)
         if (e != dim && c->cat[e] != margin->cat[e])
             return false;
+    return true;
+}
+
+/* An unknown cell with no cell of the table under it. */
+static bool bare_unknown(const struct suppress_cell *cells, int n, int ndims, int u) {
+    if (!cells[u].unknown)
+        return false;
+    for (int d = 0; d < ndims; d++) {
+        if (cells[u].cat[d] != SUPPRESS_ALL)
+            continue;
+        for (int i = 0; i < n; i++)
+            if (i != u && child_of(&cells[i], &cells[u], d, ndims))
+                return false;
+    }
     return true;
 }
 
@@ -46,13 +61,24 @@ static bool protect(struct suppress_cell *cells, int n, int ndims, int margin, i
     bool changed = false;
     for (;;) {
         int hidden = cells[margin].hidden;
+        /* A cell nobody reported, with nothing reported under it, is an unknown that
+         * helps hide others but no secret: a relation whose only hidden cells are such
+         * has nothing to protect, unless what they come to (the margin less the visible
+         * cells) is itself a small count. (An unreported margin is the sum of cells that
+         * may be secrets, so it counts as one.) */
+        int secrets = cells[margin].hidden && !bare_unknown(cells, n, ndims, margin);
         double visible_sum = 0;
         for (int k = 0; k < nkids; k++) {
-            if (cells[kids[k]].hidden)
+            if (cells[kids[k]].hidden) {
                 hidden++;
-            else
+                secrets += !bare_unknown(cells, n, ndims, kids[k]);
+            } else {
                 visible_sum += cells[kids[k]].value;
+            }
         }
+        if (secrets == 0 && (cells[margin].hidden || cells[margin].value - visible_sum < 1 ||
+                             cells[margin].value - visible_sum > threshold))
+            return changed;
         bool small_sum =
             hidden >= 2 && !cells[margin].hidden && cells[margin].value - visible_sum <= threshold;
         if (hidden == 0 || (hidden >= 2 && !small_sum) || hidden == nkids + 1)

@@ -15,6 +15,8 @@
  * - when the margin is visible, the hidden cells' sum (the margin less the visible
  *   cells, which anyone can work out) is more than the small-count threshold, so it
  *   does not itself tell a small count, while a visible cell is left to hide.
+ * A relation whose only hidden cells are unknowns with nothing reported under them has
+ * nothing to protect, unless the margin less the visible cells is a small count.
  * A relation short of these hides its smallest visible cell (the first on a tie), or,
  * to stop a lone hidden cell being derived, the margin when no cell is left; and every
  * relation is judged again until none changes.

@@ -90,6 +90,32 @@ test('one small cell hides the next smallest too, in every form of the read', as
   assert.deepEqual(Object.fromEntries(seen(keyed.body.items)), { '': 30, 'sex=female': 3, 'sex=male': 27 });
 });
 
+// The same cell must be hidden on every open read, or the total less the male cell of
+// a series (or of an area comparison) gives the female one that /v1/observations hides.
+test('a cell hidden to protect another is hidden on series and area comparisons too, and in totals made from it', async () => {
+  await submit([cell(ONE, '2020-06', 30), cell(ONE, '2020-06', 3, { sex: 'female' }), cell(ONE, '2020-06', 27, { sex: 'male' })]);
+  const point = (body) => body.points.find((p) => p.period === '2020-06');
+  for (const sex of SEXES) {
+    const s = await get(`/v1/metrics/${ONE}/series?area=${BHAM}&breakdown=sex=${sex}`);
+    assert.equal(s.status, 200, s.text);
+    assert.deepEqual([point(s.body).value, point(s.body).suppressed], [null, true], `series of ${sex}`);
+    const csv = await get(`/v1/metrics/${ONE}/series?area=${BHAM}&breakdown=sex=${sex}&format=csv`);
+    const row = csv.text.split('\r\n').find((l) => l.includes(',2020-06,'));
+    assert.match(row, /,2020-06,,.*,true$/, `series CSV of ${sex}: ${row}`);
+    const cum = await get(`/v1/metrics/${ONE}/series?area=${BHAM}&breakdown=sex=${sex}&cumulative=true`);
+    assert.ok(cum.body.points.filter((p) => p.period >= '2020-06').every((p) => p.suppressed), `running sums of ${sex}`);
+    const areas = await get(`/v1/metrics/${ONE}/areas?period=2020-06&breakdown=sex=${sex}`);
+    assert.equal(areas.status, 200, areas.text);
+    const withBham = areas.body.items.filter((i) => i.area === BHAM || (i.members || []).includes(BHAM));
+    assert.ok(withBham.length >= 2, 'Birmingham and the totals made from it');
+    for (const i of withBham) assert.deepEqual([i.area, i.value, i.suppressed], [i.area, null, true], `${i.area} by ${sex}`);
+  }
+  const total = await get(`/v1/metrics/${ONE}/series?area=${BHAM}`);
+  assert.equal(point(total.body).value, 30, 'the total stays visible');
+  const keyed = await get(`/v1/metrics/${ONE}/series?area=${BHAM}&breakdown=sex=male`, { key: readKey });
+  assert.equal(point(keyed.body).value, 27, 'a read key sees the cell');
+});
+
 test('a category nobody reported is no subtraction: the other cell stays visible', async () => {
   await submit([cell(ONE, '2020-02', 30), cell(ONE, '2020-02', 2, { sex: 'female' })]);
   const open = await get(`/v1/observations?metric=${ONE}&area=${BHAM}&from=2020-02&to=2020-02&breakdown=all`);

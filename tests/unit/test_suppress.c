@@ -210,6 +210,26 @@ static void test_an_unreported_category_is_an_unknown_not_a_zero(void **state) {
     assert_true(whole[0].hidden && whole[0].complement);
 }
 
+/* A relation whose only hidden cell is one nobody reported protects nothing: the total
+ * less the reported cell gives the unreported one, which is no secret, so the reported
+ * cell (40) stays visible, as long as what it gives is not a small count. */
+static void test_an_unreported_category_alone_hides_nothing(void **state) {
+    (void)state;
+    struct suppress_cell c[] = {cell1(SUPPRESS_ALL, 50), cell1(0, 40), cell1(1, 0)};
+    c[2].unknown = c[2].hidden = true;
+    suppress_primary(c, 2, T);
+    assert_int_equal(suppress_complement(c, 3, 1, T), 0);
+    assert_false(c[0].hidden);
+    assert_false(c[1].hidden);
+    /* Unless it comes to a small count: 50 less 47 tells the unreported cell is 3. */
+    struct suppress_cell d[] = {cell1(SUPPRESS_ALL, 50), cell1(0, 47), cell1(1, 0)};
+    d[2].unknown = d[2].hidden = true;
+    suppress_primary(d, 2, T);
+    assert_int_equal(suppress_complement(d, 3, 1, T), 1);
+    assert_false(d[0].hidden);
+    assert_true(d[1].hidden && d[1].complement);
+}
+
 static void test_nothing_is_hidden_without_a_small_count(void **state) {
     (void)state;
     struct suppress_cell c[] = {cell1(SUPPRESS_ALL, 30), cell1(0, 0), cell1(1, 12), cell1(2, 18)};
@@ -341,6 +361,7 @@ int main(void) {
         cmocka_unit_test(test_the_total_goes_when_no_cell_is_left),
         cmocka_unit_test(test_nothing_is_hidden_without_a_small_count),
         cmocka_unit_test(test_an_unreported_category_is_an_unknown_not_a_zero),
+        cmocka_unit_test(test_an_unreported_category_alone_hides_nothing),
         cmocka_unit_test(test_a_cell_joining_two_protected_blocks_is_protected_too),
         cmocka_unit_test(test_random_tables_withstand_every_subtraction),
     };
