@@ -75,9 +75,9 @@ static bool hide_for_open_read(struct request *rq, struct db_conn *db, const cha
 
 void api_get_history(struct request *rq, struct reply *rp) {
     static const char *const columns[] = {
-        "metric",    "area",          "breakdown",  "period",  "action",        "old_value",
-        "new_value", "old_status",    "new_status", "partner", "submission_id", "changed_at",
-        "reason",    "lock_override", "suppressed", NULL};
+        "metric",        "area",       "breakdown",  "period",        "action",     "old_value",
+        "new_value",     "old_status", "new_status", "old_note",      "new_note",   "partner",
+        "submission_id", "changed_at", "reason",     "lock_override", "suppressed", NULL};
     const char *metric = req_query(rq, "metric"), *area = req_query(rq, "area");
     if (!metric || !area) {
         problem_reply(rp, 400, "history needs metric= and area= (and period= for one period)");

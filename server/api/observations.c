@@ -11,6 +11,7 @@
 #include "api/disclosure.h"
 #include "api/filters.h"
 #include "api/render.h"
+#include "api/steward.h"
 #include "config.h"
 #include "domain/breakdown.h"
 #include "domain/csv.h"
@@ -26,13 +27,14 @@
 #define STREAM_CHUNK 65536
 #define STREAM_BATCH 256
 
-static const char *const obs_columns[] = {"metric",     "area",  "period",     "breakdown",
-                                          "value",      "lower", "upper",      "status",
-                                          "suppressed", "note",  "updated_at", NULL};
+static const char *const obs_columns[] = {
+    "metric", "area",       "period", "breakdown",  "value",     "lower", "upper",
+    "status", "suppressed", "note",   "updated_at", "withdrawn", NULL};
 
 struct obs_query {
     struct db_obs_query q;
     char from[32], to[32], key[512], dims[512];
+    char moment[40]; /* asOf= or snapshot=, RFC 3339 UTC */
     struct db_obs_key cursor;
     char after[RFC3339_FORMAT_SIZE];
 };
@@ -103,7 +105,7 @@ static bool parse_query(struct request *rq, struct reply *rp, struct obs_query *
     if (after) {
         /* Read here, not by PostgreSQL, whose parser takes "yesterday" and "epoch". */
         struct timespec t;
-        if (!rfc3339_parse(after, &t) || rfc3339_format(&t, q->after, sizeof q->after) < 0) {
+        if (!rfc3339_parse(after, &t) || rfc3339_format_utc(&t, q->after, sizeof q->after) < 0) {
             problem_reply(rp, 400,
                           "updatedAfter=%.60s is not an RFC 3339 timestamp: use "
                           "2019-02-01T00:00:00Z, or an offset such as +01:00 (%%2B01:00 in a "
@@ -207,6 +209,22 @@ void api_list_observations(struct request *rq, struct reply *rp) {
     struct db_conn *db = req_db(rq, rp);
     if (!db)
         return;
+    bool has_moment = false;
+    if (!steward_read_moment(rq, rp, db, q.moment, &has_moment))
+        return;
+    if (has_moment) {
+        q.q.as_of = q.moment;
+        /* SDMX: a change after the moment asked about cannot be in the record as it stood. */
+        struct timespec after, at;
+        if (q.q.updated_after && rfc3339_parse(q.q.updated_after, &after) &&
+            rfc3339_parse(q.moment, &at) &&
+            (after.tv_sec > at.tv_sec ||
+             (after.tv_sec == at.tv_sec && after.tv_nsec > at.tv_nsec))) {
+            problem_reply(rp, 400, "updatedAfter=%s is later than the moment asked about (%s)",
+                          q.q.updated_after, q.moment);
+            return;
+        }
+    }
     usage_count(q.q.metric);
     if (rq->csv) {
         stream_csv(rq, rp, &q);

@@ -84,7 +84,7 @@ bool rfc3339_parse(const char *s, struct timespec *out) {
         for (; *p >= '0' && *p <= '9'; p++, n++)
             if (n < 9)
                 nsec = nsec * 10 + (*p - '0');
-        if (n == 0 || n > 9)
+        if (n == 0) /* time-secfrac is "." 1*DIGIT: past nanoseconds, digits are cut */
             return false;
         for (; n < 9; n++)
             nsec *= 10;
@@ -111,7 +111,7 @@ bool rfc3339_parse(const char *s, struct timespec *out) {
     return true;
 }
 
-int rfc3339_format(const struct timespec *t, char *buf, size_t size) {
+int rfc3339_format_utc(const struct timespec *t, char *buf, size_t size) {
     int64_t secs = (int64_t)t->tv_sec;
     int64_t days = (secs >= 0 ? secs : secs - 86399) / 86400;
     int64_t rest = secs - days * 86400;

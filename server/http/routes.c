@@ -14,20 +14,25 @@
 static const char *const p_page[] = {"*", NULL};
 static const char *const p_metrics[] = {"programme", "active", NULL};
 static const char *const p_areas[] = {"type", "parent", NULL};
-static const char *const p_observations[] = {"metric",       "area", "from",  "to",     "breakdown",
-                                             "updatedAfter", "last", "limit", "cursor", NULL};
+/* asOf= and snapshot= read the figures as they stood at a moment (api/snapshots.c). */
+static const char *const p_observations[] = {"metric",    "area",         "from",     "to",
+                                             "breakdown", "updatedAfter", "last",     "limit",
+                                             "cursor",    "asOf",         "snapshot", NULL};
 static const char *const p_history[] = {"metric", "area", "period", "breakdown", NULL};
 static const char *const p_submit[] = {"dryRun", "overrideLock", "reason", NULL};
 static const char *const p_submissions[] = {"partner", "limit", NULL};
-static const char *const p_series[] = {"area",       "from",      "to", "last",
-                                       "cumulative", "breakdown", NULL};
-static const char *const p_metric_areas[] = {"period", "breakdown", NULL};
-static const char *const p_area[] = {"area", NULL};
+static const char *const p_series[] = {"area",      "from", "to",       "last", "cumulative",
+                                       "breakdown", "asOf", "snapshot", NULL};
+static const char *const p_metric_areas[] = {"period", "breakdown", "asOf", "snapshot", NULL};
+static const char *const p_dashboard[] = {"area", "asOf", "snapshot", NULL};
 static const char *const p_completeness[] = {"partner", "period", NULL};
 static const char *const p_usage[] = {"metric", "from", "to", NULL};
 static const char *const p_partner[] = {"partner", NULL};
 static const char *const p_locks[] = {"metric", "programme", NULL};
 static const char *const p_targets[] = {"metric", "area", NULL};
+static const char *const p_responsibility[] = {"metric", "area", NULL};
+static const char *const p_due[] = {"partner", "past", "coming", "today", NULL};
+static const char *const p_changes[] = {"since", NULL};
 
 const struct route routes[] = {
     ROUTE(GET, "/healthz", api_get_healthz, 0),
@@ -50,7 +55,7 @@ const struct route routes[] = {
     ROUTE(GET, "/v1/submissions/{id}", api_get_submission, ROUTE_KEY),
     ROUTE_Q(GET, "/v1/metrics/{code}/series", api_get_series, R | E | C, p_series),
     ROUTE_Q(GET, "/v1/metrics/{code}/areas", api_get_metric_areas, R | E | C, p_metric_areas),
-    ROUTE_Q(GET, "/v1/dashboard", api_get_dashboard, R | E, p_area),
+    ROUTE_Q(GET, "/v1/dashboard", api_get_dashboard, R | E, p_dashboard),
     ROUTE_Q(GET, "/v1/completeness", api_get_completeness, ROUTE_ADMIN | C, p_completeness),
     ROUTE_Q(GET, "/v1/admin/usage", api_get_usage, ROUTE_ADMIN | C, p_usage),
     ROUTE(GET, "/v1/admin/partners", api_list_partners, ROUTE_ADMIN | E | C),
@@ -67,6 +72,20 @@ const struct route routes[] = {
     ROUTE(PUT, "/v1/admin/metrics/{code}", api_put_metric, ROUTE_ADMIN | ROUTE_BODY),
     ROUTE(POST, "/v1/admin/metrics/{code}/breaks", api_post_break, ROUTE_ADMIN | ROUTE_BODY),
     ROUTE(PUT, "/v1/admin/areas/{code}", api_put_area, ROUTE_ADMIN | ROUTE_BODY),
+    ROUTE(GET, "/v1/admin/partners/{code}/returns", api_list_schedules, ROUTE_ADMIN | C),
+    ROUTE(POST, "/v1/admin/partners/{code}/returns", api_post_schedules, ROUTE_ADMIN | ROUTE_BODY),
+    ROUTE(DELETE, "/v1/admin/partners/{code}/returns/{id}", api_delete_schedule, ROUTE_ADMIN),
+    ROUTE_Q(GET, "/v1/admin/responsibility", api_list_responsibility, ROUTE_ADMIN | C,
+            p_responsibility),
+    ROUTE(POST, "/v1/admin/responsibility", api_post_handover, ROUTE_ADMIN | ROUTE_BODY),
+    ROUTE_Q(GET, "/v1/returns/due", api_get_returns_due, ROUTE_KEY | C, p_due),
+    ROUTE(GET, "/v1/admin/rules", api_list_rules, ROUTE_ADMIN | C),
+    ROUTE(POST, "/v1/admin/rules", api_post_rule, ROUTE_ADMIN | ROUTE_BODY),
+    ROUTE(DELETE, "/v1/admin/rules/{name}", api_delete_rule, ROUTE_ADMIN),
+    ROUTE(POST, "/v1/admin/snapshots", api_post_snapshot, ROUTE_ADMIN | ROUTE_BODY),
+    ROUTE(GET, "/v1/snapshots", api_list_snapshots, R | C),
+    ROUTE_Q(GET, "/v1/snapshots/{name}/changes", api_get_snapshot_changes, ROUTE_KEY | C,
+            p_changes),
 };
 const int routes_count = (int)(sizeof routes / sizeof routes[0]);
 

@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
               text[13] == ':' && text[16] == ':');
         check(t.tv_nsec >= 0 && t.tv_nsec <= 999999999);
         char buf[RFC3339_FORMAT_SIZE];
-        int len = rfc3339_format(&t, buf, sizeof buf);
+        int len = rfc3339_format_utc(&t, buf, sizeof buf);
         if (len > 0) { /* an offset can carry year 0000 or 9999 out of the writable range */
             struct timespec back;
             check(rfc3339_parse(buf, &back));
