@@ -294,3 +294,58 @@ bool disclosure_apply_items(struct db_conn *db, json_t *items, int small_max) {
     free(starts);
     return ok;
 }
+
+static bool small_value(json_t *v, int small_max) {
+    return json_is_number(v) && json_number_value(v) >= 1 && json_number_value(v) <= small_max;
+}
+
+bool disclosure_apply_changes(struct db_conn *db, json_t *items, int small_max) {
+    size_t n = json_array_size(items);
+    if (n == 0 || small_max <= 0)
+        return true;
+    struct db_figure *figs = calloc(n, sizeof *figs);
+    char(*starts)[16] = calloc(n, sizeof *starts);
+    char(*keys)[BREAKDOWN_MAX_DIMS * 90] = calloc(n, sizeof *keys);
+    bool *count = calloc(n, sizeof *count);
+    bool ok = figs && starts && keys && count;
+    int nf = 0;
+    const char *last_metric = NULL;
+    bool last_count = false;
+    for (size_t i = 0; ok && i < n; i++) {
+        json_t *row = json_array_get(items, i);
+        const char *metric = json_string_value(json_object_get(row, "metric"));
+        const char *area = json_string_value(json_object_get(row, "area"));
+        if (!metric || !area ||
+            !row_cell(row, starts[i], sizeof starts[i], keys[i], sizeof keys[i]))
+            continue;
+        if (!last_metric || strcmp(last_metric, metric) != 0) {
+            ok = db_cells_metric_is_count(db, metric, &last_count);
+            last_metric = metric;
+        }
+        count[i] = last_count && keys[i][0];
+        if (count[i])
+            figs[nf++] = (struct db_figure){metric, area, starts[i]};
+    }
+    struct disclosure d = {0};
+    ok = ok && disclosure_build(db, figs, nf, small_max, &d);
+    for (size_t i = 0; ok && i < n; i++) {
+        json_t *row = json_array_get(items, i);
+        if (!count[i])
+            continue;
+        if (small_value(json_object_get(row, "old_value"), small_max) ||
+            small_value(json_object_get(row, "new_value"), small_max) ||
+            disclosure_hidden(&d, json_string_value(json_object_get(row, "metric")),
+                              json_string_value(json_object_get(row, "area")), starts[i],
+                              keys[i])) {
+            json_object_set_new(row, "old_value", json_null());
+            json_object_set_new(row, "new_value", json_null());
+            json_object_set_new(row, "suppressed", json_true());
+        }
+    }
+    disclosure_free(&d);
+    free(figs);
+    free(starts);
+    free(keys);
+    free(count);
+    return ok;
+}

@@ -29,5 +29,10 @@ void disclosure_free(struct disclosure *d);
  * {...}, "value", ...}, a JSON array): the cells to hide get value, lower and upper null
  * and suppressed: true. False when the tables could not be read. */
 bool disclosure_apply_items(struct db_conn *db, json_t *items, int small_max);
+/* The same for changes ({"metric", "area", "period", "breakdown", "old_value",
+ * "new_value", ...}): a count cell's values are nulled, with suppressed: true, when
+ * either is a small count or the cell is hidden now. False when the tables could not
+ * be read. */
+bool disclosure_apply_changes(struct db_conn *db, json_t *items, int small_max);
 
 #endif

@@ -84,8 +84,7 @@ const struct route routes[] = {
     ROUTE(DELETE, "/v1/admin/rules/{name}", api_delete_rule, ROUTE_ADMIN),
     ROUTE(POST, "/v1/admin/snapshots", api_post_snapshot, ROUTE_ADMIN | ROUTE_BODY),
     ROUTE(GET, "/v1/snapshots", api_list_snapshots, R | C),
-    ROUTE_Q(GET, "/v1/snapshots/{name}/changes", api_get_snapshot_changes, ROUTE_KEY | C,
-            p_changes),
+    ROUTE_Q(GET, "/v1/snapshots/{name}/changes", api_get_snapshot_changes, R | C, p_changes),
 };
 const int routes_count = (int)(sizeof routes / sizeof routes[0]);
 

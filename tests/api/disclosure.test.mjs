@@ -176,8 +176,33 @@ test('history obeys the read rules: small counts hidden, and no partner names fo
   const full = await get(q, { key: readKey });
   assert.deepEqual(full.body.items.map((i) => [i.old_value, i.new_value, 'suppressed' in i]), [[null, 2, false], [2, 3, false]]);
   const csv = await get(`${q}&format=csv`);
-  assert.match(csv.text, new RegExp('^metric,area,breakdown,period,action,old_value,new_value,old_status,new_status,partner,submission_id,changed_at,reason,lock_override,suppressed\\r\\n' +
-    `${ONE.replace('.', '\\.')},${BHAM},sex=female,2020-03,create,,,,provisional,,,[^,]+,,false,true\\r\\n`));
+  assert.match(csv.text, new RegExp('^metric,area,breakdown,period,action,old_value,new_value,old_status,new_status,old_note,new_note,partner,submission_id,changed_at,reason,lock_override,suppressed\\r\\n' +
+    `${ONE.replace('.', '\\.')},${BHAM},sex=female,2020-03,create,,,,provisional,,,,,[^,]+,,false,true\\r\\n`));
+});
+
+test('the changes between two snapshots obey the same rules as history', async () => {
+  const pause = () => new Promise((r) => setTimeout(r, 30));
+  const names = [`disc-a-${Date.now()}`, `disc-b-${Date.now()}`];
+  assert.equal((await api('POST', '/v1/admin/snapshots', { key: ADMIN, json: { name: names[0] } })).status, 201);
+  await pause();
+  await submit([cell(ONE, '2020-07', 40), cell(ONE, '2020-07', 2, { sex: 'female' }), cell(ONE, '2020-07', 38, { sex: 'male' })], 'july');
+  await pause();
+  assert.equal((await api('POST', '/v1/admin/snapshots', { key: ADMIN, json: { name: names[1] } })).status, 201);
+  const q = `/v1/snapshots/${names[1]}/changes?since=${names[0]}`;
+  const mine = (body) => Object.fromEntries(body.items.filter((i) => i.metric === ONE && i.period === '2020-07')
+    .map((i) => [keyOf(i.breakdown), [i.new_value, i.suppressed === true, i.partners, i.reasons]]));
+  for (const key of [undefined, otherKey]) {
+    const r = await get(q, { key });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(mine(r.body), { '': [40, false, [], []], 'sex=female': [null, true, [], []], 'sex=male': [null, true, [], []] });
+  }
+  const own = await get(q, { key: partnerKey });
+  assert.deepEqual(mine(own.body)[''], [40, false, ['t-disc'], ['july']], 'the partner sees its own');
+  const full = await get(q, { key: readKey });
+  assert.deepEqual(mine(full.body)['sex=female'], [2, false, ['t-disc'], ['july']]);
+  const csv = await get(`${q}&format=csv`);
+  assert.match(csv.text, /^change,.*,changed_at,suppressed\r\n/);
+  assert.match(csv.text, new RegExp(`^added,${ONE.replace('.', '\\.')},${BHAM},2020-07,sex=female,,,.*,true$`, 'm'));
 });
 
 test('with WELLBEING_PUBLIC_READ=0 history needs a read key, like every other read', async () => {
