@@ -171,11 +171,11 @@ static char *join(const char *metric, const char *area, const char *period, cons
 }
 
 bool disclosure_build(struct db_conn *db, const struct db_figure *figures, int n, int small_max,
-                      struct disclosure *out) {
+                      const char *as_of, struct disclosure *out) {
     memset(out, 0, sizeof *out);
     struct db_cells cells;
     struct db_categories cats;
-    if (!db_cells_read(db, figures, n, &cells))
+    if (!db_cells_read(db, figures, n, as_of, &cells))
         return false;
     if (cells.n && !db_cells_categories(db, &cats)) {
         db_cells_free(&cells);
@@ -251,7 +251,7 @@ static bool row_cell(json_t *row, char *start, size_t start_size, char *key, siz
     return breakdown_key(&b, key, key_size) >= 0;
 }
 
-bool disclosure_apply_items(struct db_conn *db, json_t *items, int small_max) {
+bool disclosure_apply_items(struct db_conn *db, json_t *items, int small_max, const char *as_of) {
     size_t n = json_array_size(items);
     struct db_figure *figs = calloc(n + 1, sizeof *figs);
     char(*starts)[16] = calloc(n + 1, sizeof *starts);
@@ -275,7 +275,7 @@ bool disclosure_apply_items(struct db_conn *db, json_t *items, int small_max) {
         figs[nf++] = (struct db_figure){metric, area, starts[i]};
     }
     struct disclosure d;
-    bool ok = disclosure_build(db, figs, nf, small_max, &d);
+    bool ok = disclosure_build(db, figs, nf, small_max, as_of, &d);
     for (size_t i = 0; ok && i < n; i++) {
         json_t *row = json_array_get(items, i);
         const char *metric = json_string_value(json_object_get(row, "metric"));
@@ -327,7 +327,7 @@ bool disclosure_apply_changes(struct db_conn *db, json_t *items, int small_max) 
             figs[nf++] = (struct db_figure){metric, area, starts[i]};
     }
     struct disclosure d = {0};
-    ok = ok && disclosure_build(db, figs, nf, small_max, &d);
+    ok = ok && disclosure_build(db, figs, nf, small_max, NULL, &d);
     for (size_t i = 0; ok && i < n; i++) {
         json_t *row = json_array_get(items, i);
         if (!count[i])

@@ -125,7 +125,7 @@ bool figures_hide_cells(struct request *rq, struct db_conn *db, struct reply *rp
             if (set->cells[0][(size_t)a * (size_t)set->nmonths + (size_t)col].has)
                 figs[nf++] = (struct db_figure){m->code, g->code[a], starts[col]};
     struct disclosure d;
-    bool ok = disclosure_build(db, figs, nf, g_config.small_count_max, &d);
+    bool ok = disclosure_build(db, figs, nf, g_config.small_count_max, NULL, &d);
     for (int a = 0; ok && a < set->nareas; a++)
         for (int col = 0; col < set->nmonths; col++) {
             struct obs_cell *c = &set->cells[0][(size_t)a * (size_t)set->nmonths + (size_t)col];

@@ -55,7 +55,7 @@ static bool hide_for_open_read(struct request *rq, struct db_conn *db, const cha
         figs[i] = (struct db_figure){metric, area, starts[i]};
     }
     struct disclosure now = {0};
-    ok = ok && disclosure_build(db, figs, (int)n, g_config.small_count_max, &now);
+    ok = ok && disclosure_build(db, figs, (int)n, g_config.small_count_max, NULL, &now);
     json_array_foreach(items, i, item) {
         if (!ok)
             break;

@@ -46,6 +46,7 @@ struct obs_stream {
     bool finished;
     bool failed;
     int hide_max;
+    char as_of[40]; /* the moment asked about (asOf=, snapshot=), "" for now */
     /* Open reads: rows are rendered a batch at a time, once the batch's figures' whole
      * tables have been judged through a second connection (the first is streaming). */
     struct db_conn *side;
@@ -244,7 +245,7 @@ void api_list_observations(struct request *rq, struct reply *rp) {
         return;
     }
     /* Complementary suppression: the cells that would give a hidden one away go too. */
-    if (q.q.hide_max && !disclosure_apply_items(db, items, q.q.hide_max)) {
+    if (q.q.hide_max && !disclosure_apply_items(db, items, q.q.hide_max, q.q.as_of)) {
         json_decref(items);
         api_db_failed(rp, db, "observations");
         return;
@@ -266,6 +267,8 @@ static void stream_csv(struct request *rq, struct reply *rp, struct obs_query *q
     }
     s->db = rq->db;
     s->hide_max = q->q.hide_max;
+    if (q->q.as_of)
+        snprintf(s->as_of, sizeof s->as_of, "%s", q->q.as_of);
     strbuf_init(&s->buf);
     if (!db_observations_stream(s->db, &q->q)) {
         free(s);
@@ -365,7 +368,8 @@ static void render_batch(struct obs_stream *s) {
     for (int k = 0; k < s->nbatch; k++)
         json_array_append_new(rows, s->batch[k]);
     s->nbatch = 0;
-    if (s->hide_max && (!rows || !disclosure_apply_items(s->side, rows, s->hide_max))) {
+    if (s->hide_max && (!rows || !disclosure_apply_items(s->side, rows, s->hide_max,
+                                                         s->as_of[0] ? s->as_of : NULL))) {
         s->failed = true;
         json_decref(rows);
         return;

@@ -19,17 +19,18 @@ static void put_element(struct strbuf *b, const char *text) {
     strbuf_append(b, "\"", 1);
 }
 
-bool db_cells_read(struct db_conn *db, const struct db_figure *figures, int n,
+bool db_cells_read(struct db_conn *db, const struct db_figure *figures, int n, const char *as_of,
                    struct db_cells *out) {
     static const struct db_stmt cells = {
         "disclosure_cells",
         "SELECT o.metric, o.area, o.period_start::text, o.breakdown_key, o.value::float8 "
-        "FROM observations o "
+        "FROM observations_at(coalesce($4::timestamptz, "
+        "nullif(current_setting('wellbeing.as_of', true), '')::timestamptz)) o "
         "JOIN metrics m ON m.code = o.metric AND m.unit = 'count' "
         "WHERE (o.metric, o.area, o.period_start) IN "
         "(SELECT DISTINCT * FROM unnest($1::text[], $2::text[], $3::date[])) "
         "ORDER BY o.metric, o.area, o.period_start, o.breakdown_key",
-        3};
+        4};
     memset(out, 0, sizeof *out);
     if (n <= 0)
         return true;
@@ -51,7 +52,7 @@ bool db_cells_read(struct db_conn *db, const struct db_figure *figures, int n,
     bool ok = m.data && a.data && p.data;
     PGresult *r = NULL;
     if (ok) {
-        const char *params[] = {m.data, a.data, p.data};
+        const char *params[] = {m.data, a.data, p.data, as_of};
         r = db_exec(db, &cells, params);
         ok = db_ok(r);
         if (!ok)

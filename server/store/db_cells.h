@@ -24,9 +24,11 @@ struct db_cells {
     char *arena;
 };
 
-/* Reads the tables of the figures given (any order, repeats allowed). False when the
- * statement failed (logged) or memory ran out. */
-bool db_cells_read(struct db_conn *db, const struct db_figure *figures, int n,
+/* Reads the tables of the figures given (any order, repeats allowed), as they stood at
+ * as_of (RFC 3339; NULL: the moment db_read_as_of set for this transaction, else now),
+ * so a read of the past is judged on the past's tables. False when the statement failed
+ * (logged) or memory ran out. */
+bool db_cells_read(struct db_conn *db, const struct db_figure *figures, int n, const char *as_of,
                    struct db_cells *out);
 void db_cells_free(struct db_cells *c);
 

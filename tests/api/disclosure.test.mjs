@@ -116,6 +116,28 @@ test('a cell hidden to protect another is hidden on series and area comparisons 
   assert.equal(point(keyed.body).value, 27, 'a read key sees the cell');
 });
 
+// A read of the past (asOf=, snapshot=) is judged on the tables as they stood: the male
+// cell, visible now that the female one is no longer small, was what protected it then.
+test('asOf reads hide what the tables of that moment needed hidden', async () => {
+  const pause = () => new Promise((r) => setTimeout(r, 30));
+  await submit([cell(ONE, '2020-08', 40), cell(ONE, '2020-08', 2, { sex: 'female' }), cell(ONE, '2020-08', 38, { sex: 'male' })]);
+  await pause();
+  const then = new Date().toISOString();
+  await pause();
+  await submit([cell(ONE, '2020-08', 20, { sex: 'female' }), cell(ONE, '2020-08', 20, { sex: 'male' })], 'recount');
+  const at = `&asOf=${encodeURIComponent(then)}`;
+  const past = await get(`/v1/observations?metric=${ONE}&area=${BHAM}&from=2020-08&to=2020-08&breakdown=all${at}`);
+  assert.equal(past.status, 200, past.text);
+  assert.deepEqual(Object.fromEntries(seen(past.body.items)), { '': 40, 'sex=female': null, 'sex=male': null });
+  const csv = await get(`/v1/observations?metric=${ONE}&area=${BHAM}&from=2020-08&to=2020-08&breakdown=all&format=csv${at}`);
+  assert.deepEqual(csv.text.trim().split('\r\n').slice(1).map((l) => l.split(',')).map((l) => [l[3], l[4]]), [['', '40'], ['sex=female', ''], ['sex=male', '']]);
+  const series = await get(`/v1/metrics/${ONE}/series?area=${BHAM}&breakdown=sex=male${at}`);
+  const p = series.body.points.find((x) => x.period === '2020-08');
+  assert.deepEqual([p.value, p.suppressed], [null, true]);
+  const now = await get(`/v1/observations?metric=${ONE}&area=${BHAM}&from=2020-08&to=2020-08&breakdown=all`);
+  assert.deepEqual(Object.fromEntries(seen(now.body.items)), { '': 40, 'sex=female': 20, 'sex=male': 20 });
+});
+
 test('a category nobody reported is no subtraction: the other cell stays visible', async () => {
   await submit([cell(ONE, '2020-02', 30), cell(ONE, '2020-02', 2, { sex: 'female' })]);
   const open = await get(`/v1/observations?metric=${ONE}&area=${BHAM}&from=2020-02&to=2020-02&breakdown=all`);
