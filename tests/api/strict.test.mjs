@@ -278,6 +278,14 @@ test('filter codes: malformed is a 400 naming the parameter, unknown a 404 namin
   }
   const fine = await get(`/v1/observations?metric=${COUNT}&breakdown=sex=female`);
   assert.equal(fine.status, 200);
+  for (const [path, status, detail] of [
+    ['/v1/admin/responsibility?metric=thrive.nope', 404, /metric=thrive\.nope is not in the catalogue/],
+    ['/v1/admin/responsibility?area=E0800002', 400, /area=E0800002 is not an ONS code/],
+  ]) {
+    const r = await get(path, { key: ADMIN });
+    isProblem(r, status);
+    assert.match(r.body.detail, detail, path);
+  }
 });
 
 test('/dashboard/app.js%00.png is refused, not served as app.js', async () => {
