@@ -32,7 +32,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             check(back.tv_sec == t.tv_sec && back.tv_nsec == t.tv_nsec / 1000 * 1000);
             check((size_t)len == strlen(buf) && buf[len - 1] == 'Z');
         }
-        if (text[n - 1] == 'Z' || text[n - 1] == 'z') {
+        /* (within the length cap: "+00:00" is five characters longer) */
+        if ((text[n - 1] == 'Z' || text[n - 1] == 'z') && n + 5 <= RFC3339_MAX_LEN) {
             char *plus = malloc(n + 6);
             if (plus) {
                 memcpy(plus, text, n - 1);
