@@ -151,7 +151,7 @@ const char *value_check(enum value_unit unit, double v, char *msg, size_t msg_si
         if (v > COUNT_MAX)
             return problem(msg, msg_size, "out_of_range",
                            "a count above 9007199254740991 (2^53 - 1) cannot be stored exactly "
-                           "(got %.17g)",
+                           "(it reads as %.17g)",
                            v);
         return NULL;
     case UNIT_PERCENT:

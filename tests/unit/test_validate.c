@@ -154,14 +154,14 @@ static void test_counts_beyond_exact_doubles_are_out_of_range(void **state) {
     (void)state;
     expect_verdict(UNIT_COUNT, 9007199254740991.0, NULL, NULL);
     expect_verdict(UNIT_COUNT, 9007199254740992.0, "out_of_range",
-                   "a count above 9007199254740991 (2^53 - 1) cannot be stored exactly (got "
-                   "9007199254740992)");
+                   "a count above 9007199254740991 (2^53 - 1) cannot be stored exactly (it "
+                   "reads as 9007199254740992)");
     double read;
     assert_true(value_parse("9007199254740993", &read, NULL, 0));
     assert_non_null(value_check(UNIT_COUNT, read, NULL, 0));
     expect_verdict(UNIT_COUNT, 1e17, "out_of_range",
-                   "a count above 9007199254740991 (2^53 - 1) cannot be stored exactly (got "
-                   "1e+17)");
+                   "a count above 9007199254740991 (2^53 - 1) cannot be stored exactly (it "
+                   "reads as 1e+17)");
 }
 
 static void test_money_and_rates_have_ceilings_that_keep_squares_finite(void **state) {
