@@ -21,6 +21,7 @@ struct config {
     int per_ip_limit;        /* WELLBEING_PER_IP_LIMIT */
     int timeout_s;           /* WELLBEING_TIMEOUT: idle connection timeout, seconds */
     int small_count_max;     /* WELLBEING_SMALL_COUNT: breakdown counts 1..N suppressed */
+    size_t refused_excerpt;  /* WELLBEING_REFUSED_EXCERPT: body bytes a refused receipt keeps */
     char *data_dir;          /* WELLBEING_DATA_DIR: holds sql/, openapi/, dashboard/ */
     bool access_log;         /* WELLBEING_ACCESS_LOG: one JSON line per request */
 };
