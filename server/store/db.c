@@ -50,18 +50,9 @@ static struct db_pool primary = {
 static struct db_pool replica = {
     .name = "replica", .lock = PTHREAD_MUTEX_INITIALIZER, .freed = PTHREAD_COND_INITIALIZER};
 
-static struct {
-    pthread_t listener;
-    bool listener_started;
-    atomic_bool stopping;
-} pool;
-
-static _Atomic uint64_t known_version;
-
 static int64_t now_ms(void);
 static bool conn_open(struct db_conn *c);
 static bool conn_prepare(struct db_conn *c, const struct db_stmt *s);
-static void *listener_main(void *arg);
 static bool pool_init(struct db_pool *p, const char *conninfo, int size, int wait_ms);
 static void pool_free(struct db_pool *p);
 static struct db_conn *pool_acquire(struct db_pool *p);
@@ -154,19 +145,14 @@ bool db_init(const char *conninfo, const char *read_conninfo, int pool_size, int
     bool with_replica = read_conninfo && *read_conninfo;
     if (with_replica && !pool_init(&replica, read_conninfo, pool_size, wait_ms))
         return false;
-    atomic_store(&pool.stopping, false);
-    if (pthread_create(&pool.listener, NULL, listener_main, NULL) != 0)
+    if (!db_version_listen(conninfo))
         return false;
-    pool.listener_started = true;
     return !with_replica || db_replica_start(read_conninfo);
 }
 
 void db_shutdown(void) {
-    atomic_store(&pool.stopping, true);
     db_replica_stop();
-    if (pool.listener_started)
-        pthread_join(pool.listener, NULL);
-    pool.listener_started = false;
+    db_version_stop();
     pool_free(&primary);
     pool_free(&replica);
 }
@@ -424,26 +410,6 @@ bool db_write_commit(struct db_conn *c, uint64_t *version, struct db_error *err)
     return true;
 }
 
-uint64_t db_known_version(void) {
-    return atomic_load(&known_version);
-}
-
-void db_note_version(uint64_t v) {
-    uint64_t cur = atomic_load(&known_version);
-    while (cur != 0 && cur < v && !atomic_compare_exchange_weak(&known_version, &cur, v)) {
-    }
-}
-
-bool db_read_version(struct db_conn *c, uint64_t *out) {
-    static const struct db_stmt s = {"data_version_get", "SELECT version FROM data_version", 0};
-    PGresult *r = db_exec(c, &s, NULL);
-    bool ok = db_ok(r) && PQntuples(r) == 1;
-    if (ok)
-        *out = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
-    PQclear(r);
-    return ok;
-}
-
 bool db_bump_version(struct db_conn *c, uint64_t *out) {
     static const struct db_stmt s = {
         "data_version_bump", "UPDATE data_version SET version = version + 1 RETURNING version", 0};
@@ -453,58 +419,6 @@ bool db_bump_version(struct db_conn *c, uint64_t *out) {
         *out = c->bump_pending = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
     PQclear(r);
     return ok;
-}
-
-/* Keeps known_version current from LISTEN data_version. While this connection is
- * down the version is unknown (0), so every cached answer is checked with the
- * database instead of trusted. */
-static void *listener_main(void *arg) {
-    (void)arg;
-    PGconn *pg = NULL;
-    while (!atomic_load(&pool.stopping)) {
-        if (!pg) {
-            pg = db_connect(primary.conninfo);
-            if (!pg) {
-                atomic_store(&known_version, 0);
-                struct timespec pause = {0, 250 * 1000000L};
-                nanosleep(&pause, NULL);
-                continue;
-            }
-            PGresult *r = PQexec(pg, "LISTEN data_version");
-            PQclear(r);
-            r = PQexec(pg, "SELECT version FROM data_version");
-            if (db_ok(r) && PQntuples(r) == 1)
-                atomic_store(&known_version, strtoull(PQgetvalue(r, 0, 0), NULL, 10));
-            PQclear(r);
-        }
-        struct pollfd pfd = {.fd = PQsocket(pg), .events = POLLIN};
-        int n = poll(&pfd, 1, 200);
-        if (n > 0 && !PQconsumeInput(pg)) {
-            PQfinish(pg);
-            pg = NULL;
-            atomic_store(&known_version, 0);
-            continue;
-        }
-        PGnotify *note;
-        while ((note = PQnotifies(pg)) != NULL) {
-            uint64_t v = strtoull(note->extra, NULL, 10);
-            uint64_t cur = atomic_load(&known_version);
-            while (v > cur && !atomic_compare_exchange_weak(&known_version, &cur, v)) {
-            }
-            PQfreemem(note);
-            /* The replica's watcher looks for this version at once rather than at its
-             * next idle poll. */
-            db_replica_kick();
-        }
-        if (PQstatus(pg) != CONNECTION_OK) {
-            PQfinish(pg);
-            pg = NULL;
-            atomic_store(&known_version, 0);
-        }
-    }
-    if (pg)
-        PQfinish(pg);
-    return NULL;
 }
 
 void db_pool_stats(bool of_replica, struct db_pool_stats *out) {

@@ -82,6 +82,11 @@ bool db_write_begin(struct db_conn *c, struct db_error *err);
 bool db_write_commit(struct db_conn *c, uint64_t *version, struct db_error *err);
 void db_write_rollback(struct db_conn *c);
 
+/* ---- the data version (db_version.c) ---- */
+/* Starts and stops the thread that keeps the known version current from the primary's
+ * LISTEN data_version (db_init and db_shutdown call them). */
+bool db_version_listen(const char *conninfo);
+void db_version_stop(void);
 /* The data version as last heard from the database (0 when unknown). */
 uint64_t db_known_version(void);
 /* Reads the version now through c, updating the known value. */
