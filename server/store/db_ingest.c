@@ -235,11 +235,12 @@ static enum ingest_outcome apply_begin(struct db_conn *db, const struct ingest_m
                          rows_text,
                          meta->reason,
                          meta->payload};
-    /* work_mem for this transaction only: at the default 4 MB the staged rows joined
-     * to their cells, the triggers' transition tables and the warnings' sort of a
-     * 100,000-row batch all spilled to temporary files (EXPLAIN (ANALYZE, BUFFERS):
-     * temp read and written on every phase). */
-    if (!exec_ok(db, "BEGIN; SET LOCAL work_mem = '64MB'"))
+    /* For this transaction only: work_mem, as at the default 4 MB the staged rows
+     * joined to their cells, the triggers' transition tables and the warnings' sort of
+     * a 100,000-row batch all spilled to temporary files (EXPLAIN (ANALYZE, BUFFERS):
+     * temp read and written on every phase); no JIT, which compiled the warnings query
+     * for 2.7 s to run it in 0.3 s (auto_explain of make bench-ingest). */
+    if (!exec_ok(db, "BEGIN; SET LOCAL work_mem = '64MB'; SET LOCAL jit = off"))
         return INGEST_DB_FAILED;
     /* Bumping the version first takes the data_version row lock for the whole write, so
      * writers commit one after another, and each row's updated_at (clock_timestamp(),
