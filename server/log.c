@@ -77,6 +77,17 @@ static void put(struct line *l, const char *s) {
 /* A JSON string body as safe_string makes it: printable ASCII, '?' for anything else,
  * at most cap characters, quote and backslash escaped. */
 static void put_safe(struct line *l, const char *s, size_t cap) {
+    /* Most text needs nothing: copy the run of plain characters at once. */
+    size_t plain = 0;
+    while (s && plain < cap && s[plain] >= 0x20 && s[plain] < 0x7f && s[plain] != '"' &&
+           s[plain] != '\\')
+        plain++;
+    if (plain && l->n + plain + 2 < sizeof l->buf) {
+        memcpy(l->buf + l->n, s, plain);
+        l->n += plain;
+        s += plain;
+        cap -= plain;
+    }
     for (size_t i = 0; s && s[i] && i < cap && l->n + 2 < sizeof l->buf; i++) {
         char c = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
         if (c == '"' || c == '\\')
