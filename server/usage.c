@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,11 +44,15 @@ struct lane_slot {
 struct lane {
     pthread_mutex_t lock; /* taken by its own thread on every count, by a flush rarely */
     struct lane_slot slots[LANE_SLOTS];
+    bool taken; /* a live thread counts into it (under lanes_lock) */
     struct lane *next;
 };
 
 static struct lane *lanes;
 static pthread_mutex_t lanes_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_key_t lane_key;
+static pthread_once_t lane_key_once = PTHREAD_ONCE_INIT;
+static bool lane_key_made;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
 static pthread_t flusher;
@@ -106,20 +111,47 @@ static void count_list_locked(const char *metrics, const char *day, unsigned lon
     }
 }
 
-/* The calling thread's lane, made on its first cached read; NULL when it cannot be. */
+/* A thread that ends hands its lane on: its counts stay for the next flush, and the
+ * next new thread counts on into it, so lanes are never more than threads at once. */
+static void lane_release(void *arg) {
+    struct lane *l = arg;
+    pthread_mutex_lock(&lanes_lock);
+    l->taken = false;
+    pthread_mutex_unlock(&lanes_lock);
+}
+
+static void lane_key_make(void) {
+    lane_key_made = pthread_key_create(&lane_key, lane_release) == 0;
+}
+
+/* The calling thread's lane, taken on its first cached read; NULL when it cannot be. */
 static struct lane *my_lane(void) {
     static _Thread_local struct lane *mine;
     if (mine)
         return mine;
-    struct lane *l = calloc(1, sizeof *l);
-    if (!l || pthread_mutex_init(&l->lock, NULL) != 0) {
-        free(l);
+    pthread_once(&lane_key_once, lane_key_make);
+    if (!lane_key_made)
+        return NULL;
+    pthread_mutex_lock(&lanes_lock);
+    struct lane *l = lanes;
+    while (l && l->taken)
+        l = l->next;
+    if (!l) {
+        l = calloc(1, sizeof *l);
+        if (!l || pthread_mutex_init(&l->lock, NULL) != 0) {
+            free(l);
+            pthread_mutex_unlock(&lanes_lock);
+            return NULL;
+        }
+        l->next = lanes;
+        lanes = l;
+    }
+    l->taken = true;
+    pthread_mutex_unlock(&lanes_lock);
+    if (pthread_setspecific(lane_key, l) != 0) {
+        lane_release(l);
         return NULL;
     }
-    pthread_mutex_lock(&lanes_lock);
-    l->next = lanes;
-    lanes = l;
-    pthread_mutex_unlock(&lanes_lock);
     mine = l;
     return l;
 }
