@@ -18,6 +18,8 @@
 
 #include "config.h"
 #include "http/cache.h"
+#include "http/guard.h"
+#include "domain/query.h"
 #include "http/problem.h"
 #include "http/request.h"
 #include "http/routes.h"
@@ -233,6 +235,8 @@ static void dispatch(struct request *rq, struct reply *rp) {
                       g_config.max_body);
         return;
     }
+    if (!guard_path(rq, rp))
+        return;
     enum router_outcome found = router_match(routes, routes_count, rq, allow, sizeof allow);
     if (found == ROUTER_NO_MEMORY) {
         reply_out_of_memory(rp);
@@ -256,7 +260,7 @@ static void dispatch(struct request *rq, struct reply *rp) {
         reply_header(rp, "Allow", allow);
         return;
     }
-    if (!choose_format(rq, rp) || !authorize(rq, rp))
+    if (!guard_query(rq, rp) || !choose_format(rq, rp) || !authorize(rq, rp))
         return;
     if ((rq->route->flags & ROUTE_ETAG) && !check_version(rq, rp))
         return;
@@ -288,8 +292,17 @@ static enum MHD_Result send_out_of_memory(struct request *rq) {
 
 /* libmicrohttpd's response for the reply's body. What the response takes is cleared
  * from rp; on failure (NULL) rp still owns it all and reply_free releases it. */
-static struct MHD_Response *response_of(struct reply *rp) {
+static struct MHD_Response *response_of(struct request *rq, struct reply *rp) {
     struct MHD_Response *resp = NULL;
+    /* The body's size for the access log; no body goes with HEAD, 204 or 304, and a
+     * stream counts its own bytes into rq->bytes as it goes. */
+    bool body = rq->method != HTTP_HEAD && rp->status != 204 && rp->status != 304;
+    if (body && rp->source == REPLY_SHARED)
+        rq->bytes += rp->shared_len;
+    else if (body && rp->source == REPLY_FILE)
+        rq->bytes += rp->file_size;
+    else if (body && rp->source == REPLY_NONE && !rp->json)
+        rq->bytes += rp->body ? rp->body_len : 0;
     switch (rp->source) {
     case REPLY_SHARED:
         resp = MHD_create_response_from_buffer_with_free_callback_cls(
@@ -307,6 +320,8 @@ static struct MHD_Response *response_of(struct reply *rp) {
             char *text = json_dumps(rp->json, REPLY_JSON_FLAGS);
             if (!text)
                 return NULL;
+            if (body)
+                rq->bytes += strlen(text);
             resp = MHD_create_response_from_buffer_with_free_callback(strlen(text), text, free);
             if (!resp)
                 free(text);
@@ -366,7 +381,7 @@ static enum MHD_Result send_reply(struct request *rq, struct reply *rp) {
     rq->status = rp->status;
     if (rp->out_of_memory)
         return send_out_of_memory(rq);
-    struct MHD_Response *resp = response_of(rp);
+    struct MHD_Response *resp = response_of(rq, rp);
     if (!resp)
         return send_out_of_memory(rq);
     if (!add_headers(rq, rp, resp)) {
@@ -387,11 +402,18 @@ static enum MHD_Result answer(struct request *rq) {
     return r;
 }
 
+/* libmicrohttpd's own decoder would end the path at a %00 (app.js%00.png served app.js):
+ * http/guard's keeps control bytes as text, for dispatch to refuse. */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s) {
+    (void)cls;
+    (void)conn;
+    return guard_unescape(s);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_size, void **state) {
     (void)cls;
-    (void)version;
     struct request *rq = *state;
     if (!rq) {
         rq = request_new(conn, url, method);
@@ -399,6 +421,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return MHD_NO; /* not even the request's state: close the connection */
         *state = rq;
         atomic_fetch_add(&in_flight, 1);
+        int status = 400;
+        const char *fault = guard_framing(rq, version, &status);
+        if (fault) {
+            /* Answered before the body is read, and the connection closed: its framing
+             * cannot be trusted to find where the next request starts. */
+            rq->answered_early = true;
+            struct reply rp = {0};
+            problem_reply(&rp, status, "%s", fault);
+            reply_header(&rp, "Connection", "close");
+            enum MHD_Result r = send_reply(rq, &rp);
+            reply_free(&rp);
+            return r;
+        }
         /* An announced oversized body: refuse it before reading a byte when the client
          * waits for that (Expect: 100-continue) or the body is absurd; otherwise read and
          * discard it, then answer, since a client still sending would see a reset. */
@@ -437,7 +472,6 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
                          enum MHD_RequestTerminationCode code) {
     (void)cls;
     (void)conn;
-    (void)code;
     struct request *rq = *state;
     if (!rq)
         return;
@@ -445,9 +479,15 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
     int status = rq->status;
     double secs = seconds_since(&rq->started);
     stats_request(rq->route_index, status, secs);
-    if (g_config.access_log)
-        log_access(rq->method_name, rq->path, rq->route ? rq->route->label : NULL, status, secs,
-                   rq->who.authenticated ? rq->who.key_id : NULL, 0);
+    if (g_config.access_log) {
+        /* A key pasted into a URL is refused, and never written down either. */
+        char path[512];
+        query_redact(rq->path, strlen(rq->path), path, sizeof path);
+        log_access(
+            rq->method_name, path, rq->route ? rq->route->label : NULL, status, secs,
+            rq->who.authenticated ? rq->who.key_id : NULL,
+            code == MHD_REQUEST_TERMINATED_COMPLETED_OK || rq->method == HTTP_HEAD ? rq->bytes : 0);
+    }
     db_release(rq->db);
     for (int i = 0; i < rq->nparams; i++)
         free(rq->params[i]);
@@ -512,7 +552,8 @@ bool http_start(void) {
         (unsigned)g_config.conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         (unsigned)g_config.per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)g_config.timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_UNESCAPE_CALLBACK, unescape,
+        NULL, MHD_OPTION_END);
     if (!daemon_handle) {
         log_error("listen", "could not serve on %s (in use, or not an address of this machine)",
                   g_config.listen);
