@@ -135,20 +135,9 @@ static bool authorize(struct request *rq, struct reply *rp) {
         reply_header(rp, "WWW-Authenticate", "Bearer");
         return false;
     }
-    /* A key check reads: the replica answers it while it is level with the primary
-     * (so a revocation counts at once); otherwise, and for a key it has not replayed
-     * yet, the primary does. Recording the key's use is a write: the primary. */
-    struct db_conn *db =
-        rq->from_replica && db_replica_current() ? req_db(rq, rp) : req_db_primary(rq, rp);
-    if (!db)
+    int ok = req_check_key(rq, rp, auth + 7);
+    if (ok == REQ_KEY_ANSWERED)
         return false;
-    int ok = auth_verify(db, auth + 7, &rq->who);
-    if (ok == 0 && db_is_replica(db)) {
-        db = req_db_primary(rq, rp);
-        if (!db)
-            return false;
-        ok = auth_verify(db, auth + 7, &rq->who);
-    }
     if (ok == -2) {
         reply_out_of_memory(rp);
         return false;
@@ -156,11 +145,6 @@ static bool authorize(struct request *rq, struct reply *rp) {
     if (ok < 0) {
         problem_unavailable(rp);
         return false;
-    }
-    if (ok == 1 && rq->who.touch_due) {
-        struct db_conn *primary = db_is_replica(db) ? req_db_primary(rq, NULL) : db;
-        if (primary)
-            auth_touch(primary, &rq->who);
     }
     if (ok == 0) {
         problem_reply(rp, 401, "the API key is not valid or has been revoked");

@@ -34,6 +34,29 @@ struct db_conn *req_db(struct request *rq, struct reply *rp) {
     return rq->db;
 }
 
+int req_check_key(struct request *rq, struct reply *rp, const char *bearer) {
+    /* A key check reads: the replica answers it while it is level with the primary (so
+     * a revocation counts at once); otherwise, and for a key it has not replayed yet,
+     * the primary does. Recording the key's use is a write: the primary. */
+    struct db_conn *db =
+        rq->from_replica && db_replica_current() ? req_db(rq, rp) : req_db_primary(rq, rp);
+    if (!db)
+        return REQ_KEY_ANSWERED;
+    int ok = auth_verify(db, bearer, &rq->who);
+    if (ok == 0 && db_is_replica(db)) {
+        db = req_db_primary(rq, rp);
+        if (!db)
+            return REQ_KEY_ANSWERED;
+        ok = auth_verify(db, bearer, &rq->who);
+    }
+    if (ok == 1 && rq->who.touch_due) {
+        struct db_conn *primary = db_is_replica(db) ? req_db_primary(rq, NULL) : db;
+        if (primary)
+            auth_touch(primary, &rq->who);
+    }
+    return ok;
+}
+
 void req_release_db(struct request *rq) {
     uint64_t a = db_conn_bumped(rq->db), b = db_conn_bumped(rq->db_primary);
     if (a > rq->bumped || b > rq->bumped)

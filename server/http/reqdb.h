@@ -28,6 +28,11 @@ bool req_again_on_primary(struct request *rq, struct reply *rp);
 /* The Data-Version header's value for a /v1 answer with this status, in text; false
  * when the path is not under /v1 or no version is known. */
 bool req_data_version_header(const struct request *rq, int status, char text[24]);
+/* Checks the presented key (auth_verify's answers: 1, 0, -1, -2) on the database a key
+ * check may use, and records its use on the primary when due; REQ_KEY_ANSWERED when no
+ * connection could be had (rp holds the 503). */
+#define REQ_KEY_ANSWERED (-3)
+int req_check_key(struct request *rq, struct reply *rp, const char *bearer);
 /* Gives the request's connections back to their pools (keeping the version a write on
  * them took, for Data-Version): when the answer is made, or when the request ends. */
 void req_release_db(struct request *rq);
