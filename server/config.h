@@ -6,21 +6,24 @@
 #include <stddef.h>
 
 struct config {
-    char *database_url;  /* WELLBEING_DATABASE_URL: libpq conninfo or URI */
-    char *listen;        /* WELLBEING_LISTEN: host:port, [v6]:port */
-    int threads;         /* WELLBEING_THREADS: worker threads (default: cores) */
-    bool public_read;    /* WELLBEING_PUBLIC_READ: reads without a key */
-    char *cors_origins;  /* WELLBEING_CORS_ORIGINS: comma-separated, or * */
-    size_t max_body;     /* WELLBEING_MAX_BODY: bytes */
-    long max_rows;       /* WELLBEING_MAX_ROWS: rows per submission */
-    int db_pool;         /* WELLBEING_DB_POOL: connections (default 2 x threads) */
-    int db_wait_ms;      /* WELLBEING_DB_WAIT_MS: longest wait for a connection */
-    int conn_limit;      /* WELLBEING_CONN_LIMIT */
-    int per_ip_limit;    /* WELLBEING_PER_IP_LIMIT */
-    int timeout_s;       /* WELLBEING_TIMEOUT: idle connection timeout, seconds */
-    int small_count_max; /* WELLBEING_SMALL_COUNT: breakdown counts 1..N suppressed */
-    char *data_dir;      /* WELLBEING_DATA_DIR: holds sql/, openapi/, dashboard/ */
-    bool access_log;     /* WELLBEING_ACCESS_LOG: one JSON line per request */
+    char *database_url;              /* WELLBEING_DATABASE_URL: libpq conninfo or URI */
+    char *listen;                    /* WELLBEING_LISTEN: host:port, [v6]:port */
+    int threads;                     /* WELLBEING_THREADS: worker threads (default: cores) */
+    bool public_read;                /* WELLBEING_PUBLIC_READ: reads without a key */
+    char *cors_origins;              /* WELLBEING_CORS_ORIGINS: comma-separated, or * */
+    size_t max_body;                 /* WELLBEING_MAX_BODY: bytes */
+    long max_rows;                   /* WELLBEING_MAX_ROWS: rows per submission */
+    int db_pool;                     /* WELLBEING_DB_POOL: connections (default 2 x threads) */
+    int db_wait_ms;                  /* WELLBEING_DB_WAIT_MS: longest wait for a connection */
+    int statement_timeout_ms;        /* WELLBEING_STATEMENT_TIMEOUT_MS */
+    int lock_timeout_ms;             /* WELLBEING_LOCK_TIMEOUT_MS */
+    int ingest_statement_timeout_ms; /* WELLBEING_INGEST_STATEMENT_TIMEOUT_MS */
+    int conn_limit;                  /* WELLBEING_CONN_LIMIT */
+    int per_ip_limit;                /* WELLBEING_PER_IP_LIMIT */
+    int timeout_s;                   /* WELLBEING_TIMEOUT: idle connection timeout, seconds */
+    int small_count_max;             /* WELLBEING_SMALL_COUNT: breakdown counts 1..N suppressed */
+    char *data_dir;                  /* WELLBEING_DATA_DIR: holds sql/, openapi/, dashboard/ */
+    bool access_log;                 /* WELLBEING_ACCESS_LOG: one JSON line per request */
 };
 
 extern struct config g_config;

@@ -46,6 +46,8 @@ static int cmd_serve(void) {
     for (int i = 0; i < router_count(); i++)
         router_route_label(i); /* fill the label table before any thread reads it */
     stats_init(router_count());
+    db_set_timeouts(g_config.statement_timeout_ms, g_config.lock_timeout_ms,
+                    g_config.ingest_statement_timeout_ms);
     if (!db_init(g_config.database_url, g_config.db_pool, g_config.db_wait_ms)) {
         log_error("start", "could not set up the database pool");
         return 1;

@@ -117,7 +117,7 @@ static bool authorize(struct request *rq, struct reply *rp) {
         return false;
     int ok = auth_verify(db, auth + 7, &rq->who);
     if (ok < 0) {
-        problem_unavailable(rp);
+        req_db_failed(rq, rp);
         return false;
     }
     if (ok == 0) {
@@ -253,7 +253,7 @@ static void dispatch(struct request *rq, struct reply *rp) {
             if (!db || !db_read_version(db, &rq->version)) {
                 /* Without a connection req_db has answered 503 with Retry-After already. */
                 if (db)
-                    problem_unavailable(rp);
+                    req_db_failed(rq, rp);
                 rq->version = 0;
                 return;
             }

@@ -78,6 +78,13 @@ void problem_unavailable(struct reply *rp) {
     reply_header(rp, "Retry-After", "5");
 }
 
+void problem_db_busy(struct reply *rp) {
+    problem_reply(rp, 503,
+                  "the database is busy: a query or a lock wait ran past its limit and nothing "
+                  "was changed; try again shortly");
+    reply_header(rp, "Retry-After", "2");
+}
+
 json_t *problem_error(const char *field, const char *code, const char *fmt, ...) {
     char msg[1024];
     va_list ap;

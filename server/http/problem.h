@@ -18,5 +18,8 @@ json_t *problem_error(const char *field, const char *code, const char *fmt, ...)
 const char *problem_title(int status);
 /* The 503 every route gives when the database cannot be reached, with Retry-After. */
 void problem_unavailable(struct reply *rp);
+/* 503 + Retry-After: a statement or lock wait ran past its limit (the database is
+ * busy, not gone). */
+void problem_db_busy(struct reply *rp);
 
 #endif

@@ -31,6 +31,13 @@ struct db_conn *req_db(struct request *rq, struct reply *rp) {
     return rq->db;
 }
 
+void req_db_failed(struct request *rq, struct reply *rp) {
+    if (rq->db && !db_lost(rq->db) && db_timed_out(rq->db))
+        problem_db_busy(rp);
+    else
+        problem_unavailable(rp);
+}
+
 void reply_json(struct reply *rp, int status, json_t *j) {
     json_decref(rp->json);
     rp->status = status;

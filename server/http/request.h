@@ -67,6 +67,9 @@ const char *req_param(struct request *rq, int i);
 /* The request's database connection, checked out on first use; NULL after filling rp
  * with a 503 when none can be had. */
 struct db_conn *req_db(struct request *rq, struct reply *rp);
+/* The 503 after a failed step on the request's connection: busy (a limit ran out) or
+ * unreachable. */
+void req_db_failed(struct request *rq, struct reply *rp);
 
 void reply_json(struct reply *rp, int status, json_t *j);
 void reply_body(struct reply *rp, int status, const char *content_type, char *body, size_t len);

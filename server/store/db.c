@@ -22,6 +22,7 @@ struct db_conn {
     bool busy;
     bool lost;
     bool short_of_memory; /* a read module ran out of memory (db_note_no_memory) */
+    bool timed_out;       /* a statement or lock wait ran past its limit (db_timed_out) */
     const struct db_stmt *prepared[MAX_PREPARED];
     int nprepared;
 };
@@ -31,6 +32,8 @@ static struct {
     struct db_conn *conns;
     int size;
     int wait_ms;
+    int statement_timeout_ms, lock_timeout_ms; /* set on every connection as it opens */
+    int long_statement_ms;                     /* db_allow_long_statements */
     pthread_mutex_t lock;
     pthread_cond_t freed;
     int64_t connect_failed_at_ms; /* fail fast for a moment after a failed connect */
@@ -45,6 +48,8 @@ static _Atomic uint64_t known_version;
 static int64_t now_ms(void);
 static bool conn_open(struct db_conn *c);
 static bool conn_prepare(struct db_conn *c, const struct db_stmt *s);
+static bool conn_set_timeouts(PGconn *pg);
+static void note_result(struct db_conn *c, const PGresult *r);
 static void *listener_main(void *arg);
 static PGconn *connect_with_timeout(void);
 
@@ -67,6 +72,48 @@ static PGconn *connect_with_timeout(void) {
     return pg;
 }
 
+/* Every pool connection carries both limits from its first statement, so no request
+ * can wait on PostgreSQL for longer than they allow: a query that runs too long is
+ * cancelled (57014), a lock not granted in time is given up (55P03), and the handler
+ * answers 503 with Retry-After. Sent as SET after connecting rather than as libpq
+ * "options" so that options in the operator's conninfo stay as they were. */
+static bool conn_set_timeouts(PGconn *pg) {
+    char sql[128];
+    snprintf(sql, sizeof sql, "SET statement_timeout = %d; SET lock_timeout = %d",
+             pool.statement_timeout_ms, pool.lock_timeout_ms);
+    PGresult *r = PQexec(pg, sql);
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok)
+        db_log_failure("session limits", r);
+    PQclear(r);
+    return ok;
+}
+
+static void note_result(struct db_conn *c, const PGresult *r) {
+    if (PQstatus(c->pg) != CONNECTION_OK)
+        c->lost = true;
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    if (state && (strcmp(state, DB_STATE_QUERY_CANCELED) == 0 ||
+                  strcmp(state, DB_STATE_LOCK_NOT_AVAILABLE) == 0))
+        c->timed_out = true;
+}
+
+void db_set_timeouts(int statement_ms, int lock_ms, int long_statement_ms) {
+    pool.statement_timeout_ms = statement_ms;
+    pool.lock_timeout_ms = lock_ms;
+    pool.long_statement_ms = long_statement_ms;
+}
+
+bool db_allow_long_statements(struct db_conn *c) {
+    char sql[64];
+    snprintf(sql, sizeof sql, "SET LOCAL statement_timeout = %d", pool.long_statement_ms);
+    PGresult *r = db_exec_sql(c, sql);
+    bool ok = db_check(c, r, "statement limit", NULL);
+    if (ok)
+        PQclear(r);
+    return ok;
+}
+
 static bool conn_open(struct db_conn *c) {
     if (c->pg && !c->lost && PQstatus(c->pg) == CONNECTION_OK)
         return true;
@@ -82,6 +129,10 @@ static bool conn_open(struct db_conn *c) {
     c->nprepared = 0;
     c->lost = false;
     c->pg = connect_with_timeout();
+    if (c->pg && !conn_set_timeouts(c->pg)) {
+        PQfinish(c->pg);
+        c->pg = NULL;
+    }
     pthread_mutex_lock(&pool.lock);
     if (c->pg) {
         pool.connect_failed_at_ms = 0;
@@ -176,6 +227,7 @@ void db_release(struct db_conn *c) {
             c->lost = true;
     }
     c->short_of_memory = false;
+    c->timed_out = false;
     pthread_mutex_lock(&pool.lock);
     c->busy = false;
     pthread_cond_signal(&pool.freed);
@@ -236,8 +288,7 @@ PGresult *db_exec(struct db_conn *c, const struct db_stmt *s, const char *const 
     if (!conn_prepare(c, s))
         return PQmakeEmptyPGresult(c->pg, PGRES_FATAL_ERROR);
     PGresult *r = PQexecPrepared(c->pg, s->name, s->nparams, params, NULL, NULL, 0);
-    if (PQstatus(c->pg) != CONNECTION_OK)
-        c->lost = true;
+    note_result(c, r);
     return r;
 }
 
@@ -253,8 +304,7 @@ bool db_send(struct db_conn *c, const struct db_stmt *s, const char *const *para
 
 PGresult *db_exec_sql(struct db_conn *c, const char *sql) {
     PGresult *r = PQexec(c->pg, sql);
-    if (PQstatus(c->pg) != CONNECTION_OK)
-        c->lost = true;
+    note_result(c, r);
     return r;
 }
 
@@ -269,6 +319,17 @@ void db_note_no_memory(struct db_conn *c) {
 
 bool db_short_of_memory(struct db_conn *c) {
     return c->short_of_memory;
+}
+
+PGresult *db_next_result(struct db_conn *c) {
+    PGresult *r = PQgetResult(c->pg);
+    if (r)
+        note_result(c, r);
+    return r;
+}
+
+bool db_timed_out(struct db_conn *c) {
+    return c->timed_out;
 }
 
 bool db_lost(struct db_conn *c) {

@@ -175,7 +175,7 @@ static bool copy_rows(struct db_conn *db, const struct strbuf *rows) {
     }
     if (PQputCopyEnd(pg, ok ? NULL : "client failed while sending") != 1)
         ok = false;
-    while ((r = PQgetResult(pg)) != NULL) {
+    while ((r = db_next_result(db)) != NULL) {
         if (PQresultStatus(r) != PGRES_COMMAND_OK) {
             db_log_failure("ingest copy", r);
             ok = false;
@@ -236,6 +236,10 @@ static enum ingest_outcome apply_begin(struct db_conn *db, const struct ingest_m
                          meta->reason,
                          meta->payload};
     if (!exec_ok(db, "BEGIN"))
+        return INGEST_DB_FAILED;
+    /* COPY and the upsert of 100,000 rows take seconds, not the milliseconds of a read:
+     * this transaction alone gets the long statement limit; the lock limit stays. */
+    if (!db_allow_long_statements(db))
         return INGEST_DB_FAILED;
     /* Bumping the version first takes the data_version row lock for the whole write, so
      * writers commit one after another, and each row's updated_at (clock_timestamp(),

@@ -201,7 +201,7 @@ bool db_observations_stream(struct db_conn *db, const struct db_obs_query *q) {
 int db_observations_next(struct db_conn *db, int hide_max, json_t **row) {
     *row = NULL;
     for (;;) {
-        PGresult *r = PQgetResult(db_pg(db));
+        PGresult *r = db_next_result(db);
         if (!r)
             return 0;
         ExecStatusType st = PQresultStatus(r);
