@@ -51,6 +51,14 @@ static const struct setting settings[] = {
     {"--ingest-statement-timeout-ms", "WELLBEING_INGEST_STATEMENT_TIMEOUT_MS", K_INT,
      &g_config.ingest_statement_timeout_ms, 1, 3600000,
      "statement limit inside a submission's write transaction (120000)"},
+    {"--workers", "WELLBEING_WORKERS", K_INT, &g_config.workers, 1, 256,
+     "threads doing reads' database work, off the event loop (2 x threads)"},
+    {"--submit-workers", "WELLBEING_SUBMIT_WORKERS", K_INT, &g_config.submit_workers, 1, 64,
+     "threads applying submissions, apart from reads (1)"},
+    {"--queue", "WELLBEING_QUEUE", K_INT, &g_config.queue_limit, 1, 100000,
+     "most requests waiting for a read worker before a 503 (256)"},
+    {"--submit-queue", "WELLBEING_SUBMIT_QUEUE", K_INT, &g_config.submit_queue_limit, 1, 10000,
+     "most submissions waiting for a submission worker before a 503 (8)"},
     {"--conn-limit", "WELLBEING_CONN_LIMIT", K_INT, &g_config.conn_limit, 1, 100000,
      "most open client connections (1024)"},
     {"--per-ip-limit", "WELLBEING_PER_IP_LIMIT", K_INT, &g_config.per_ip_limit, 1, 100000,
@@ -133,6 +141,9 @@ bool config_load(int *argc, char **argv) {
         .max_body = 16u << 20,
         .max_rows = 100000,
         .db_wait_ms = 2000,
+        .submit_workers = 1,
+        .queue_limit = 256,
+        .submit_queue_limit = 8,
         .statement_timeout_ms = 5000,
         .lock_timeout_ms = 2000,
         .ingest_statement_timeout_ms = 120000,
@@ -178,8 +189,12 @@ bool config_load(int *argc, char **argv) {
     }
     *argc = out;
     argv[out] = NULL;
+    if (!g_config.workers)
+        g_config.workers = g_config.threads * 2;
+    /* One connection per worker, so a worker never waits for one, and one for the usage
+     * counters' flush. */
     if (!g_config.db_pool)
-        g_config.db_pool = g_config.threads * 2 + 2;
+        g_config.db_pool = g_config.workers + g_config.submit_workers + 1;
     if (!g_config.data_dir)
         g_config.data_dir = find_data_dir();
     return true;

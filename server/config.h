@@ -18,6 +18,10 @@ struct config {
     int statement_timeout_ms;        /* WELLBEING_STATEMENT_TIMEOUT_MS */
     int lock_timeout_ms;             /* WELLBEING_LOCK_TIMEOUT_MS */
     int ingest_statement_timeout_ms; /* WELLBEING_INGEST_STATEMENT_TIMEOUT_MS */
+    int workers;                     /* WELLBEING_WORKERS: database worker threads for reads */
+    int submit_workers;              /* WELLBEING_SUBMIT_WORKERS: worker threads for submissions */
+    int queue_limit;                 /* WELLBEING_QUEUE: most requests waiting for a read worker */
+    int submit_queue_limit;          /* WELLBEING_SUBMIT_QUEUE: most submissions waiting */
     int conn_limit;                  /* WELLBEING_CONN_LIMIT */
     int per_ip_limit;                /* WELLBEING_PER_IP_LIMIT */
     int timeout_s;                   /* WELLBEING_TIMEOUT: idle connection timeout, seconds */

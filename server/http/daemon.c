@@ -7,6 +7,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include "http/problem.h"
 #include "http/router.h"
 #include "stats.h"
+#include "http/workers.h"
 
 static struct MHD_Daemon *daemon_handle;
 static atomic_int in_flight;
@@ -34,7 +36,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
                          enum MHD_RequestTerminationCode code);
 static struct request *request_new(struct MHD_Connection *conn, const char *url,
                                    const char *method);
-static void dispatch(struct request *rq, struct reply *rp);
+static bool dispatch_front(struct request *rq, struct reply *rp);
+static void dispatch_back(struct request *rq, struct reply *rp);
+static enum MHD_Result queue_for_worker(struct request *rq);
+static void run_queued(struct work *w, bool late);
 static enum MHD_Result send_reply(struct request *rq, struct reply *rp);
 static const char *cors_origin(struct request *rq);
 static bool authorize(struct request *rq, struct reply *rp);
@@ -217,12 +222,16 @@ static bool etag_matches(const char *header, const char *etag) {
 
 /* ---- dispatch ---- */
 
-static void dispatch(struct request *rq, struct reply *rp) {
+/* Everything that can be answered without PostgreSQL, on the event loop: refusals,
+ * routing, preflights, the routes that never touch the database, and, for an open read
+ * whose data version is known, a 304 or a cache hit. True when rp is the answer; false
+ * (rp untouched) when the request needs the database and goes to a worker. */
+static bool dispatch_front(struct request *rq, struct reply *rp) {
     char allow[128];
     if (rq->body_too_large) {
         problem_reply(rp, 413, "the body is over the %zu-byte limit; split the submission",
                       g_config.max_body);
-        return;
+        return true;
     }
     enum router_outcome found = router_match(rq, allow, sizeof allow);
     if (rq->method == HTTP_OPTIONS && found != ROUTER_NOT_FOUND) {
@@ -231,19 +240,50 @@ static void dispatch(struct request *rq, struct reply *rp) {
         rp->no_etag = true;
         if (found == ROUTER_BAD_METHOD)
             reply_header(rp, "Allow", allow);
-        return;
+        return true;
     }
     if (found == ROUTER_NOT_FOUND) {
         problem_reply(rp, 404, "no route %s; the routes are listed at /openapi.json", rq->path);
-        return;
+        return true;
     }
     if (found == ROUTER_BAD_METHOD) {
         problem_reply(rp, 405, "%s is not allowed on %s; allowed: %s", rq->method_name, rq->path,
                       allow);
         reply_header(rp, "Allow", allow);
-        return;
+        return true;
     }
-    if (!choose_format(rq, rp) || !authorize(rq, rp))
+    if (!choose_format(rq, rp))
+        return true;
+    unsigned flags = rq->route->flags;
+    if (flags & ROUTE_NO_DB) {
+        rq->route->handler(rq, rp);
+        if (!rp->status)
+            problem_reply(rp, 500, "the server failed to answer; the error is logged");
+        return true;
+    }
+    /* A key is checked against the database, so keyed requests always go to a worker. */
+    bool needs_key = (flags & (ROUTE_SUBMIT | ROUTE_ADMIN | ROUTE_KEY)) ||
+                     ((flags & ROUTE_READ) && !g_config.public_read);
+    if (!(flags & ROUTE_ETAG) || needs_key || req_header(rq, "Authorization"))
+        return false;
+    rq->version = db_known_version();
+    if (!rq->version)
+        return false;
+    char etag[64];
+    make_etag(rq, etag, sizeof etag);
+    if (etag_matches(req_header(rq, "If-None-Match"), etag)) {
+        cache_count_revalidated(rq);
+        rp->status = 304;
+        return true;
+    }
+    struct cache_key key;
+    cache_key_make(rq, &key);
+    return cache_serve(rq, rp, &key);
+}
+
+/* The rest, on a worker thread: the key, the data version, the handler. */
+static void dispatch_back(struct request *rq, struct reply *rp) {
+    if (!authorize(rq, rp))
         return;
     if (rq->route->flags & ROUTE_ETAG) {
         rq->version = db_known_version();
@@ -271,6 +311,63 @@ static void dispatch(struct request *rq, struct reply *rp) {
         log_error("handler", "%s answered nothing", router_route_label(router_index(rq->route)));
         problem_reply(rp, 500, "the server failed to answer; the error is logged");
     }
+}
+
+/* A worker's job: the answer is made here, off the event loop (JSON serialised too),
+ * then the connection is resumed and the event loop sends it. After the resume the
+ * request may be gone at any moment: nothing here touches it again. */
+static void run_queued(struct work *w, bool late) {
+    struct request *rq = (struct request *)(void *)((char *)w - offsetof(struct request, work));
+    struct reply *rp = rq->answer;
+    if (late) {
+        problem_reply(rp, 503,
+                      "the server is busy: the request waited %d ms for a database worker; "
+                      "nothing was changed; try again shortly",
+                      g_config.db_wait_ms);
+        reply_header(rp, "Retry-After", "2");
+    } else {
+        dispatch_back(rq, rp);
+    }
+    if (rp->json && !rp->body && !rp->response) {
+        char *text = json_dumps(rp->json, JSON_COMPACT | JSON_REAL_PRECISION(15));
+        if (text) {
+            const char *type = rp->content_type;
+            int status = rp->status;
+            json_decref(rp->json);
+            rp->json = NULL;
+            reply_body(rp, status, type, text, strlen(text));
+        }
+    }
+    MHD_resume_connection(rq->conn);
+}
+
+/* Parks the connection and hands the request to a worker lane: submissions on their
+ * own lane so they never hold the threads reads are answered on. A full lane answers
+ * 503 at once. */
+static enum MHD_Result queue_for_worker(struct request *rq) {
+    rq->answer = calloc(1, sizeof *rq->answer);
+    if (!rq->answer) {
+        struct reply rp = {0};
+        problem_reply(&rp, 503, "the server is short of memory; try again");
+        reply_header(&rp, "Retry-After", "5");
+        enum MHD_Result r = send_reply(rq, &rp);
+        rq->status = rp.status;
+        reply_free(&rp);
+        return r;
+    }
+    bool submission = rq->route && (rq->route->flags & ROUTE_SUBMIT);
+    rq->work.run = run_queued;
+    /* Suspended before it is queued, so the worker's resume always follows the suspend. */
+    MHD_suspend_connection(rq->conn);
+    if (!workers_submit(submission ? WORK_SUBMIT : WORK_READ, &rq->work)) {
+        problem_reply(rq->answer, 503,
+                      "the server is busy: every %s worker is taken and the queue is full; "
+                      "nothing was changed; try again shortly",
+                      submission ? "submission" : "database");
+        reply_header(rq->answer, "Retry-After", "2");
+        MHD_resume_connection(rq->conn);
+    }
+    return MHD_YES;
 }
 
 static enum MHD_Result send_reply(struct request *rq, struct reply *rp) {
@@ -350,7 +447,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                               announced / 4 > g_config.max_body)) {
             rq->answered_early = true;
             struct reply rp = {0};
-            dispatch(rq, &rp);
+            dispatch_front(rq, &rp); /* the 413: body_too_large is set */
             enum MHD_Result r = send_reply(rq, &rp);
             rq->status = rp.status;
             reply_free(&rp);
@@ -373,8 +470,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (rq->answered_early)
         return MHD_YES;
+    if (rq->answer) { /* resumed: the worker's answer is ready */
+        struct reply *done = rq->answer;
+        rq->answer = NULL;
+        enum MHD_Result r = send_reply(rq, done);
+        rq->status = done->status;
+        reply_free(done);
+        free(done);
+        return r;
+    }
     struct reply rp = {0};
-    dispatch(rq, &rp);
+    if (!dispatch_front(rq, &rp))
+        return queue_for_worker(rq);
     enum MHD_Result r = send_reply(rq, &rp);
     rq->status = rp.status;
     reply_free(&rp);
@@ -398,6 +505,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
         log_access(rq->method_name, rq->path, rq->route ? router_route_label(idx) : NULL, status,
                    secs, rq->who.authenticated ? rq->who.key_id : NULL, 0);
     db_release(rq->db);
+    if (rq->answer) {
+        reply_free(rq->answer);
+        free(rq->answer);
+    }
     for (int i = 0; i < rq->nparams; i++)
         free(rq->params[i]);
     strbuf_free(&rq->body);
@@ -447,10 +558,19 @@ bool http_start(void) {
                   g_config.listen);
         return false;
     }
-    unsigned flags =
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                     MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     if (addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
+    struct workers_config wc = {
+        .threads = {g_config.workers, g_config.submit_workers},
+        .queue = {g_config.queue_limit, g_config.submit_queue_limit},
+        .deadline_ms = g_config.db_wait_ms,
+    };
+    if (!workers_start(&wc)) {
+        log_error("start", "could not start the database worker threads");
+        return false;
+    }
     /* libmicrohttpd zeroes a connection's whole memory pool after every request on it:
      * 256 KiB cost a fifth of the CPU at 50,000 cached reads a second, and 256 KiB x
      * the connection limit of memory. Its default of 32 KiB holds any sane header block,
@@ -465,6 +585,7 @@ bool http_start(void) {
     if (!daemon_handle) {
         log_error("listen", "could not serve on %s (in use, or not an address of this machine)",
                   g_config.listen);
+        workers_stop();
         return false;
     }
     return true;
@@ -479,6 +600,9 @@ void http_stop(void) {
         struct timespec t = {0, 10 * 1000000L};
         nanosleep(&t, NULL);
     }
+    /* Every job still queued is answered (late: 503) and every worker joined before the
+     * daemon goes, so no worker resumes a connection libmicrohttpd has freed. */
+    workers_stop();
     MHD_stop_daemon(daemon_handle);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);

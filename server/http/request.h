@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "http/auth.h"
+#include "http/workers.h"
 #include "domain/strbuf.h"
 
 #define ROUTE_MAX_PARAMS 4
@@ -42,9 +43,11 @@ struct request {
     bool csv;            /* the client asked for text/csv */
     struct identity who;
     struct timespec started;
-    struct db_conn *db; /* checked out by req_db, released when the request ends */
-    uint64_t version;   /* data version the answer reflects, 0 if not known */
-    int status;         /* the status sent, for the log and the counters */
+    struct db_conn *db;   /* checked out by req_db, released when the request ends */
+    uint64_t version;     /* data version the answer reflects, 0 if not known */
+    int status;           /* the status sent, for the log and the counters */
+    struct work work;     /* queued to a worker when the answer needs the database */
+    struct reply *answer; /* the worker's finished answer, sent when the connection resumes */
 };
 
 struct reply {

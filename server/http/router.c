@@ -14,13 +14,13 @@
 #define C ROUTE_CSV
 
 static const struct route routes[] = {
-    {HTTP_GET, "/healthz", api_get_healthz, 0},
+    {HTTP_GET, "/healthz", api_get_healthz, ROUTE_NO_DB},
     {HTTP_GET, "/readyz", api_get_readyz, 0},
-    {HTTP_GET, "/metrics", api_get_prometheus, 0},
-    {HTTP_GET, "/openapi.json", api_get_openapi, 0},
-    {HTTP_GET, "/", static_get_index, 0},
-    {HTTP_GET, "/dashboard/{file}", static_get_asset, 0},
-    {HTTP_GET, "/dashboard/vendor/{file}", static_get_vendor, 0},
+    {HTTP_GET, "/metrics", api_get_prometheus, ROUTE_NO_DB},
+    {HTTP_GET, "/openapi.json", api_get_openapi, ROUTE_NO_DB},
+    {HTTP_GET, "/", static_get_index, ROUTE_NO_DB},
+    {HTTP_GET, "/dashboard/{file}", static_get_asset, ROUTE_NO_DB},
+    {HTTP_GET, "/dashboard/vendor/{file}", static_get_vendor, ROUTE_NO_DB},
     {HTTP_GET, "/v1/programmes", api_list_programmes, R | E | C},
     {HTTP_GET, "/v1/metrics", api_list_metrics, R | E | C},
     {HTTP_GET, "/v1/metrics/{code}", api_get_metric, R | E},

@@ -1,0 +1,130 @@
+/* Fixed thread lanes over bounded FIFO queues (see workers.h). One mutex per lane; a
+ * condition variable wakes an idle thread for each job queued. */
+#include "http/workers.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "log.h"
+
+struct lane {
+    pthread_mutex_t lock;
+    pthread_cond_t ready;
+    struct work *head, *tail;
+    int queued, busy, limit, nthreads;
+    unsigned long long refused, late;
+    pthread_t *threads;
+};
+
+static struct lane lanes[WORK_LANES];
+static int deadline_ms;
+static atomic_bool stopping;
+
+static int64_t now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void *lane_main(void *arg) {
+    struct lane *l = arg;
+    pthread_mutex_lock(&l->lock);
+    for (;;) {
+        while (!l->head && !stopping)
+            pthread_cond_wait(&l->ready, &l->lock);
+        struct work *w = l->head;
+        if (!w)
+            break; /* stopping, and nothing left to answer */
+        l->head = w->next;
+        if (!l->head)
+            l->tail = NULL;
+        l->queued--;
+        l->busy++;
+        bool late = stopping || now_ms() - w->queued_ms > deadline_ms;
+        if (late)
+            l->late++;
+        pthread_mutex_unlock(&l->lock);
+        w->run(w, late);
+        pthread_mutex_lock(&l->lock);
+        l->busy--;
+    }
+    pthread_mutex_unlock(&l->lock);
+    return NULL;
+}
+
+bool workers_start(const struct workers_config *cfg) {
+    deadline_ms = cfg->deadline_ms;
+    atomic_store(&stopping, false);
+    for (int i = 0; i < WORK_LANES; i++) {
+        struct lane *l = &lanes[i];
+        *l = (struct lane){.limit = cfg->queue[i]};
+        pthread_mutex_init(&l->lock, NULL);
+        pthread_cond_init(&l->ready, NULL);
+        l->threads = calloc((size_t)cfg->threads[i], sizeof *l->threads);
+        if (!l->threads)
+            return false;
+        for (int t = 0; t < cfg->threads[i]; t++) {
+            if (pthread_create(&l->threads[t], NULL, lane_main, l) != 0) {
+                log_error("workers", "could not start a worker thread");
+                return false;
+            }
+            l->nthreads++;
+        }
+    }
+    return true;
+}
+
+bool workers_submit(enum work_lane lane, struct work *w) {
+    struct lane *l = &lanes[lane];
+    w->next = NULL;
+    w->queued_ms = now_ms();
+    pthread_mutex_lock(&l->lock);
+    bool ok = !stopping && l->queued < l->limit;
+    if (ok) {
+        if (l->tail)
+            l->tail->next = w;
+        else
+            l->head = w;
+        l->tail = w;
+        l->queued++;
+        pthread_cond_signal(&l->ready);
+    } else {
+        l->refused++;
+    }
+    pthread_mutex_unlock(&l->lock);
+    return ok;
+}
+
+void workers_stop(void) {
+    for (int i = 0; i < WORK_LANES; i++) {
+        pthread_mutex_lock(&lanes[i].lock);
+        atomic_store(&stopping, true);
+        pthread_cond_broadcast(&lanes[i].ready);
+        pthread_mutex_unlock(&lanes[i].lock);
+    }
+    for (int i = 0; i < WORK_LANES; i++) {
+        struct lane *l = &lanes[i];
+        for (int t = 0; t < l->nthreads; t++)
+            pthread_join(l->threads[t], NULL);
+        free(l->threads);
+        l->threads = NULL;
+        l->nthreads = 0;
+        pthread_mutex_destroy(&l->lock);
+        pthread_cond_destroy(&l->ready);
+    }
+}
+
+void workers_stats(struct workers_stats *out) {
+    for (int i = 0; i < WORK_LANES; i++) {
+        struct lane *l = &lanes[i];
+        pthread_mutex_lock(&l->lock);
+        out->threads[i] = l->nthreads;
+        out->busy[i] = l->busy;
+        out->queued[i] = l->queued;
+        out->refused[i] = l->refused;
+        out->late[i] = l->late;
+        pthread_mutex_unlock(&l->lock);
+    }
+}
