@@ -6,6 +6,8 @@
 #include <stdlib.h>
 
 #include "http/cache.h"
+#include "http/guard.h"
+#include "http/workers.h"
 #include "store/db.h"
 #include "http/router.h"
 
@@ -120,4 +122,6 @@ void stats_render(struct strbuf *out) {
                   atomic_load(&st.ingest_applied), atomic_load(&st.ingest_rejected),
                   atomic_load(&st.ingest_dry_run));
     cache_stats_render(out);
+    workers_stats_render(out);
+    guard_stats_render(out);
 }

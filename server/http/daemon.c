@@ -24,6 +24,9 @@
 #include "http/problem.h"
 #include "http/router.h"
 #include "stats.h"
+#include "http/daemon_conn.h"
+#include "http/guard.h"
+#include "http/listen.h"
 #include "http/workers.h"
 
 static struct MHD_Daemon *daemon_handle;
@@ -47,7 +50,6 @@ static bool choose_format(struct request *rq, struct reply *rp);
 static void make_etag(struct request *rq, char *out, size_t size);
 static bool etag_matches(const char *header, const char *etag);
 static enum http_method method_of(const char *m);
-static bool parse_listen(const char *text, struct sockaddr_storage *addr, socklen_t *len);
 static double seconds_since(const struct timespec *t);
 
 static double seconds_since(const struct timespec *t) {
@@ -222,6 +224,17 @@ static bool etag_matches(const char *header, const char *etag) {
 
 /* ---- dispatch ---- */
 
+/* A 304 when the client holds the answer at rq->version. */
+static bool not_modified(struct request *rq, struct reply *rp) {
+    char etag[64];
+    make_etag(rq, etag, sizeof etag);
+    if (!etag_matches(req_header(rq, "If-None-Match"), etag))
+        return false;
+    cache_count_revalidated(rq);
+    rp->status = 304;
+    return true;
+}
+
 /* Everything that can be answered without PostgreSQL, on the event loop: refusals,
  * routing, preflights, the routes that never touch the database, and, for an open read
  * whose data version is known, a 304 or a cache hit. True when rp is the answer; false
@@ -269,13 +282,8 @@ static bool dispatch_front(struct request *rq, struct reply *rp) {
     rq->version = db_known_version();
     if (!rq->version)
         return false;
-    char etag[64];
-    make_etag(rq, etag, sizeof etag);
-    if (etag_matches(req_header(rq, "If-None-Match"), etag)) {
-        cache_count_revalidated(rq);
-        rp->status = 304;
+    if (not_modified(rq, rp))
         return true;
-    }
     struct cache_key key;
     cache_key_make(rq, &key);
     return cache_serve(rq, rp, &key);
@@ -298,13 +306,8 @@ static void dispatch_back(struct request *rq, struct reply *rp) {
                 return;
             }
         }
-        char etag[64];
-        make_etag(rq, etag, sizeof etag);
-        if (etag_matches(req_header(rq, "If-None-Match"), etag)) {
-            cache_count_revalidated(rq);
-            rp->status = 304;
+        if (not_modified(rq, rp))
             return;
-        }
     }
     rq->route->handler(rq, rp);
     if (!rp->status) {
@@ -321,9 +324,8 @@ static void run_queued(struct work *w, bool late) {
     struct reply *rp = rq->answer;
     if (late) {
         problem_reply(rp, 503,
-                      "the server is busy: the request waited %d ms for a database worker; "
-                      "nothing was changed; try again shortly",
-                      g_config.db_wait_ms);
+                      "the server is busy: the request waited its limit for a database worker; "
+                      "nothing was changed; try again shortly");
         reply_header(rp, "Retry-After", "2");
     } else {
         dispatch_back(rq, rp);
@@ -435,6 +437,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return MHD_NO;
         *state = rq;
         atomic_fetch_add(&in_flight, 1);
+        rq->guard = daemon_conn_guard(conn);
+        guard_headers_done(rq->guard);
         /* An announced oversized body: refuse it before reading a byte when the client
          * waits for that (Expect: 100-continue) or the body is absurd; otherwise read and
          * discard it, then answer, since a client still sending would see a reset. */
@@ -456,6 +460,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     if (*upload_size) {
+        guard_body(rq->guard, *upload_size);
         if (!rq->answered_early && !rq->body_too_large) {
             if (rq->body.len + *upload_size > g_config.max_body) {
                 rq->body_too_large = true;
@@ -470,6 +475,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (rq->answered_early)
         return MHD_YES;
+    guard_answering(rq->guard);
     if (rq->answer) { /* resumed: the worker's answer is ready */
         struct reply *done = rq->answer;
         rq->answer = NULL;
@@ -497,6 +503,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
     if (!rq)
         return;
     *state = NULL;
+    guard_idle(rq->guard);
     int status = rq->status;
     double secs = seconds_since(&rq->started);
     int idx = router_index(rq->route);
@@ -518,40 +525,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
 
 /* ---- start and stop ---- */
 
-static bool parse_listen(const char *text, struct sockaddr_storage *addr, socklen_t *len) {
-    char host[128];
-    const char *colon = strrchr(text, ':');
-    if (!colon || colon == text || strlen(text) >= sizeof host)
-        return false;
-    char *end;
-    long port = strtol(colon + 1, &end, 10);
-    if (*end || port < 0 || port > 65535)
-        return false;
-    size_t hlen = (size_t)(colon - text);
-    memcpy(host, text, hlen);
-    host[hlen] = '\0';
-    memset(addr, 0, sizeof *addr);
-    if (host[0] == '[' && host[hlen - 1] == ']') {
-        host[hlen - 1] = '\0';
-        struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)addr;
-        a6->sin6_family = AF_INET6;
-        a6->sin6_port = htons((uint16_t)port);
-        *len = sizeof *a6;
-        return inet_pton(AF_INET6, host + 1, &a6->sin6_addr) == 1;
-    }
-    struct sockaddr_in *a4 = (struct sockaddr_in *)addr;
-    a4->sin_family = AF_INET;
-    a4->sin_port = htons((uint16_t)port);
-    *len = sizeof *a4;
-    if (strcmp(host, "localhost") == 0)
-        strcpy(host, "127.0.0.1");
-    return inet_pton(AF_INET, host, &a4->sin_addr) == 1;
-}
-
 bool http_start(void) {
     struct sockaddr_storage addr;
     socklen_t len;
-    if (!parse_listen(g_config.listen, &addr, &len)) {
+    if (!listen_parse(g_config.listen, &addr, &len)) {
         log_error("config",
                   "WELLBEING_LISTEN \"%s\" is not host:port (127.0.0.1:8080, "
                   "[::1]:8080)",
@@ -565,10 +542,17 @@ bool http_start(void) {
     struct workers_config wc = {
         .threads = {g_config.workers, g_config.submit_workers},
         .queue = {g_config.queue_limit, g_config.submit_queue_limit},
-        .deadline_ms = g_config.db_wait_ms,
+        .deadline_ms = {g_config.db_wait_ms, g_config.submit_wait_ms},
     };
-    if (!workers_start(&wc)) {
-        log_error("start", "could not start the database worker threads");
+    int limit = listen_affordable_connections(g_config.conn_limit, g_config.db_pool + 64);
+    if (limit < g_config.conn_limit)
+        log_error("config", "open-file limit allows %d connections, not %d", limit,
+                  g_config.conn_limit);
+    g_config.conn_limit = limit;
+    struct guard_config gc = {g_config.header_timeout_s, g_config.body_timeout_s,
+                              g_config.body_min_rate, g_config.timeout_s, g_config.conn_limit};
+    if (!workers_start(&wc) || !guard_start(&gc)) {
+        log_error("start", "could not start the worker or watchdog threads");
         return false;
     }
     /* libmicrohttpd zeroes a connection's whole memory pool after every request on it:
@@ -581,11 +565,14 @@ bool http_start(void) {
         (unsigned)g_config.conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         (unsigned)g_config.per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)g_config.timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_NOTIFY_CONNECTION,
+        daemon_conn_notify, NULL, MHD_OPTION_URI_LOG_CALLBACK, daemon_conn_request_line, NULL,
+        MHD_OPTION_END);
     if (!daemon_handle) {
         log_error("listen", "could not serve on %s (in use, or not an address of this machine)",
                   g_config.listen);
         workers_stop();
+        guard_stop();
         return false;
     }
     return true;
@@ -604,6 +591,7 @@ void http_stop(void) {
      * daemon goes, so no worker resumes a connection libmicrohttpd has freed. */
     workers_stop();
     MHD_stop_daemon(daemon_handle);
+    guard_stop(); /* after the daemon: no connection is left to report */
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
     daemon_handle = NULL;

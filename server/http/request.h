@@ -28,6 +28,7 @@ enum http_method {
 
 struct route;
 struct db_conn;
+struct guard_conn;
 
 struct request {
     struct MHD_Connection *conn;
@@ -43,11 +44,12 @@ struct request {
     bool csv;            /* the client asked for text/csv */
     struct identity who;
     struct timespec started;
-    struct db_conn *db;   /* checked out by req_db, released when the request ends */
-    uint64_t version;     /* data version the answer reflects, 0 if not known */
-    int status;           /* the status sent, for the log and the counters */
-    struct work work;     /* queued to a worker when the answer needs the database */
-    struct reply *answer; /* the worker's finished answer, sent when the connection resumes */
+    struct db_conn *db;       /* checked out by req_db, released when the request ends */
+    uint64_t version;         /* data version the answer reflects, 0 if not known */
+    int status;               /* the status sent, for the log and the counters */
+    struct work work;         /* queued to a worker when the answer needs the database */
+    struct reply *answer;     /* the worker's finished answer, sent when the connection resumes */
+    struct guard_conn *guard; /* the connection's slow-client deadlines (http/guard.h) */
 };
 
 struct reply {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "domain/strbuf.h"
 #include "log.h"
 
 struct lane {
@@ -15,11 +16,11 @@ struct lane {
     struct work *head, *tail;
     int queued, busy, limit, nthreads;
     unsigned long long refused, late;
+    int deadline_ms;
     pthread_t *threads;
 };
 
 static struct lane lanes[WORK_LANES];
-static int deadline_ms;
 static atomic_bool stopping;
 
 static int64_t now_ms(void) {
@@ -42,7 +43,7 @@ static void *lane_main(void *arg) {
             l->tail = NULL;
         l->queued--;
         l->busy++;
-        bool late = stopping || now_ms() - w->queued_ms > deadline_ms;
+        bool late = stopping || now_ms() - w->queued_ms > l->deadline_ms;
         if (late)
             l->late++;
         pthread_mutex_unlock(&l->lock);
@@ -55,11 +56,10 @@ static void *lane_main(void *arg) {
 }
 
 bool workers_start(const struct workers_config *cfg) {
-    deadline_ms = cfg->deadline_ms;
     atomic_store(&stopping, false);
     for (int i = 0; i < WORK_LANES; i++) {
         struct lane *l = &lanes[i];
-        *l = (struct lane){.limit = cfg->queue[i]};
+        *l = (struct lane){.limit = cfg->queue[i], .deadline_ms = cfg->deadline_ms[i]};
         pthread_mutex_init(&l->lock, NULL);
         pthread_cond_init(&l->ready, NULL);
         l->threads = calloc((size_t)cfg->threads[i], sizeof *l->threads);
@@ -127,4 +127,26 @@ void workers_stats(struct workers_stats *out) {
         out->late[i] = l->late;
         pthread_mutex_unlock(&l->lock);
     }
+}
+
+void workers_stats_render(struct strbuf *out) {
+    static const char *const names[WORK_LANES] = {"read", "submit"};
+    struct workers_stats w;
+    workers_stats(&w);
+    strbuf_printf(out, "# HELP wellbeing_workers Database worker threads by lane and state.\n"
+                       "# TYPE wellbeing_workers gauge\n");
+    for (int i = 0; i < WORK_LANES; i++)
+        strbuf_printf(out,
+                      "wellbeing_workers{lane=\"%s\",state=\"threads\"} %d\n"
+                      "wellbeing_workers{lane=\"%s\",state=\"busy\"} %d\n"
+                      "wellbeing_workers{lane=\"%s\",state=\"queued\"} %d\n",
+                      names[i], w.threads[i], names[i], w.busy[i], names[i], w.queued[i]);
+    strbuf_printf(out, "# HELP wellbeing_workers_refused_total Requests answered 503 by lane: "
+                       "queue full, or waited past the limit.\n"
+                       "# TYPE wellbeing_workers_refused_total counter\n");
+    for (int i = 0; i < WORK_LANES; i++)
+        strbuf_printf(out,
+                      "wellbeing_workers_refused_total{lane=\"%s\",why=\"full\"} %llu\n"
+                      "wellbeing_workers_refused_total{lane=\"%s\",why=\"late\"} %llu\n",
+                      names[i], w.refused[i], names[i], w.late[i]);
 }

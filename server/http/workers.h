@@ -23,9 +23,9 @@ struct work {
 };
 
 struct workers_config {
-    int threads[WORK_LANES]; /* threads per lane, at least 1 each */
-    int queue[WORK_LANES];   /* most jobs waiting per lane */
-    int deadline_ms;         /* longest a job may wait in its queue */
+    int threads[WORK_LANES];     /* threads per lane, at least 1 each */
+    int queue[WORK_LANES];       /* most jobs waiting per lane */
+    int deadline_ms[WORK_LANES]; /* longest a job may wait in its lane's queue */
 };
 
 bool workers_start(const struct workers_config *cfg);
@@ -39,5 +39,8 @@ struct workers_stats {
     unsigned long long refused[WORK_LANES], late[WORK_LANES];
 };
 void workers_stats(struct workers_stats *out);
+struct strbuf;
+/* Prometheus lines: threads, busy, queued and refusals per lane. */
+void workers_stats_render(struct strbuf *out);
 
 #endif

@@ -271,11 +271,13 @@ static bool conn_prepare(struct db_conn *c, const struct db_stmt *s) {
             return true;
     PGresult *r = PQprepare(c->pg, s->name, s->sql, s->nparams, NULL);
     bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    note_result(c, r);
     if (!ok) {
         if (PQstatus(c->pg) != CONNECTION_OK)
             c->lost = true;
         else
-            log_error("db_prepare", "statement %s did not prepare: %s", s->name,
+            log_error("db_prepare", "statement %s did not prepare: sqlstate %s: %s", s->name,
+                      PQresultErrorField(r, PG_DIAG_SQLSTATE),
                       PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY));
     }
     PQclear(r);

@@ -1,0 +1,239 @@
+// A service that holds: a stuck database, crowds of slow clients and big submissions do
+// not stop /healthz, cached reads or other clients. Each test runs its own server over
+// its own database in the private cluster (created and dropped here), so locks and
+// bulk rows never reach the shared test database. Loopback only, bounded in time.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { connect } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { api, startServer, BIN } from './lib.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const DBNAME = `wellbeing_holds_${process.pid}`;
+const devdbUrl = (name) => execFileSync(join(ROOT, 'scripts', 'devdb'), ['url'], {
+  env: { ...process.env, WELLBEING_DEVDB_NAME: name }, encoding: 'utf8',
+}).trim();
+const ADMINURL = devdbUrl('postgres');
+const DB_URL = devdbUrl(DBNAME);
+const psql = (url, statement) => execFileSync('psql', [url, '-XAtq', '-v', 'ON_ERROR_STOP=1', '-c', statement], { encoding: 'utf8' });
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+let bulkKey;
+
+before(() => {
+  psql(ADMINURL, `DROP DATABASE IF EXISTS ${DBNAME} WITH (FORCE)`);
+  psql(ADMINURL, `CREATE DATABASE ${DBNAME}`);
+  execFileSync(BIN, ['migrate'], { env: { ...process.env, WELLBEING_DATABASE_URL: DB_URL }, stdio: 'ignore' });
+  psql(DB_URL, `INSERT INTO partners (code, name) VALUES ('hd-bulk', 'Holds test bulk partner');
+             INSERT INTO partner_grants (partner, programme, area) SELECT 'hd-bulk', 'thrive', code FROM areas;`);
+  bulkKey = execFileSync(BIN, ['key', 'create', '--name', 'hd-bulk', '--scopes', 'submit', '--partner', 'hd-bulk'], {
+    env: { ...process.env, WELLBEING_DATABASE_URL: DB_URL }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'],
+  }).trim();
+});
+
+after(() => { psql(ADMINURL, `DROP DATABASE IF EXISTS ${DBNAME} WITH (FORCE)`); });
+
+// The time a promise takes, with its value.
+async function timed(p) {
+  const t0 = Date.now();
+  const value = await p;
+  return { value, ms: Date.now() - t0 };
+}
+
+// Holds LOCK TABLE observations IN ACCESS EXCLUSIVE MODE from a psql child for some
+// seconds; resolves once the lock is granted, to {released}.
+async function lockObservations(seconds) {
+  const child = spawn('psql', [DB_URL, '-XAtq', '-c',
+    `BEGIN; LOCK TABLE observations IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(${seconds}); COMMIT;`], { stdio: 'ignore' });
+  const released = new Promise((res) => child.on('exit', res));
+  for (let i = 0; i < 250; i++) {
+    const held = psql(DB_URL, `SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+      WHERE c.relname = 'observations' AND l.mode = 'AccessExclusiveLock' AND l.granted`).trim();
+    if (held === '1') return { released, child };
+    await sleep(20);
+  }
+  child.kill();
+  throw new Error('could not take the table lock');
+}
+
+test('a locked table: /healthz and a cached read answer at once, fresh reads get a 503 with Retry-After', { timeout: 60000 }, async () => {
+  const srv = await startServer({ WELLBEING_DATABASE_URL: DB_URL, WELLBEING_THREADS: '2' });
+  let lock;
+  try {
+    const cached = '/v1/dashboard';
+    const first = await api('GET', cached, { base: srv.base });
+    assert.equal(first.status, 200);
+    // 6 s: past the 2 s lock limit twice over (the reads queued behind the first wave).
+    lock = await lockObservations(6);
+    // More fresh reads than there are workers, so every worker is stuck on the lock.
+    const fresh = ['E08000025', 'E08000026', 'E08000027', 'E08000028', 'E08000029', 'E08000030']
+      .map((a) => timed(api('GET', `/v1/metrics/thrive.ips_referrals/series?area=${a}`, { base: srv.base })));
+    await sleep(200);
+    const health = await timed(api('GET', '/healthz', { base: srv.base }));
+    assert.equal(health.value.status, 200);
+    assert.ok(health.ms < 1000, `/healthz took ${health.ms} ms while the table was locked`);
+    const metrics = await timed(api('GET', '/metrics', { base: srv.base }));
+    assert.equal(metrics.value.status, 200);
+    assert.ok(metrics.ms < 1000, `/metrics took ${metrics.ms} ms`);
+    const again = await timed(api('GET', cached, { base: srv.base }));
+    assert.equal(again.value.status, 200);
+    assert.equal(again.value.text, first.text);
+    assert.ok(again.ms < 1000, `the cached board view took ${again.ms} ms`);
+    for (const f of await Promise.all(fresh)) {
+      assert.equal(f.value.status, 503, `a fresh read behind the lock: ${f.value.text}`);
+      assert.match(f.value.headers.get('content-type'), /^application\/problem\+json/);
+      assert.ok(Number(f.value.headers.get('retry-after')) > 0, 'Retry-After');
+      assert.match(f.value.body.detail, /busy/);
+      assert.ok(f.ms < 6000, `the 503 took ${f.ms} ms (lock limit 2 s)`);
+    }
+    await lock.released;
+    lock = null;
+    const after = await api('GET', '/v1/metrics/thrive.ips_referrals/series?area=E08000025', { base: srv.base });
+    assert.equal(after.status, 200, 'answers again once the lock is gone');
+  } finally {
+    if (lock) { lock.child.kill(); await lock.released; }
+    assert.equal(await srv.stop(), 0);
+  }
+});
+
+test('a statement that runs past statement_timeout is cancelled and answered 503', { timeout: 30000 }, async () => {
+  // A long lock limit and a short statement limit: the read's wait on the lock is
+  // cancelled by the statement limit (57014), not given up by the lock limit (55P03).
+  const srv = await startServer({
+    WELLBEING_DATABASE_URL: DB_URL, WELLBEING_STATEMENT_TIMEOUT_MS: '500', WELLBEING_LOCK_TIMEOUT_MS: '60000',
+  });
+  const lock = await lockObservations(3);
+  try {
+    const r = await timed(api('GET', '/v1/metrics/thrive.ips_referrals/series?area=E08000026', { base: srv.base }));
+    assert.equal(r.value.status, 503, r.value.text);
+    assert.match(r.value.body.detail, /busy/);
+    assert.ok(Number(r.value.headers.get('retry-after')) > 0);
+    assert.ok(r.ms < 2500, `the 503 took ${r.ms} ms (statement limit 0.5 s)`);
+    assert.match(srv.log(), /sqlstate 57014/);
+    assert.doesNotMatch(srv.log(), /sqlstate 55P03/);
+  } finally {
+    await lock.released;
+    assert.equal(await srv.stop(), 0);
+  }
+});
+
+// A socket from a chosen loopback source address. Resolves to {socket, closed} once
+// connected; closed resolves to the ms from connect to the server's close.
+function open(port, localAddress) {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port, localAddress });
+    let t0;
+    const closed = new Promise((res) => socket.on('close', () => res(Date.now() - t0)));
+    socket.on('error', () => {});
+    socket.once('connect', () => { t0 = Date.now(); resolve({ socket, closed }); });
+    socket.once('error', reject);
+  });
+}
+
+test('crowds of stalled and trickling clients from several addresses are cut off while another client is served', { timeout: 60000 }, async () => {
+  const srv = await startServer({
+    WELLBEING_DATABASE_URL: DB_URL, WELLBEING_HEADER_TIMEOUT: '2', WELLBEING_BODY_TIMEOUT: '2',
+    WELLBEING_BODY_MIN_RATE: '500', WELLBEING_PER_IP_LIMIT: '20', WELLBEING_CONN_LIMIT: '400', WELLBEING_TIMEOUT: '30',
+  });
+  const port = Number(new URL(srv.base).port);
+  const sockets = [];
+  const timers = [];
+  try {
+    // 5 addresses x 20 half-sent requests: request line and part of the headers, never
+    // the blank line that ends them.
+    const stalled = [];
+    for (let a = 2; a <= 6; a++) {
+      for (let i = 0; i < 20; i++) {
+        const c = await open(port, `127.0.0.${a}`);
+        c.socket.write('GET /v1/metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ');
+        sockets.push(c.socket);
+        stalled.push(c);
+      }
+    }
+    // One more from an address at its limit: refused by the per-address limit.
+    const over = await open(port, '127.0.0.2');
+    sockets.push(over.socket);
+    // Headers dribbled a byte at a time, faster than the idle timeout would ever notice.
+    const dribbled = [];
+    for (let i = 0; i < 5; i++) {
+      const c = await open(port, '127.0.0.7');
+      const text = 'GET /v1/metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: ' + 'x'.repeat(200);
+      let k = 0;
+      timers.push(setInterval(() => { if (k < text.length && !c.socket.destroyed) c.socket.write(text[k++]); }, 200));
+      sockets.push(c.socket);
+      dribbled.push(c);
+    }
+    // Bodies that trickle: complete headers, then 10 bytes a second of a 100,000-byte body.
+    const trickling = [];
+    for (let i = 0; i < 5; i++) {
+      const c = await open(port, '127.0.0.8');
+      c.socket.write(`POST /v1/submissions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${bulkKey}\r\n` +
+        'Content-Type: text/csv\r\nContent-Length: 100000\r\n\r\nmetric,area,period,value\n');
+      timers.push(setInterval(() => { if (!c.socket.destroyed) c.socket.write('0123456789'); }, 1000));
+      sockets.push(c.socket);
+      trickling.push(c);
+    }
+    // Meanwhile another client is served promptly, several times over.
+    for (let i = 0; i < 5; i++) {
+      const h = await timed(api('GET', '/healthz', { base: srv.base }));
+      assert.equal(h.value.status, 200);
+      assert.ok(h.ms < 1000, `/healthz took ${h.ms} ms amid the crowd`);
+      const m = await timed(api('GET', '/v1/metrics', { base: srv.base }));
+      assert.equal(m.value.status, 200);
+      assert.ok(m.ms < 2000, `/v1/metrics took ${m.ms} ms amid the crowd`);
+      await sleep(200);
+    }
+    const overMs = await Promise.race([over.closed, sleep(3000).then(() => Infinity)]);
+    assert.ok(overMs < 1000, `the connection over the per-address limit was not refused (${overMs} ms)`);
+    const within = (c, ms) => Promise.race([c.closed, sleep(ms).then(() => Infinity)]);
+    const stalledMs = await Promise.all(stalled.map((c) => within(c, 10000)));
+    assert.ok(stalledMs.every((ms) => ms >= 1500 && ms < 6000), `half-sent requests cut at ${Math.min(...stalledMs)}..${Math.max(...stalledMs)} ms (header limit 2 s)`);
+    const dribbledMs = await Promise.all(dribbled.map((c) => within(c, 10000)));
+    assert.ok(dribbledMs.every((ms) => ms >= 1500 && ms < 6000), `dribbled headers cut at ${Math.max(...dribbledMs)} ms`);
+    const trickleMs = await Promise.all(trickling.map((c) => within(c, 15000)));
+    // 2 s of grace plus a second per 500 bytes received (about 25 + 10 a second).
+    assert.ok(trickleMs.every((ms) => ms >= 1500 && ms < 8000), `trickling bodies cut at ${Math.max(...trickleMs)} ms`);
+    const stats = (await api('GET', '/metrics', { base: srv.base })).text;
+    assert.match(stats, /wellbeing_slow_clients_closed_total\{phase="headers"\} (1[0-9]{2})/);
+    assert.match(stats, /wellbeing_slow_clients_closed_total\{phase="body"\} 5/);
+    // And afterwards every address can connect again.
+    const again = await timed(api('GET', '/healthz', { base: srv.base }));
+    assert.ok(again.ms < 1000);
+  } finally {
+    timers.forEach(clearInterval);
+    sockets.forEach((s) => s.destroy());
+    assert.equal(await srv.stop(), 0);
+  }
+});
+
+test('/healthz and reads stay prompt during concurrent big submissions', { timeout: 120000 }, async () => {
+  const srv = await startServer({ WELLBEING_DATABASE_URL: DB_URL, WELLBEING_THREADS: '2' });
+  try {
+    const bodies = [0, 1, 2].map((i) => execFileSync(join(ROOT, 'scripts', 'gen-synthetic'),
+      ['--rows', '20000', '--seed', String(i + 1), '--first-month', `${2010 + i}-01`], { encoding: 'utf8', maxBuffer: 64 << 20 }));
+    let done = false;
+    const submissions = Promise.all(bodies.map((body) => api('POST', '/v1/submissions', {
+      base: srv.base, key: bulkKey, body, headers: { 'Content-Type': 'text/csv' },
+    }))).finally(() => { done = true; });
+    let worstHealth = 0, worstRead = 0, probes = 0;
+    await sleep(300);
+    while (!done) {
+      const h = await timed(api('GET', '/healthz', { base: srv.base }));
+      assert.equal(h.value.status, 200);
+      worstHealth = Math.max(worstHealth, h.ms);
+      const r = await timed(api('GET', '/v1/metrics?programme=thrive', { base: srv.base }));
+      worstRead = Math.max(worstRead, r.ms);
+      assert.equal(r.value.status, 200, r.value.text);
+      probes++;
+      await sleep(100);
+    }
+    const answers = await submissions;
+    for (const a of answers) assert.equal(a.status, 201, a.text.slice(0, 300));
+    assert.ok(probes >= 3, `only ${probes} probes ran during the submissions`);
+    assert.ok(worstHealth < 1000, `/healthz took up to ${worstHealth} ms during the submissions`);
+    assert.ok(worstRead < 2000, `a read took up to ${worstRead} ms during the submissions`);
+  } finally {
+    assert.equal(await srv.stop(), 0);
+  }
+});
