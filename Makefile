@@ -26,7 +26,7 @@ CHART_JS := dashboard/vendor/chart-$(CHART_VERSION).umd.min.js
 
 export WELLBEING_DATABASE_URL ?= $(shell scripts/devdb url)
 
-.PHONY: all deps run test test-all unit api-test browser-test asan fmt fmt-check clean \
+.PHONY: all deps run test test-all unit page-test api-test browser-test asan fmt fmt-check clean \
         bench bench-ingest check-structure db-start db-stop serve install docker-check
 
 all: build/wellbeingd $(CHART_JS)
@@ -47,7 +47,8 @@ $(CHART_JS): dashboard/node_modules/.package-lock.json
 # What an installation needs beside the binary, laid out as find_data_dir expects:
 # PREFIX/bin/wellbeingd with sql/, openapi/ and dashboard/ beside bin/.
 PREFIX ?= /usr/local/lib/wellbeing
-DASHBOARD_FILES := dashboard/index.html dashboard/app.js dashboard/styles.css dashboard/favicon.svg
+# The page's scripts are ES modules: app.js and every module it imports, all in dashboard/.
+DASHBOARD_FILES := dashboard/index.html $(wildcard dashboard/*.js) dashboard/styles.css dashboard/favicon.svg
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/openapi $(DESTDIR)$(PREFIX)/dashboard/vendor
 	install -m 755 build/wellbeingd $(DESTDIR)$(PREFIX)/bin/wellbeingd
@@ -79,9 +80,33 @@ build/asan/wellbeingd: $(ASAN_OBJ) | openapi/openapi.json
 
 asan: build/asan/wellbeingd
 
-build/asan/tests/%: tests/unit/%.c $(ASAN_DOMAIN_OBJ) $(HEADERS) | deps
+# A unit test links the domain objects and the sources its UNIT_LINK_<test> names (the
+# parts of server/http it tests, and stand-ins from tests/unit/support for what those
+# call outside the test's reach). Never daemon.c or request.c: unit tests link without
+# libmicrohttpd, a database or any handler.
+UNIT_LINK_test_router := server/http/router.c
+UNIT_LINK_test_reply := server/http/reply.c
+UNIT_LINK_test_question := server/http/question.c server/http/cache.c server/http/reply.c \
+                           tests/unit/support/usage_fake.c
+UNIT_LINK_test_cache := server/http/cache.c server/http/reply.c server/http/question.c \
+                        tests/unit/support/usage_fake.c
+UNIT_SUPPORT := $(wildcard tests/unit/support/*.c tests/unit/support/*.h)
+
+build/asan/obj/tests/unit/support/%.o: tests/unit/support/%.c $(HEADERS) $(UNIT_SUPPORT) | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) $< $(ASAN_DOMAIN_OBJ) -o $@ -lcmocka -ljansson -lm
+	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -Itests/unit -c $< -o $@
+
+# Kept between runs like every other object (make would delete it as intermediate).
+.SECONDARY: $(patsubst %.c,build/asan/obj/%.o,$(filter %.c,$(UNIT_SUPPORT)))
+
+.SECONDEXPANSION:
+unit_objs = $(patsubst %.c,build/asan/obj/%.o,$(UNIT_LINK_$(1)))
+
+build/asan/tests/%: tests/unit/%.c $(ASAN_DOMAIN_OBJ) $$(call unit_objs,$$*) \
+                    $(HEADERS) $(UNIT_SUPPORT) | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -Itests/unit $< $(ASAN_DOMAIN_OBJ) \
+		$(call unit_objs,$*) -o $@ -lcmocka -ljansson -lm -lpthread
 
 # Fuzzers (libFuzzer + ASan + UBSan) over the pure domain code: each runs FUZZ_SECONDS from
 # its committed seeds in tests/fuzz/corpus/<target>/; new inputs and any crash stay in build/.
@@ -110,21 +135,27 @@ db-stop:
 	@scripts/devdb stop
 
 # Serve on 127.0.0.1:8080 (or WELLBEING_LISTEN) with the private database. Everything
-# missing is installed first, in one pass.
+# missing is installed first, in one pass. NEW_KEY=1: a new development admin key.
+NEW_KEY ?= 0
 run:
 	@scripts/deps build page db
 	@$(MAKE) --no-print-directory serve
 
+# scripts/run-dev: migrate, the development admin key kept in .devdb/admin-key and reused
+# (NEW_KEY=1 makes a new one), the server's log in .devdb/wellbeingd.log, and a closing
+# block with the page, the key and what to read next.
 serve: all db-start
-	build/wellbeingd migrate
-	@echo "admin key (shown once):"
-	@build/wellbeingd key create --name "make-run-admin" --scopes read,submit,admin
-	@echo "serving on http://$${WELLBEING_LISTEN:-127.0.0.1:8080}/ (Ctrl-C stops)"
-	build/wellbeingd serve
+	@NEW_KEY=$(NEW_KEY) scripts/run-dev
 
 unit: $(UNIT_BIN)
 	@scripts/deps test
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+# The dashboard's modules that need no DOM (formatting, periods, RAG words, Making Data
+# Count judgements, CSV, tile text, chart configurations) under node's test runner; no
+# browser, no server.
+page-test:
+	node --test --test-reporter=spec tests/dashboard/
 
 tests/node_modules/.package-lock.json: tests/package.json tests/package-lock.json
 	@scripts/deps test
@@ -153,7 +184,7 @@ test:
 	@scripts/deps build page db test browser docker
 	@$(MAKE) --no-print-directory test-all
 
-test-all: fmt-check all asan unit api-test browser-test docker-check
+test-all: fmt-check check-structure all asan unit page-test api-test browser-test docker-check
 
 # The shape HACKING.md describes: no include cycle, no SQL in handlers, a pure domain,
 # microhttpd.h only in the daemon and request core, no source file over 600 lines.
@@ -161,10 +192,10 @@ check-structure:
 	@scripts/check-structure
 
 fmt:
-	clang-format -i $(SERVER_SRC) $(HEADERS) $(UNIT_SRC)
+	clang-format -i $(SERVER_SRC) $(HEADERS) $(UNIT_SRC) $(UNIT_SUPPORT)
 
 fmt-check:
-	@clang-format --dry-run -Werror $(SERVER_SRC) $(HEADERS) $(UNIT_SRC) && echo "fmt-check: formatted"
+	@clang-format --dry-run -Werror $(SERVER_SRC) $(HEADERS) $(UNIT_SRC) $(UNIT_SUPPORT) && echo "fmt-check: formatted"
 
 clean:
 	rm -rf build openapi/openapi.json dashboard/vendor

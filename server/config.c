@@ -26,7 +26,7 @@ static char *find_data_dir(void);
 
 static const struct setting settings[] = {
     {"--database-url", "WELLBEING_DATABASE_URL", K_STR, &g_config.database_url, 0, 0,
-     "libpq connection string or URI"},
+     "libpq connection string or URI (libpq defaults)"},
     {"--listen", "WELLBEING_LISTEN", K_STR, &g_config.listen, 0, 0,
      "address to serve on (127.0.0.1:8080)"},
     {"--threads", "WELLBEING_THREADS", K_INT, &g_config.threads, 1, 256,
@@ -40,7 +40,7 @@ static const struct setting settings[] = {
     {"--max-rows", "WELLBEING_MAX_ROWS", K_LONG, &g_config.max_rows, 1, 10000000,
      "most rows in one submission (100000)"},
     {"--db-pool", "WELLBEING_DB_POOL", K_INT, &g_config.db_pool, 1, 1000,
-     "database connections (2 x threads)"},
+     "database connections (workers + submit workers + 1)"},
     {"--db-wait-ms", "WELLBEING_DB_WAIT_MS", K_INT, &g_config.db_wait_ms, 1, 60000,
      "longest wait for a free connection before 503 (2000)"},
     {"--statement-timeout-ms", "WELLBEING_STATEMENT_TIMEOUT_MS", K_INT,
@@ -76,7 +76,7 @@ static const struct setting settings[] = {
     {"--small-count", "WELLBEING_SMALL_COUNT", K_INT, &g_config.small_count_max, 0, 1000,
      "open reads hide breakdown counts from 1 to this (4)"},
     {"--data-dir", "WELLBEING_DATA_DIR", K_STR, &g_config.data_dir, 0, 0,
-     "folder holding sql/, openapi/ and dashboard/ (nearest above the binary)"},
+     "folder holding sql/, openapi/ and dashboard/ (nearest folder above the binary with sql/)"},
     {"--access-log", "WELLBEING_ACCESS_LOG", K_BOOL, &g_config.access_log, 0, 1,
      "1: one JSON line per request on stdout (1)"},
 };

@@ -14,7 +14,7 @@
 #include "http/daemon.h"
 #include "log.h"
 #include "store/migrate.h"
-#include "http/router.h"
+#include "http/routes.h"
 #include "stats.h"
 #include "usage.h"
 
@@ -43,9 +43,10 @@ static int cmd_serve(void) {
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    for (int i = 0; i < router_count(); i++)
-        router_route_label(i); /* fill the label table before any thread reads it */
-    stats_init(router_count());
+    if (!stats_init(routes_count, routes_label)) {
+        log_error("start", "out of memory setting up the request counters");
+        return 1;
+    }
     db_set_timeouts(g_config.statement_timeout_ms, g_config.lock_timeout_ms,
                     g_config.ingest_statement_timeout_ms);
     if (!db_init(g_config.database_url, g_config.db_pool, g_config.db_wait_ms)) {
@@ -130,10 +131,8 @@ static int cmd_key_create(int argc, char **argv) {
 }
 
 static int cmd_routes(void) {
-    for (int i = 0; i < router_count(); i++) {
-        const struct route *r = router_at(i);
-        printf("%s %s\n", http_method_name(r->method), r->pattern);
-    }
+    for (int i = 0; i < routes_count; i++)
+        printf("%s\n", routes[i].label);
     return 0;
 }
 

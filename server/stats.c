@@ -6,10 +6,9 @@
 #include <stdlib.h>
 
 #include "http/cache.h"
-#include "http/guard.h"
+#include "http/deadline.h"
 #include "http/workers.h"
 #include "store/db.h"
-#include "http/router.h"
 
 static const int status_codes[] = {200, 201, 204, 304, 400, 401, 403, 404, 405,
                                    406, 409, 413, 415, 422, 429, 500, 503, 0};
@@ -19,7 +18,8 @@ static const double buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05
 #define NBUCKETS (sizeof buckets / sizeof buckets[0])
 
 static struct {
-    int nroutes;             /* plus one row for "no route" */
+    int nroutes; /* plus one row for "no route" */
+    const char *(*label)(int);
     atomic_ullong *requests; /* [nroutes+1][NSTATUS] */
     atomic_ullong latency[NBUCKETS + 1];
     atomic_ullong latency_sum_us;
@@ -27,9 +27,11 @@ static struct {
     atomic_ullong ingest_applied, ingest_rejected, ingest_dry_run;
 } st;
 
-void stats_init(int nroutes) {
+bool stats_init(int nroutes, const char *(*label)(int)) {
     st.nroutes = nroutes;
+    st.label = label;
     st.requests = calloc((size_t)(nroutes + 1) * NSTATUS, sizeof *st.requests);
+    return st.requests != NULL;
 }
 
 void stats_request(int route_index, int status, double seconds) {
@@ -61,7 +63,7 @@ void stats_render(struct strbuf *out) {
     strbuf_puts(out, "# HELP wellbeing_http_requests_total HTTP requests answered, by route "
                      "pattern and status.\n# TYPE wellbeing_http_requests_total counter\n");
     for (int r = 0; r <= st.nroutes; r++) {
-        const char *name = r < st.nroutes ? router_route_label(r) : "unmatched";
+        const char *name = r < st.nroutes ? st.label(r) : "unmatched";
         for (size_t i = 0; i < NSTATUS; i++) {
             unsigned long long v = atomic_load(&st.requests[(size_t)r * NSTATUS + i]);
             if (!v)
@@ -123,5 +125,5 @@ void stats_render(struct strbuf *out) {
                   atomic_load(&st.ingest_dry_run));
     cache_stats_render(out);
     workers_stats_render(out);
-    guard_stats_render(out);
+    deadline_stats_render(out);
 }

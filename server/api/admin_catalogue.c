@@ -12,6 +12,7 @@
 #include "api/render.h"
 #include "api/admin_util.h"
 #include "api/api.h"
+#include "domain/geo.h"
 #include "api/api_util.h"
 
 struct metric_input {
@@ -36,10 +37,6 @@ static const char *const units[] = {"count", "percent", "gbp", "rate_per_1000", 
 static const char *const frequencies[] = {"monthly", "quarterly", "annual", NULL};
 static const char *const kinds[] = {"flow", "stock", "rate", NULL};
 static const char *const polarities[] = {"higher_is_better", "lower_is_better", NULL};
-static const char *const area_types[] = {
-    "region",  "combined_authority",    "county",
-    "unitary", "metropolitan_district", "non_metropolitan_district",
-    NULL};
 static const char *const roles[] = {"constituent", "non_constituent", "observer", "contains", NULL};
 
 /* A PUT names its thing in the path; a code in the body may only repeat it. */
@@ -369,7 +366,7 @@ static void read_area(json_t *body, struct area_input *in, json_t *errors) {
     admin_only_members(body, "", fields, errors);
     check_body_code(body, in->code, errors);
     in->name = admin_text(body, "", "name", true, 200, errors);
-    in->type = admin_enum(body, "", "type", true, area_types, errors);
+    in->type = admin_enum(body, "", "type", true, geo_area_types, errors);
     in->parents = read_parents(body, in->code, errors);
 }
 

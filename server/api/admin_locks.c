@@ -38,15 +38,8 @@ void api_post_lock(struct request *rq, struct reply *rp) {
     if (!programme == !metric && json_array_size(errors) == before)
         admin_error(errors, "", "programme_or_metric",
                     "name either a programme or a metric (one of them, not both)");
-    const char *period_text = admin_string(body, "", "period", true, errors);
     struct period period;
-    if (period_text && !period_parse(period_text, &period)) {
-        admin_error(errors, "/period", "bad_period",
-                    "period \"%s\" is not a period: use a month 2019-01, a quarter 2019-Q1, a "
-                    "year 2019 or a financial year FY2019-20",
-                    period_text);
-        period_text = NULL;
-    }
+    admin_period(body, "", "period", &period, errors);
     if (!admin_valid(rp, NULL, errors, "lock"))
         goto done;
     struct db_conn *db = admin_start(rq, rp);
@@ -68,9 +61,7 @@ void api_post_lock(struct request *rq, struct reply *rp) {
     else if (metric)
         period_freq_parse(frequency, &freq);
     if (!json_array_size(errors) && period.freq != freq) {
-        const char *like = freq == PERIOD_MONTHLY     ? "2019-02"
-                           : freq == PERIOD_QUARTERLY ? "2019-Q1"
-                                                      : "2019 or FY2019-20";
+        const char *like = period_freq_example(freq);
         if (metric)
             admin_error(errors, "/period", "bad_period",
                         "%s is %s: lock one of its periods, like %s", metric,

@@ -26,8 +26,6 @@ static void read_target(json_t *body, struct target_input *in, json_t *errors);
 static json_t *read_milestones(json_t *body, json_t *errors);
 static void check_against_metric(struct target_input *in, const char *frequency, const char *kind,
                                  json_t *errors);
-static void read_period(json_t *body, const char *base, const char *name, const char **text,
-                        struct period *out, json_t *errors);
 
 static const char *const target_columns[] = {
     "id",       "metric",       "area",       "start",  "end",  "value",      "basis",
@@ -38,20 +36,6 @@ void api_list_targets(struct request *rq, struct reply *rp) {
     json_t *items = NULL;
     bool ok = db && db_targets_list(db, req_query(rq, "metric"), req_query(rq, "area"), &items);
     api_reply_items(rq, rp, db, ok, items, target_columns, "targets");
-}
-
-static void read_period(json_t *body, const char *base, const char *name, const char **text,
-                        struct period *out, json_t *errors) {
-    *text = admin_string(body, base, name, true, errors);
-    if (*text && !period_parse(*text, out)) {
-        char pointer[64];
-        snprintf(pointer, sizeof pointer, "%s/%s", base, name);
-        admin_error(errors, pointer, "bad_period",
-                    "%s \"%s\" is not a period: use a month 2019-01, a quarter 2019-Q1, a year "
-                    "2019 or a financial year FY2019-20",
-                    name, *text);
-        *text = NULL;
-    }
 }
 
 /* Milestones as [{"period": "2019-06", "start": "2019-06-01", "value": "250", "freq": n}];
@@ -75,7 +59,7 @@ static json_t *read_milestones(json_t *body, json_t *errors) {
         const char *text;
         struct period p;
         char value[64], start[16];
-        read_period(m, base, "period", &text, &p, errors);
+        text = admin_period(m, base, "period", &p, errors);
         bool has_value = admin_number(m, base, "value", true, NULL, value, sizeof value, errors);
         if (!text || !has_value)
             continue;
@@ -105,8 +89,8 @@ static void read_target(json_t *body, struct target_input *in, json_t *errors) {
     if (in->area && !admin_area_code_ok(in->area))
         admin_error(errors, "/area", "bad_format", "area \"%s\" is not an ONS code like E08000025",
                     in->area);
-    read_period(body, "", "start", &in->start_text, &in->start, errors);
-    read_period(body, "", "end", &in->end_text, &in->end, errors);
+    in->start_text = admin_period(body, "", "start", &in->start, errors);
+    in->end_text = admin_period(body, "", "end", &in->end, errors);
     admin_number(body, "", "value", true, NULL, in->value, sizeof in->value, errors);
     in->basis = admin_enum(body, "", "basis", true, bases, errors);
     admin_number(body, "", "baseline", false, "0", in->baseline, sizeof in->baseline, errors);

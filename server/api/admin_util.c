@@ -2,6 +2,8 @@
  * every problem at once, by name, rather than the first one the database trips on. */
 #include "api/admin_util.h"
 
+#include "api/api_util.h"
+
 #include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
@@ -10,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "domain/period.h"
 #include "store/db.h"
 #include "http/problem.h"
 
@@ -38,6 +41,10 @@ json_t *admin_body(struct request *rq, struct reply *rp) {
     }
     json_error_t err;
     json_t *body = json_loadb(rq->body.data, rq->body.len, JSON_REJECT_DUPLICATES, &err);
+    if (!body && json_error_code(&err) == json_error_out_of_memory) {
+        api_no_memory(rp);
+        return NULL;
+    }
     if (!body) {
         /* jansson ends its message with the text near the fault; the position says
          * where without echoing the body back. */
@@ -99,9 +106,14 @@ void admin_error(json_t *errors, const char *pointer, const char *code, const ch
     else
         snprintf(field, sizeof field, "%s", pointer);
     json_t *e = problem_error(field[0] ? field : NULL, code, "%s", msg);
-    if (is_pointer)
-        json_object_set_new(e, "pointer", json_string(pointer));
-    json_array_append_new(errors, e);
+    if (e && is_pointer && json_object_set_new(e, "pointer", json_string(pointer)) != 0) {
+        json_decref(e);
+        e = NULL;
+    }
+    /* An error that could not be recorded must not let the body pass as valid: a null
+     * entry (json_null() allocates nothing) tells admin_valid that memory ran out. */
+    if (!e || json_array_append_new(errors, e) != 0)
+        json_array_append(errors, json_null());
 }
 
 void admin_reply_invalid(struct reply *rp, json_t *errors, const char *what) {
@@ -204,6 +216,21 @@ const char *admin_enum(json_t *obj, const char *base, const char *name, bool req
     pointer_join(pointer, sizeof pointer, base, name);
     admin_error(errors, pointer, "not_allowed", "%s \"%s\" is not one of %s", name, s, list);
     return NULL;
+}
+
+const char *admin_period(json_t *obj, const char *base, const char *name, struct period *out,
+                         json_t *errors) {
+    const char *text = admin_string(obj, base, name, true, errors);
+    if (text && !period_parse(text, out)) {
+        char pointer[256];
+        snprintf(pointer, sizeof pointer, "%s/%s", base, name);
+        admin_error(errors, pointer, "bad_period",
+                    "%s \"%s\" is not a period: use a month 2019-01, a quarter 2019-Q1, a year "
+                    "2019 or a financial year FY2019-20",
+                    name, text);
+        return NULL;
+    }
+    return text;
 }
 
 bool admin_bool(json_t *obj, const char *base, const char *name, bool dflt, json_t *errors) {
@@ -347,11 +374,17 @@ bool admin_id_ok(const char *s) {
 }
 
 bool admin_valid(struct reply *rp, struct db_conn *db, json_t *errors, const char *what) {
-    if (!json_array_size(errors))
+    bool lost = !errors; /* the list itself could not be made */
+    for (size_t i = 0; !lost && i < json_array_size(errors); i++)
+        lost = json_is_null(json_array_get(errors, i));
+    if (!lost && !json_array_size(errors))
         return true;
     if (db)
         admin_rollback(db);
-    admin_reply_invalid(rp, json_incref(errors), what);
+    if (lost)
+        api_no_memory(rp);
+    else
+        admin_reply_invalid(rp, json_incref(errors), what);
     return false;
 }
 

@@ -54,6 +54,12 @@ bool admin_number(json_t *obj, const char *base, const char *name, bool required
 /* An array member (NULL when absent or invalid), at most ADMIN_MAX_LIST long. */
 json_t *admin_array(json_t *obj, const char *base, const char *name, bool required, json_t *errors);
 
+/* A required period member (2019-01, 2019-Q1, 2019, FY2019-20) parsed into out; NULL
+ * with a "bad_period" error (or "required") when it is not one. */
+struct period;
+const char *admin_period(json_t *obj, const char *base, const char *name, struct period *out,
+                         json_t *errors);
+
 /* Shapes of codes, as the schema's check constraints have them. */
 bool admin_partner_code_ok(const char *s);
 bool admin_programme_code_ok(const char *s);

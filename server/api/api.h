@@ -42,6 +42,8 @@ void api_delete_key(struct request *rq, struct reply *rp);
 /* admin_locks.c */
 void api_list_locks(struct request *rq, struct reply *rp);
 void api_post_lock(struct request *rq, struct reply *rp);
+/* admin_breaks.c */
+void api_post_break(struct request *rq, struct reply *rp);
 void api_delete_lock(struct request *rq, struct reply *rp);
 /* admin_targets.c */
 void api_list_targets(struct request *rq, struct reply *rp);

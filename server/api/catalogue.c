@@ -3,9 +3,12 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "domain/geo.h"
 #include "api/api_util.h"
 #include "api/render.h"
 #include "http/problem.h"
+#include "domain/period.h"
+#include "store/db_breaks.h"
 #include "store/db_catalogue.h"
 
 static const char *const metric_columns[] = {"code",       "programme", "name",        "unit",
@@ -59,10 +62,37 @@ void api_get_metric(struct request *rq, struct reply *rp) {
         api_db_failed(rp, db, "metric");
         return;
     }
-    if (!metric)
+    if (!metric) {
         problem_reply(rp, 404, "no metric %s; GET /v1/metrics lists them", req_param(rq, 0));
-    else
-        reply_json(rp, 200, metric);
+        return;
+    }
+    /* The breaks in its series, each as a period of the metric's own frequency. */
+    json_t *breaks = NULL;
+    if (!db_breaks_list(db, req_param(rq, 0), &breaks)) {
+        json_decref(metric);
+        api_db_failed(rp, db, "series breaks");
+        return;
+    }
+    enum period_freq freq = PERIOD_MONTHLY;
+    const char *freq_text = json_string_value(json_object_get(metric, "frequency"));
+    if (freq_text)
+        period_freq_parse(freq_text, &freq);
+    size_t i;
+    json_t *b;
+    json_array_foreach(breaks, i, b) {
+        struct period p;
+        char text[16] = "";
+        if (period_from_date(json_string_value(json_object_get(b, "period_start")), freq, &p))
+            period_format(&p, text, sizeof text);
+        json_object_set_new(b, "period", json_string(text));
+        json_object_del(b, "period_start");
+    }
+    if (!api_set_take(metric, "breaks", breaks)) {
+        json_decref(metric);
+        api_no_memory(rp);
+        return;
+    }
+    reply_json(rp, 200, metric);
 }
 
 /* In CSV a list member reads better flattened: each element through cell. */
@@ -96,20 +126,17 @@ static json_t *category_cell(json_t *category) {
 
 void api_list_areas(struct request *rq, struct reply *rp) {
     static const char *const columns[] = {"code", "name", "type", "parents", NULL};
-    static const char *const types[] = {
-        "region",  "combined_authority",    "county",
-        "unitary", "metropolitan_district", "non_metropolitan_district",
-        NULL};
     const char *type = req_query(rq, "type");
     if (type) {
         bool known = false;
-        for (int i = 0; types[i]; i++)
-            known |= strcmp(type, types[i]) == 0;
+        for (int i = 0; geo_area_types[i]; i++)
+            known |= strcmp(type, geo_area_types[i]) == 0;
         if (!known) {
-            problem_reply(rp, 400,
-                          "type=%s is not an area type: use region, combined_authority, county, "
-                          "unitary, metropolitan_district or non_metropolitan_district",
-                          type);
+            problem_reply(
+                rp, 400,
+                "type=%s is not an area type: use country, region, combined_authority, county, "
+                "unitary, metropolitan_district or non_metropolitan_district",
+                type);
             return;
         }
     }

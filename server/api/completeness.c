@@ -22,8 +22,9 @@
 #include "http/problem.h"
 #include "store/db_oversight.h"
 
-static const char *const columns[] = {"partner", "metric",      "area", "received",
-                                      "late",    "received_at", NULL};
+/* Each row names its period and due date too, so a downloaded file stands alone. */
+static const char *const columns[] = {"period",   "due_date", "partner",     "metric", "area",
+                                      "received", "late",     "received_at", NULL};
 
 void api_get_completeness(struct request *rq, struct reply *rp) {
     struct period p;
@@ -53,6 +54,16 @@ void api_get_completeness(struct request *rq, struct reply *rp) {
         return;
     }
     int n = (int)json_array_size(items);
+    if (rq->csv && items) { /* each row names its period, so the file stands alone */
+        size_t i;
+        json_t *item;
+        json_array_foreach(items, i, item) {
+            json_object_set_new(item, "period", json_string(period));
+            json_object_set_new(item, "due_date", json_string(due));
+        }
+    }
+    const char *name[] = {"completeness", period};
+    render_csv_name(rq, rp, name, 2);
     json_t *extra = json_pack("{s:s, s:s, s:{s:i, s:i, s:i}}", "period", period, "due_date", due,
                               "summary", "expected", n, "received", received, "late", late);
     render_collection_with(rq, rp, items, columns, extra);

@@ -168,6 +168,9 @@ json_t *figures_point_json(const struct geo *g, const struct metric *m, const st
     if (ok && p->derived && with_parts)
         ok = api_set_take(j, "members", area_codes(g, p->members, p->nmembers)) &&
              api_set_take(j, "missing", area_codes(g, p->missing, p->nmissing));
+    if (ok)
+        ok = api_set_take(j, "ci_method",
+                          p->ci_method && !p->suppressed ? json_string(p->ci_method) : json_null());
     if (ok && p->suppressed)
         ok = api_set_take(j, "suppressed", json_true());
     if (!ok) {
@@ -175,14 +178,6 @@ json_t *figures_point_json(const struct geo *g, const struct metric *m, const st
         return NULL;
     }
     return j;
-}
-
-json_t *figures_trend_json(const struct metric *m, const struct series *s, int lo, int hi) {
-    enum trend_label t = series_trend(m, s, lo, hi);
-    if (t == TREND_NONE)
-        return json_null();
-    return json_pack("{s:s, s:s, s:i}", "label", trend_label_name(t), "direction",
-                     trend_direction(t, m->lower_is_better), "points", TREND_POINTS);
 }
 
 json_t *figures_target_json(const struct measure_target *t, const struct metric *m) {

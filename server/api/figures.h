@@ -1,7 +1,8 @@
 /* What the series, the area comparison and the board view share as handlers: the
  * start of a cached read in one snapshot, the breakdown= parameter, and the JSON of a
- * metric, a point, a trend and a target. The numbers come from domain/ (series,
- * measure) over what store/db_figures reads, so every route gives the same figure. */
+ * metric, a point and a target (the judgements beside them are api/judge.c's). The
+ * numbers come from domain/ (series, measure) over what store/db_figures reads, so
+ * every route gives the same figure. */
 #ifndef FIGURES_H
 #define FIGURES_H
 
@@ -50,8 +51,6 @@ json_t *figures_number(double v);
 json_t *figures_metric_json(const struct metric *m);
 json_t *figures_point_json(const struct geo *g, const struct metric *m, const struct point *p,
                            bool with_parts);
-/* {label, direction, points} or null (fewer than TREND_POINTS whole figures). */
-json_t *figures_trend_json(const struct metric *m, const struct series *s, int lo, int hi);
 /* {id, value, baseline, basis, start, end, amber_within, milestones} */
 json_t *figures_target_json(const struct measure_target *t, const struct metric *m);
 /* {period, actual, expected, percent_of_target, percent_of_expected, rag} or null */

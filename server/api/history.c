@@ -12,8 +12,9 @@
 
 void api_get_history(struct request *rq, struct reply *rp) {
     static const char *const columns[] = {
-        "period",  "action",        "old_value",  "new_value", "old_status",    "new_status",
-        "partner", "submission_id", "changed_at", "reason",    "lock_override", NULL};
+        "metric",        "area",       "breakdown",  "period",        "action",
+        "old_value",     "new_value",  "old_status", "new_status",    "partner",
+        "submission_id", "changed_at", "reason",     "lock_override", NULL};
     const char *metric = req_query(rq, "metric"), *area = req_query(rq, "area");
     if (!metric || !area) {
         problem_reply(rp, 400, "history needs metric= and area= (and period= for one period)");
@@ -56,6 +57,17 @@ void api_get_history(struct request *rq, struct reply *rp) {
         api_db_failed(rp, db, "history");
         return;
     }
+    if (rq->csv) { /* each row names its cell, so the file stands alone */
+        size_t i;
+        json_t *item;
+        json_array_foreach(items, i, item) {
+            json_object_set_new(item, "metric", json_string(metric));
+            json_object_set_new(item, "area", json_string(area));
+            json_object_set_new(item, "breakdown", key[0] ? json_string(key) : json_null());
+        }
+    }
+    const char *name[] = {"history", metric, area, req_query(rq, "period"), key};
+    render_csv_name(rq, rp, name, 5);
     json_t *extra = json_pack("{s:s, s:s}", "metric", metric, "area", area);
     render_collection_with(rq, rp, items, columns, extra);
 }

@@ -16,18 +16,22 @@
 #include "store/db_figures.h"
 #include "usage.h"
 
-static const char *const area_columns[] = {"area",   "name",  "type",  "value", "derived",
-                                           "status", "lower", "upper", NULL};
+/* A downloaded comparison stands alone: each row names the metric, period and breakdown,
+ * and says whether a total is whole (complete) and whether a small count is hidden. */
+static const char *const area_columns[] = {"metric", "period", "breakdown",  "area",     "name",
+                                           "type",   "value",  "derived",    "complete", "status",
+                                           "lower",  "upper",  "suppressed", NULL};
 
 static int type_rank(const char *type);
 static json_t *area_items(struct request *rq, const struct geo *g, const struct metric *m,
                           const struct obs_set *set, const char *bkey, int month);
 
-/* Larger areas first, as a league table reads: region, combined authority, county,
+/* Larger areas first, as a league table reads: country, region, combined authority, county,
  * unitary, districts. */
 static int type_rank(const char *type) {
-    static const char *const order[] = {"region",  "combined_authority",    "county",
-                                        "unitary", "metropolitan_district", NULL};
+    static const char *const order[] = {"country", "region",  "combined_authority",
+                                        "county",  "unitary", "metropolitan_district",
+                                        NULL};
     for (int i = 0; order[i]; i++)
         if (strcmp(order[i], type) == 0)
             return i;
@@ -94,6 +98,9 @@ void api_get_metric_areas(struct request *rq, struct reply *rp) {
     bool has_period;
     if (!api_period_param(rq, rp, "period", &asked, &has_period))
         return;
+    const char *name[] = {req_param(rq, 0), has_period ? req_query(rq, "period") : "latest",
+                          req_query(rq, "breakdown"), "areas"};
+    render_csv_name(rq, rp, name, 4);
     struct cache_key key;
     uint64_t version = 0;
     struct db_conn *db = figures_cached_begin(rq, rp, &key, &version);
@@ -140,6 +147,15 @@ void api_get_metric_areas(struct request *rq, struct reply *rp) {
     json_t *extra =
         json_pack("{s:s, s:o, s:o}", "metric", m.code, "period",
                   month >= 0 ? json_string(period) : json_null(), "breakdown", breakdown);
+    if (rq->csv) {
+        size_t i;
+        json_t *item;
+        json_array_foreach(items, i, item) {
+            json_object_set_new(item, "metric", json_string(m.code));
+            json_object_set_new(item, "period", month >= 0 ? json_string(period) : json_null());
+            json_object_set(item, "breakdown", breakdown);
+        }
+    }
     breakdown = NULL;
     render_collection_with(rq, rp, items, area_columns, extra);
     items = NULL;

@@ -223,20 +223,20 @@ static void stream_csv(struct request *rq, struct reply *rp, struct obs_query *q
         return;
     }
     render_csv_header(&s->buf, obs_columns);
-    struct MHD_Response *response = MHD_create_response_from_callback(
-        MHD_SIZE_UNKNOWN, STREAM_CHUNK, stream_read, s, stream_free);
-    if (!response) {
-        db_observations_cancel(s->db);
-        strbuf_free(&s->buf);
-        free(s);
-        api_no_memory(rp);
-        return;
-    }
     rq->db = NULL; /* the stream owns the connection until the last row is sent */
-    rp->response = response;
-    rp->status = 200;
-    rp->content_type = "text/csv; charset=utf-8";
-    reply_header(rp, "Content-Disposition", "attachment; filename=\"observations.csv\"");
+    /* The daemon makes the response; when it cannot, stream_free releases s all the
+     * same and the answer is the out-of-memory 503. */
+    reply_stream(rp, 200, "text/csv; charset=utf-8", STREAM_CHUNK, stream_read, s, stream_free);
+    const char *from = req_query(rq, "from"), *to = req_query(rq, "to");
+    if (from && to && strcmp(from, to) == 0)
+        to = NULL; /* one period: named once */
+    const char *name[] = {"observations",
+                          req_query(rq, "metric"),
+                          req_query(rq, "area"),
+                          req_query(rq, "breakdown"),
+                          from,
+                          to};
+    render_csv_name(rq, rp, name, 6);
 }
 
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max) {
@@ -269,7 +269,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max) {
     size_t left = s->buf.len - s->sent;
     if (left == 0 || (s->failed && s->buf.failed)) {
         /* Headers are gone already: a failure can only cut the body short. */
-        return s->failed ? MHD_CONTENT_READER_END_WITH_ERROR : MHD_CONTENT_READER_END_OF_STREAM;
+        return s->failed ? REPLY_STREAM_ERROR : REPLY_STREAM_END;
     }
     size_t n = left < max ? left : max;
     memcpy(buf, s->buf.data + s->sent, n);

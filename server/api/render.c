@@ -2,6 +2,7 @@
  * with commas, quotes or newlines stays one cell. */
 #include "api/render.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,10 +66,39 @@ void render_csv_row(struct strbuf *out, json_t *obj, const char *const *columns)
         json_t *v = json_object_get(obj, columns[c]);
         if (v)
             render_cell(v, &cell);
-        csv_put_field(out, cell.data ? cell.data : "", c == 0);
+        if (json_is_string(v)) /* "" stays "", told apart from null's empty cell */
+            csv_put_text(out, cell.data ? cell.data : "", c == 0);
+        else
+            csv_put_field(out, cell.data ? cell.data : "", c == 0);
     }
     strbuf_free(&cell);
     csv_end_record(out);
+}
+
+void render_csv_name(struct request *rq, struct reply *rp, const char *const *parts, int nparts) {
+    if (!rq->csv || reply_has_header(rp, "Content-Disposition"))
+        return;
+    char name[160];
+    size_t n = 0;
+    for (int i = 0; i < nparts; i++) {
+        const char *s = parts[i];
+        if (!s || !*s)
+            continue;
+        if (n && n + 1 < sizeof name - 5)
+            name[n++] = '_';
+        for (; *s && n < sizeof name - 5; s++) {
+            char c = *s;
+            bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                         (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
+            name[n++] = plain ? c : '-';
+        }
+    }
+    if (!n)
+        memcpy(name, "export", (n = 6));
+    memcpy(name + n, ".csv", 5);
+    char value[sizeof name + 40];
+    snprintf(value, sizeof value, "attachment; filename=\"%s\"", name);
+    reply_header(rp, "Content-Disposition", value);
 }
 
 void render_collection(struct request *rq, struct reply *rp, json_t *items,
@@ -79,6 +109,11 @@ void render_collection(struct request *rq, struct reply *rp, json_t *items,
         return;
     }
     if (rq->csv) {
+        /* A list named after its path: /v1/admin/keys is admin-keys.csv. */
+        const char *path = rq->path ? rq->path : "";
+        if (strncmp(path, "/v1/", 4) == 0)
+            path += 4;
+        render_csv_name(rq, rp, &path, 1);
         struct strbuf out;
         strbuf_init(&out);
         render_csv_header(&out, columns);

@@ -8,6 +8,12 @@
 #include "domain/strbuf.h"
 #include "http/request.h"
 
+/* For a CSV answer (rq->csv), names the download after what it holds: Content-Disposition
+ * attachment; filename="<the nparts parts joined by _>.csv" (NULL or empty ones left out, any
+ * character but A-Z, a-z, 0-9, '.', '-' and '_' made '-'). Set before a cache lookup: a cached
+ * answer keeps only its body. render_collection names one from the path when a handler
+ * did not. */
+void render_csv_name(struct request *rq, struct reply *rp, const char *const *parts, int nparts);
 struct db_conn;
 
 /* Answers 200 with items (taken) as {"items": [...], ...extra (taken)} or, when the

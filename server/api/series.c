@@ -1,14 +1,16 @@
 /* GET /v1/metrics/{code}/series: one metric for one area over time, each figure its
  * own or a total derived from members, with the targets' trajectories and how the
- * latest figure stands against them, a trend label, and the parent area beside it.
+ * latest figure stands against them, statistical process control over the whole
+ * figures shown (from the metric's latest break) with the trend label read from it,
+ * the comparison with the parent area and England, and the parent area beside it.
  * Answers are kept in the response cache until the data version moves.
  *
  * The parent is the most specific area that 'contains' this one (a district's county,
  * a county's region); a combined authority, which contains nothing, is compared with
  * the region holding most of its constituents. Only the parent's whole figures are
  * shown (its own, or derived with no member missing). cumulative=true turns a flow
- * into running sums since its first figure (from= only trims what is shown); the
- * trend is always read from the periods' own figures, the last five shown. */
+ * into running sums since its first figure (from= only trims what is shown); SPC always
+ * reads the periods' own figures. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,18 +19,22 @@
 #include "api/api.h"
 #include "api/api_util.h"
 #include "api/figures.h"
+#include "api/judge.h"
 #include "api/render.h"
 #include "config.h"
 #include "http/cache.h"
 #include "http/problem.h"
+#include "store/db_breaks.h"
 #include "store/db_figures.h"
 #include "usage.h"
 
 #define DEFAULT_AREA "E47000007"
 
-static const char *const point_columns[] = {"period",  "value",      "derived", "complete",
-                                            "status",  "lower",      "upper",   "members",
-                                            "missing", "suppressed", NULL};
+/* A downloaded series stands alone: each row names its metric, area and breakdown, and
+ * whether its values are running sums. */
+static const char *const point_columns[] = {
+    "metric", "area",  "breakdown", "cumulative", "period",  "value",      "derived", "complete",
+    "status", "lower", "upper",     "members",    "missing", "suppressed", NULL};
 
 struct series_query {
     const char *code, *area;
@@ -143,6 +149,7 @@ static json_t *parent_json(const struct geo *g, const struct metric *m, const st
         json_object_del(p, "lower");
         json_object_del(p, "upper");
         json_object_del(p, "status");
+        json_object_del(p, "ci_method");
         if (!api_push_take(points, p)) {
             json_decref(points);
             points = NULL;
@@ -163,6 +170,9 @@ void api_get_series(struct request *rq, struct reply *rp) {
     struct series_query q;
     if (!parse_query(rq, rp, &q))
         return;
+    const char *name[] = {q.code, q.area, req_query(rq, "breakdown"),
+                          q.cumulative ? "cumulative" : NULL, "series"};
+    render_csv_name(rq, rp, name, 5);
     struct cache_key key;
     uint64_t version = 0;
     struct db_conn *db = figures_cached_begin(rq, rp, &key, &version);
@@ -194,6 +204,11 @@ void api_get_series(struct request *rq, struct reply *rp) {
         api_db_failed(rp, db, "targets");
         goto done;
     }
+    int breaks[DB_BREAKS_MAX], nbreaks = 0;
+    if (!bkey[0] && !db_breaks_months(db, m.code, breaks, &nbreaks)) {
+        api_db_failed(rp, db, "series breaks");
+        goto done;
+    }
     figures_end(db);
     struct series_opts o = {
         .cumulative = q.cumulative,
@@ -208,20 +223,39 @@ void api_get_series(struct request *rq, struct reply *rp) {
     window(&s, &q, &from, &to);
     if (rq->csv) {
         /* The points alone, as a table: what a chart's "download" gives. */
-        render_collection(rq, rp, points_json(&g, &m, &s, from, to), point_columns, NULL);
+        json_t *items = points_json(&g, &m, &s, from, to);
+        size_t i;
+        json_t *p;
+        json_array_foreach(items, i, p) { /* each row names what it is a figure of */
+            json_object_set_new(p, "metric", json_string(m.code));
+            json_object_set_new(p, "area", json_string(g.code[area]));
+            json_object_set(p, "breakdown", breakdown);
+            json_object_set_new(p, "cumulative", json_boolean(q.cumulative && m.is_flow));
+        }
+        render_collection(rq, rp, items, point_columns, NULL);
     } else {
         int parent_from = from < to ? s.pts[from].month : q.lo;
+        /* SPC over the whole figures shown, against the first target still to end. */
+        struct judge_spc spc;
+        int t = judge_pick_target(targets, ntargets, &s, from, to);
+        if (!judge_spc(&m, &s, from, to, breaks, nbreaks, t >= 0 ? &targets[t] : NULL, &spc)) {
+            api_no_memory(rp);
+            goto done;
+        }
         /* Targets are measured as of the window's end. */
-        api_reply_json_take(rp, 200,
-                            json_pack("{s:o, s:{s:s, s:s, s:s}, s:b, s:o, s:o, s:o, s:o, s:o}",
-                                      "metric", figures_metric_json(&m), "area", "code",
-                                      g.code[area], "name", g.name[area], "type", g.type[area],
-                                      "cumulative", q.cumulative && m.is_flow, "breakdown",
-                                      breakdown, "points", points_json(&g, &m, &s, from, to),
-                                      "targets", targets_json(targets, ntargets, &m, &s, to),
-                                      "trend", figures_trend_json(&m, &s, from, to), "parent",
-                                      parent_json(&g, &m, &set, area, &o, parent_from, q.hi)));
+        api_reply_json_take(
+            rp, 200,
+            json_pack(
+                "{s:o, s:{s:s, s:s, s:s}, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "metric",
+                figures_metric_json(&m), "area", "code", g.code[area], "name", g.name[area], "type",
+                g.type[area], "cumulative", q.cumulative && m.is_flow, "breakdown", breakdown,
+                "points", points_json(&g, &m, &s, from, to), "targets",
+                targets_json(targets, ntargets, &m, &s, to), "trend", judge_trend_json(&m, &spc),
+                "spc", judge_spc_json(&m, &spc), "comparison",
+                judge_comparison_json(&g, &m, &set, area, &o, &s, judge_latest_whole(&s, from, to)),
+                "parent", parent_json(&g, &m, &set, area, &o, parent_from, q.hi)));
         breakdown = NULL;
+        judge_spc_free(&spc);
     }
     if (rp->status != 200)
         goto done;

@@ -21,6 +21,7 @@ static void add_row(struct batch *b, long ref, const char *pointer_prefix,
                     const struct ingest_raw *raw);
 static void add_error(struct batch *b, long ref, const char *pointer_prefix, const char *field,
                       const char *code, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static void add_suggestions(struct batch *b, const struct ingest_error *e);
 static void add_read_errors(struct batch *b, long ref, const char *pointer_prefix,
                             const struct ingest_errors *errs);
 
@@ -57,6 +58,18 @@ static void add_error(struct batch *b, long ref, const char *pointer_prefix, con
     json_array_append_new(b->errors, e);
 }
 
+/* What to send instead, on the error just listed: the nearest known codes, or the period
+ * a spreadsheet's month meant. */
+static void add_suggestions(struct batch *b, const struct ingest_error *e) {
+    size_t n = json_array_size(b->errors);
+    if (!e->nsuggestions || !n || n > MAX_LISTED_ERRORS)
+        return;
+    json_t *list = json_array();
+    for (int i = 0; i < e->nsuggestions; i++)
+        json_array_append_new(list, json_string(e->suggestions[i]));
+    json_object_set_new(json_array_get(b->errors, n - 1), "suggestions", list);
+}
+
 /* One reference token of a JSON Pointer (RFC 6901): a member name such as an unknown
  * field "a/b" must read "/a~1b", or the pointer names another place. */
 static void pointer_append_token(struct strbuf *out, const char *token) {
@@ -76,6 +89,8 @@ static void add_row(struct batch *b, long ref, const char *pointer_prefix,
                     const struct ingest_raw *raw) {
     struct ingest_checked ck;
     b->rows++;
+    /* Nearest codes are worth the scan only while errors are still listed. */
+    b->snap.cat.suggest = json_array_size(b->errors) < MAX_LISTED_ERRORS;
     bool ok = ingest_check_row(&b->snap.cat, raw, &ck);
     char key[sizeof ck.breakdown_key + 200];
     if (ok) {
@@ -94,9 +109,13 @@ static void add_row(struct batch *b, long ref, const char *pointer_prefix,
             add_error(b, ref, pointer_prefix, NULL, "server_busy", "out of memory checking rows");
         }
     }
-    for (int i = 0; i < ck.nerrors; i++)
+    for (int i = 0; i < ck.nerrors; i++) {
+        size_t listed = json_array_size(b->errors);
         add_error(b, ref, pointer_prefix, ck.errors[i].field, ck.errors[i].code, "%s",
                   ck.errors[i].message);
+        if (json_array_size(b->errors) > listed)
+            add_suggestions(b, &ck.errors[i]);
+    }
     if (!ok) {
         b->bad_rows++;
         return;
@@ -129,7 +148,7 @@ static void add_row(struct batch *b, long ref, const char *pointer_prefix,
     copy_put_field(c, ck.lower[0] ? ck.lower : NULL, false);
     copy_put_field(c, ck.upper[0] ? ck.upper : NULL, false);
     copy_put_field(c, ck.final ? "final" : "provisional", false);
-    copy_put_field(c, raw->note && *raw->note ? raw->note : NULL, false);
+    copy_put_field(c, raw->note, false); /* "" is an empty note; NULL none */
     copy_put_field(c, raw->del ? "t" : "f", false);
     copy_end_row(c);
 }
@@ -275,8 +294,13 @@ bool batch_read_csv(struct request *rq, struct reply *rp, struct batch *b) {
                                   json_pack("{s:i, s:s, s:s, s:s}", "row", 1, "field",
                                             errs.items[i].field, "code", errs.items[i].code,
                                             "message", errs.items[i].message));
-        problem_reply_errors(rp, 422, header_errors,
-                             "the CSV header is not right: see errors; nothing was written");
+        if (errs.n == 1 && strstr(errs.items[0].code, "_separated")) /* say it at once */
+            problem_reply_errors(rp, 422, header_errors,
+                                 "the CSV header is not right: %s; nothing was written",
+                                 errs.items[0].message);
+        else
+            problem_reply_errors(rp, 422, header_errors,
+                                 "the CSV header is not right: see errors; nothing was written");
         goto done;
     }
     while ((st = csv_read_record(&r)) == CSV_RECORD) {
@@ -285,9 +309,13 @@ bool batch_read_csv(struct request *rq, struct reply *rp, struct batch *b) {
             problem_reply(rp, 413, "the CSV has more than %ld rows; split it", g_config.max_rows);
             goto done;
         }
+        if (ingest_csv_blank_row(r.fields, r.nfields)) {
+            b->blank_rows++; /* rows deleted in a spreadsheet leave their commas */
+            continue;
+        }
         struct ingest_raw raw;
         ingest_errors_clear(&errs);
-        if (ingest_csv_read_row(&cols, r.fields, r.nfields, line, &raw, &errs))
+        if (ingest_csv_read_row(&cols, r.fields, r.quoted, r.nfields, line, &raw, &errs))
             add_row(b, line, NULL, &raw);
         else
             add_read_errors(b, line, NULL, &errs);

@@ -23,6 +23,7 @@ struct batch {
     long nerrors;       /* all row errors, listed or not */
     long bad_rows;
     long rows;
+    long blank_rows;              /* CSV records of separators alone, skipped */
     long n_not_granted, n_locked; /* errors of each access kind */
     bool is_admin;
 };

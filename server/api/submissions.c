@@ -150,7 +150,8 @@ static void apply_batch(struct reply *rp, struct db_conn *db, struct batch *b,
     } else if (out == INGEST_DB_FAILED) {
         api_db_failed(rp, db, "submission");
     } else if (out == INGEST_NEEDS_REASON) {
-        struct ingest_counts refused = {.rejected = (long)json_array_size(errors)};
+        struct ingest_counts refused = {.rejected = (long)json_array_size(errors),
+                                        .skipped = meta->skipped};
         answer_rejected(rp, db, meta, 422, &refused, errors, b->rows,
                         "%ld row(s) would change a final figure without a reason; nothing was "
                         "written",
@@ -166,7 +167,7 @@ static void apply_batch(struct reply *rp, struct db_conn *db, struct batch *b,
         reply_json(rp, meta->dry_run ? 200 : 201, answer);
         if (!meta->dry_run) {
             char location[80];
-            snprintf(location, sizeof location, "/v1/submissions/%s", meta->id);
+            snprintf(location, sizeof location, "%s/%s", "/v1/submissions", meta->id);
             reply_header(rp, "Location", location);
         }
     }
@@ -235,12 +236,13 @@ void api_post_submission(struct request *rq, struct reply *rp) {
                                .body_sha256_hex = sha,
                                .payload = rq->body.data ? rq->body.data : "",
                                .rows = b.rows,
+                               .skipped = b.blank_rows,
                                .dry_run = args.dry_run,
                                .lock_override = args.override,
                                .reason = reason};
     if (b.nerrors) {
         int status = b.n_not_granted == b.nerrors ? 403 : b.n_locked == b.nerrors ? 409 : 422;
-        struct ingest_counts counts = {.rejected = b.bad_rows};
+        struct ingest_counts counts = {.rejected = b.bad_rows, .skipped = b.blank_rows};
         json_t *errs = b.errors;
         b.errors = NULL;
         answer_rejected(rp, db, &meta, status, &counts, errs, b.rows,

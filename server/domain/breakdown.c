@@ -7,6 +7,7 @@
 #include <string.h>
 
 static void sorted_order(const struct breakdown *b, int *order);
+static int joined(const struct breakdown *b, bool with_categories, char *out, size_t size);
 
 bool breakdown_add(struct breakdown *b, const char *dim, const char *cat) {
     if (b->n >= BREAKDOWN_MAX_DIMS || !dim[0] || strlen(dim) >= sizeof b->dim[0] ||
@@ -32,15 +33,17 @@ static void sorted_order(const struct breakdown *b, int *order) {
         }
 }
 
-int breakdown_key(const struct breakdown *b, char *out, size_t size) {
+/* The dimensions in code order, each "dim=cat" (with_categories) or "dim", joined by
+ * ';': the one serialisation behind the key and the dimension list. */
+static int joined(const struct breakdown *b, bool with_categories, char *out, size_t size) {
     int order[BREAKDOWN_MAX_DIMS];
     sorted_order(b, order);
     size_t used = 0;
     if (size)
         out[0] = '\0';
     for (int i = 0; i < b->n; i++) {
-        int w = snprintf(out + used, size - used, "%s%s=%s", i ? ";" : "", b->dim[order[i]],
-                         b->cat[order[i]]);
+        int w = snprintf(out + used, size - used, "%s%s%s%s", i ? ";" : "", b->dim[order[i]],
+                         with_categories ? "=" : "", with_categories ? b->cat[order[i]] : "");
         if (w < 0 || (size_t)w >= size - used)
             return -1;
         used += (size_t)w;
@@ -48,19 +51,12 @@ int breakdown_key(const struct breakdown *b, char *out, size_t size) {
     return (int)used;
 }
 
+int breakdown_key(const struct breakdown *b, char *out, size_t size) {
+    return joined(b, true, out, size);
+}
+
 int breakdown_dims(const struct breakdown *b, char *out, size_t size) {
-    int order[BREAKDOWN_MAX_DIMS];
-    sorted_order(b, order);
-    size_t used = 0;
-    if (size)
-        out[0] = '\0';
-    for (int i = 0; i < b->n; i++) {
-        int w = snprintf(out + used, size - used, "%s%s", i ? ";" : "", b->dim[order[i]]);
-        if (w < 0 || (size_t)w >= size - used)
-            return -1;
-        used += (size_t)w;
-    }
-    return (int)used;
+    return joined(b, false, out, size);
 }
 
 bool breakdown_parse_filter(const char *text, struct breakdown *b, bool *dims_only) {

@@ -37,6 +37,12 @@ bool csv_put_field(struct strbuf *b, const char *s, bool first) {
     return strbuf_putc(b, '"');
 }
 
+bool csv_put_text(struct strbuf *b, const char *s, bool first) {
+    if (s && !*s)
+        return (first || strbuf_putc(b, ',')) && strbuf_puts(b, "\"\"");
+    return csv_put_field(b, s, first);
+}
+
 bool csv_end_record(struct strbuf *b) {
     return strbuf_append(b, "\r\n", 2);
 }

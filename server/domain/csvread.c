@@ -110,6 +110,7 @@ enum csv_status csv_read_record(struct csv_reader *r) {
     struct strbuf buf;
     strbuf_init(&buf);
     size_t offs[CSV_MAX_FIELDS];
+    bool quoted[CSV_MAX_FIELDS];
     int nf = 0;
     r->record_line = r->line;
     for (;;) {
@@ -121,7 +122,9 @@ enum csv_status csv_read_record(struct csv_reader *r) {
                      CSV_MAX_FIELDS);
             return fail(r, &buf, r->line, p, msg);
         }
-        offs[nf++] = buf.len;
+        offs[nf] = buf.len;
+        quoted[nf] = p < n && d[p] == '"';
+        nf++;
         if (p < n && d[p] == '"') {
             size_t open = p++;
             long open_line = r->line;
@@ -181,8 +184,10 @@ enum csv_status csv_read_record(struct csv_reader *r) {
     char *block = strbuf_take(&buf, NULL);
     if (!block)
         return fail(r, &buf, r->line, p, MSG_NO_MEMORY);
-    for (int i = 0; i < nf; i++)
+    for (int i = 0; i < nf; i++) {
         r->fields[i] = block + offs[i];
+        r->quoted[i] = quoted[i];
+    }
     r->nfields = nf;
     r->pos = p;
     return CSV_RECORD;

@@ -19,6 +19,9 @@ struct csv_reader {
     char *fields[CSV_MAX_FIELDS]; /* the current record, NUL-terminated, owned by the
                                      reader and valid until the next read or free */
     int nfields;
+    /* Whether each field was written in quotes: "" is an empty text, an empty unquoted
+     * field is nothing at all (the convention of PostgreSQL's COPY ... CSV). */
+    bool quoted[CSV_MAX_FIELDS];
     long record_line; /* line the current record started on */
     char error[160];  /* set on CSV_ERROR */
     long error_line, error_column;

@@ -48,6 +48,8 @@ static bool contained_in(const struct derive_geo *g, int month, int area, int an
 }
 
 int derive_members(const struct derive_geo *g, int month, int area, int *out) {
+    if (g->kind[area] == DERIVE_AREA_COUNTRY)
+        return 0;
     enum derive_role role =
         g->kind[area] == DERIVE_AREA_COMBINED ? DERIVE_CONSTITUENT : DERIVE_CONTAINS;
     int n = 0;

@@ -24,7 +24,14 @@
 #define DERIVE_OPEN_END 0x7fffffff
 
 enum derive_role { DERIVE_CONTAINS, DERIVE_CONSTITUENT, DERIVE_OTHER };
-enum derive_kind { DERIVE_AREA_OTHER, DERIVE_AREA_REGION, DERIVE_AREA_COMBINED };
+/* A country (England) is never made from its members: the regions held here are not
+ * all of it, so its only figures are those published for it. */
+enum derive_kind {
+    DERIVE_AREA_OTHER,
+    DERIVE_AREA_REGION,
+    DERIVE_AREA_COMBINED,
+    DERIVE_AREA_COUNTRY
+};
 
 struct derive_edge {
     int child, parent;

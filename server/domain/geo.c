@@ -37,6 +37,7 @@ void geo_set_area(struct geo *g, int i, const char *code, const char *name, cons
     g->type[i] = copy_text(g, type, at);
     g->kind[i] = strcmp(type, "region") == 0               ? DERIVE_AREA_REGION
                  : strcmp(type, "combined_authority") == 0 ? DERIVE_AREA_COMBINED
+                 : strcmp(type, "country") == 0            ? DERIVE_AREA_COUNTRY
                                                            : DERIVE_AREA_OTHER;
 }
 
@@ -85,3 +86,12 @@ void geo_mark_tree(const struct geo *g, int area, bool *marked) {
         }
     }
 }
+
+const char *const geo_area_types[] = {"country",
+                                      "region",
+                                      "combined_authority",
+                                      "county",
+                                      "unitary",
+                                      "metropolitan_district",
+                                      "non_metropolitan_district",
+                                      NULL};

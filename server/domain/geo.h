@@ -32,4 +32,8 @@ struct derive_geo geo_derive(const struct geo *g);
 void geo_mark_tree(const struct geo *g, int area, bool *marked);
 enum derive_role geo_role(const char *role);
 
+/* Every area type the schema allows (its areas_type check), NULL-terminated: what the
+ * catalogue filter and an admin's PUT accept. */
+extern const char *const geo_area_types[];
+
 #endif

@@ -8,6 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+void ingest_error_vset(struct ingest_error *e, const char *field, const char *code, const char *fmt,
+                       va_list ap) {
+    e->field = field;
+    e->code = code;
+    vsnprintf(e->message, sizeof e->message, fmt, ap);
+}
+
 static void add_error(struct ingest_checked *out, const char *field, const char *code,
                       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 static int cmp_code(const void *key, const void *elem);
@@ -17,6 +24,8 @@ static bool granted(const struct ingest_catalogue *c, const struct ingest_metric
                     const char *area);
 static bool locked(const struct ingest_catalogue *c, const struct ingest_metric *m,
                    const struct period *p);
+static void suggest_codes(struct ingest_checked *out, const char *word, const char *first, int n,
+                          size_t stride, char *list, size_t size);
 static bool check_number(struct ingest_checked *out, const char *field, const char *text,
                          char *canon, size_t size, double *v);
 
@@ -24,12 +33,9 @@ static void add_error(struct ingest_checked *out, const char *field, const char 
                       const char *fmt, ...) {
     if (out->nerrors >= INGEST_MAX_ROW_ERRORS)
         return;
-    struct ingest_error *e = &out->errors[out->nerrors++];
-    e->field = field;
-    e->code = code;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(e->message, sizeof e->message, fmt, ap);
+    ingest_error_vset(&out->errors[out->nerrors++], field, code, fmt, ap);
     va_end(ap);
 }
 
@@ -103,6 +109,31 @@ static bool locked(const struct ingest_catalogue *c, const struct ingest_metric 
     return false;
 }
 
+/* Fills the last error's suggestions with the codes nearest to word and writes them to
+ * list as "; did you mean A or B?" (left as it was when none is near). */
+static void suggest_codes(struct ingest_checked *out, const char *word, const char *first, int n,
+                          size_t stride, char *list, size_t size) {
+    const char *near[SUGGEST_MAX];
+    int k = suggest_nearest(word, first, n, stride, SUGGEST_MAX, near);
+    struct ingest_error *e = &out->errors[out->nerrors - 1];
+    size_t used = 0;
+    if (k)
+        list[0] = '\0';
+    for (int i = 0; i < k; i++) {
+        snprintf(e->suggestions[i], sizeof e->suggestions[i], "%s", near[i]);
+        int w = snprintf(list + used, size - used, "%s%s",
+                         i == 0       ? "; did you mean "
+                         : i + 1 == k ? " or "
+                                      : ", ",
+                         near[i]);
+        if (w > 0 && (size_t)w < size - used)
+            used += (size_t)w;
+    }
+    e->nsuggestions = k;
+    if (k && used + 1 < size)
+        snprintf(list + used, size - used, "?");
+}
+
 static bool check_number(struct ingest_checked *out, const char *field, const char *text,
                          char *canon, size_t size, double *v) {
     if (!value_parse(text, v, canon, size)) {
@@ -121,19 +152,31 @@ bool ingest_check_row(const struct ingest_catalogue *c, const struct ingest_raw 
     const struct ingest_metric *m = NULL;
     if (!raw->metric || !*raw->metric)
         add_error(out, "metric", "missing_field", "metric is required (e.g. mhfa.people_trained)");
-    else if (!(m = ingest_find_metric(c, raw->metric)))
-        add_error(out, "metric", "unknown_metric",
-                  "metric \"%.80s\" is not in the catalogue; GET /v1/metrics lists the codes",
-                  raw->metric);
+    else if (!(m = ingest_find_metric(c, raw->metric))) {
+        add_error(out, "metric", "unknown_metric", "-");
+        char near[3 * INGEST_CODE_LEN + 40] = ";";
+        if (c->suggest && c->nmetrics > 0)
+            suggest_codes(out, raw->metric, c->metrics[0].code, c->nmetrics, sizeof *c->metrics,
+                          near, sizeof near);
+        snprintf(out->errors[out->nerrors - 1].message, sizeof out->errors[0].message,
+                 "metric \"%.60s\" is not in the catalogue%.100s GET /v1/metrics lists the codes",
+                 raw->metric, near);
+    }
     out->metric = m;
 
     bool area_ok = false;
     if (!raw->area || !*raw->area)
         add_error(out, "area", "missing_field", "area is required: an ONS code such as E08000025");
-    else if (!ingest_area_known(c, raw->area))
-        add_error(out, "area", "unknown_area",
-                  "area \"%.40s\" is not a known ONS code; GET /v1/areas lists them", raw->area);
-    else
+    else if (!ingest_area_known(c, raw->area)) {
+        add_error(out, "area", "unknown_area", "-");
+        char near[3 * 16 + 40] = ";";
+        if (c->suggest && c->nareas > 0)
+            suggest_codes(out, raw->area, c->areas[0], c->nareas, sizeof *c->areas, near,
+                          sizeof near);
+        snprintf(out->errors[out->nerrors - 1].message, sizeof out->errors[0].message,
+                 "area \"%.40s\" is not a known ONS code%.80s GET /v1/areas lists them", raw->area,
+                 near);
+    } else
         area_ok = true;
 
     bool period_ok = false;
@@ -141,10 +184,23 @@ bool ingest_check_row(const struct ingest_catalogue *c, const struct ingest_raw 
         add_error(out, "period", "missing_field",
                   "period is required (2019-01, 2019-Q1, 2019, FY2019-20)");
     } else if (!period_parse(raw->period, &out->period)) {
-        add_error(out, "period", "bad_period",
-                  "period \"%.40s\" is not a period: use 2019-01 (month), 2019-Q1 (quarter), "
-                  "2019 (year) or FY2019-20 (financial year)",
-                  raw->period);
+        struct period meant;
+        char canon[16];
+        if (period_guess(raw->period, &meant)) {
+            period_format(&meant, canon, sizeof canon);
+            add_error(out, "period", "bad_period",
+                      "period \"%.40s\" is not a period: write %s (periods are written 2019-01 "
+                      "for a month, 2019-Q1, 2019 or FY2019-20)",
+                      raw->period, canon);
+            struct ingest_error *e = &out->errors[out->nerrors - 1];
+            snprintf(e->suggestions[0], sizeof e->suggestions[0], "%s", canon);
+            e->nsuggestions = 1;
+        } else {
+            add_error(out, "period", "bad_period",
+                      "period \"%.40s\" is not a period: use 2019-01 (month), 2019-Q1 (quarter), "
+                      "2019 (year) or FY2019-20 (financial year)",
+                      raw->period);
+        }
     } else if (m && out->period.freq != m->freq) {
         add_error(out, "period", "wrong_frequency", "period \"%.40s\" is %s but %s is reported %s",
                   raw->period, period_freq_name(out->period.freq), m->code,

@@ -4,11 +4,13 @@
 #ifndef INGEST_H
 #define INGEST_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "breakdown.h"
 #include "period.h"
+#include "suggest.h"
 #include "validate.h"
 
 #define INGEST_MAX_ROW_ERRORS 8
@@ -55,6 +57,7 @@ struct ingest_catalogue {
     int nlocks;
     bool override_locks; /* an admin override with a reason */
     int today_month_index;
+    bool suggest; /* name the nearest known codes for an unknown one (costs a scan) */
 };
 
 /* One row as received: text fields (NULL when absent) and the breakdown pairs. */
@@ -68,7 +71,15 @@ struct ingest_error {
     const char *field;
     const char *code; /* stable: unknown_metric, bad_period, not_granted, locked, ... */
     char message[240];
+    /* What to send instead, when it can be told: the nearest known codes for an unknown
+     * metric or area, the period meant for one a spreadsheet wrote ("2026-11"). */
+    char suggestions[SUGGEST_MAX][INGEST_CODE_LEN];
+    int nsuggestions;
 };
+
+/* Fills one error: field and code borrowed, the message formatted (cut to fit). */
+void ingest_error_vset(struct ingest_error *e, const char *field, const char *code, const char *fmt,
+                       va_list ap);
 
 struct ingest_checked {
     const struct ingest_metric *metric;

@@ -13,6 +13,7 @@ static void column_name(const char *header, char *name, size_t size);
 static int field_of(const char *name);
 static bool dim_known(const char *name, const char *const *dims, int ndims);
 static bool delete_value(const char *text, bool *del);
+static bool split_names_fields(const char *header, char sep);
 
 static const char *const field_names[INGEST_CSV_NFIELDS] = {
     "metric", "area", "period", "value", "lower", "upper", "status", "note", "delete"};
@@ -59,6 +60,31 @@ static bool delete_value(const char *text, bool *del) {
            strcasecmp(text, "no") == 0;
 }
 
+/* Whether the header, cut at sep, names metric, area, period and value: then the file is
+ * plainly separated by sep rather than by commas. */
+static bool split_names_fields(const char *header, char sep) {
+    bool seen[INGEST_CSV_NFIELDS] = {false};
+    const char *p = header;
+    for (;;) {
+        const char *end = strchr(p, sep);
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        char piece[INGEST_CSV_NAME_SIZE], name[INGEST_CSV_NAME_SIZE];
+        if (len < sizeof piece) {
+            memcpy(piece, p, len);
+            piece[len] = '\0';
+            column_name(piece, name, sizeof name);
+            int f = field_of(name);
+            if (f >= 0)
+                seen[f] = true;
+        }
+        if (!end)
+            break;
+        p = end + 1;
+    }
+    return seen[INGEST_CSV_METRIC] && seen[INGEST_CSV_AREA] && seen[INGEST_CSV_PERIOD] &&
+           seen[INGEST_CSV_VALUE];
+}
+
 bool ingest_csv_read_header(struct ingest_csv_columns *cols, char *const *fields, int nfields,
                             const char *const *dims, int ndims, struct ingest_errors *errs) {
     memset(cols, 0, sizeof *cols);
@@ -67,6 +93,21 @@ bool ingest_csv_read_header(struct ingest_csv_columns *cols, char *const *fields
     cols->ncols = nfields < CSV_MAX_FIELDS ? nfields : CSV_MAX_FIELDS;
     for (int f = 0; f < INGEST_CSV_NFIELDS; f++)
         cols->col_of[f] = -1;
+    /* Excel saves "CSV" with semicolons where the comma is the decimal mark, and such a
+     * file writes 12,5 for twelve and a half: it is named, not read, since reading it
+     * would take its numbers for something else. */
+    if (nfields == 1 &&
+        (split_names_fields(fields[0], ';') || split_names_fields(fields[0], '\t'))) {
+        bool semi = split_names_fields(fields[0], ';');
+        column_name(fields[0], cols->name[0], sizeof cols->name[0]);
+        ingest_errors_add(errs, cols->name[0], semi ? "semicolon_separated" : "tab_separated",
+                          semi ? "the file is separated by semicolons (;), as Excel saves CSV in "
+                                 "some languages; save it as CSV UTF-8 (comma delimited), with "
+                                 "decimal points (12.5), and send it again"
+                               : "the file is separated by tabs; save it as CSV UTF-8 (comma "
+                                 "delimited) and send it again");
+        return false;
+    }
     for (int c = 0; c < cols->ncols; c++) {
         char *name = cols->name[c];
         column_name(fields[c], name, sizeof cols->name[c]);
@@ -97,8 +138,17 @@ bool ingest_csv_read_header(struct ingest_csv_columns *cols, char *const *fields
     return errs->n == before && errs->lost == lost_before;
 }
 
-bool ingest_csv_read_row(const struct ingest_csv_columns *cols, char *const *fields, int nfields,
-                         long line, struct ingest_raw *raw, struct ingest_errors *errs) {
+bool ingest_csv_blank_row(char *const *fields, int nfields) {
+    for (int i = 0; i < nfields; i++)
+        for (const char *p = fields[i]; *p; p++)
+            if (*p != ' ' && *p != '\t')
+                return false;
+    return true;
+}
+
+bool ingest_csv_read_row(const struct ingest_csv_columns *cols, char *const *fields,
+                         const bool *quoted, int nfields, long line, struct ingest_raw *raw,
+                         struct ingest_errors *errs) {
     memset(raw, 0, sizeof *raw);
     if (nfields != cols->ncols) {
         ingest_errors_add(errs, NULL, "wrong_field_count",
@@ -111,6 +161,10 @@ bool ingest_csv_read_row(const struct ingest_csv_columns *cols, char *const *fie
                           &raw->lower,  &raw->upper, &raw->status, &raw->note};
     for (int f = 0; f < INGEST_CSV_DELETE; f++)
         *dst[f] = cols->col_of[f] >= 0 ? fields[cols->col_of[f]] : NULL;
+    /* A note of "" in quotes is an empty note; an empty cell is no note. */
+    int note_col = cols->col_of[INGEST_CSV_NOTE];
+    if (note_col >= 0 && !fields[note_col][0] && !(quoted && quoted[note_col]))
+        raw->note = NULL;
     int del_col = cols->col_of[INGEST_CSV_DELETE];
     if (del_col >= 0 && !delete_value(fields[del_col], &raw->del)) {
         const char *d = fields[del_col];

@@ -38,19 +38,26 @@ struct ingest_csv_columns {
 const char *ingest_csv_field_name(enum ingest_csv_field f);
 /* Maps a header record. Each column must be a field or one of the dims given (the
  * dimension codes the catalogue knows, any order). Returns true when the header is
- * usable; otherwise appends to errs, in column order, duplicate_column (a field or a
+ * usable; otherwise appends to errs either semicolon_separated or tab_separated alone (a
+ * header of one column that, cut at ';' or a tab, names the four needed fields), or, in
+ * column order, duplicate_column (a field or a
  * dimension named twice) and unknown_column (field: the column's name), then
  * missing_column for each of metric, area, period and value that is absent. Error fields
  * point into cols or at static text. */
 bool ingest_csv_read_header(struct ingest_csv_columns *cols, char *const *fields, int nfields,
                             const char *const *dims, int ndims, struct ingest_errors *errs);
+/* Whether a record holds nothing but separators (and spaces): what a spreadsheet leaves
+ * where rows were deleted. Such a record is skipped, and counted, not read as a row. */
+bool ingest_csv_blank_row(char *const *fields, int nfields);
 /* Turns a data record that started on the given line into a row whose text points into
- * fields. Returns true when it could be read; otherwise appends wrong_field_count (the
- * record's length differs from the header's), wrong_type (a delete value other than
- * true/false, 1/0, yes/no, any case, or empty) or bad_breakdown (a category too long,
- * more dimensions than a breakdown holds). Empty dimension cells are not part of the
- * breakdown: that column's total. */
-bool ingest_csv_read_row(const struct ingest_csv_columns *cols, char *const *fields, int nfields,
-                         long line, struct ingest_raw *raw, struct ingest_errors *errs);
+ * fields; quoted (NULL: none) says which fields were in quotes, so that a note written ""
+ * is an empty note and an empty unquoted cell no note. Returns true when it could be read;
+ * otherwise appends wrong_field_count (the record's length differs from the header's), wrong_type
+ * (a delete value other than true/false, 1/0, yes/no, any case, or empty) or bad_breakdown (a
+ * category too long, more dimensions than a breakdown holds). Empty dimension cells are not part of
+ * the breakdown: that column's total. */
+bool ingest_csv_read_row(const struct ingest_csv_columns *cols, char *const *fields,
+                         const bool *quoted, int nfields, long line, struct ingest_raw *raw,
+                         struct ingest_errors *errs);
 
 #endif

@@ -18,12 +18,9 @@ void ingest_errors_add(struct ingest_errors *l, const char *field, const char *c
         l->items = items;
         l->cap = cap;
     }
-    struct ingest_error *e = &l->items[l->n++];
-    e->field = field;
-    e->code = code;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(e->message, sizeof e->message, fmt, ap);
+    ingest_error_vset(&l->items[l->n++], field, code, fmt, ap);
     va_end(ap);
 }
 

@@ -115,3 +115,133 @@ const char *period_freq_name(enum period_freq freq) {
 bool period_started_by(const struct period *p, int year, int month) {
     return period_month_index(p) <= year * 12 + (month - 1);
 }
+
+/* ---- what a spreadsheet wrote instead ---- */
+
+#define GUESS_TOKENS 4
+
+struct guess_token {
+    bool word;
+    char text[12]; /* a word, lower-cased (cut to fit) */
+    int value;     /* a number */
+    int digits;
+};
+
+static int guess_tokens(const char *text, struct guess_token *t);
+static int month_of_name(const char *word);
+static bool guess_year(const struct guess_token *t, int *year);
+static bool guess_done(int year, int month, enum period_freq freq, struct period *out);
+
+/* Splits on spaces, '-', '/', '.' and ',' and between letters and digits ("Nov26",
+ * "2019Q1"); -1 for any other character or too many parts. */
+static int guess_tokens(const char *text, struct guess_token *t) {
+    int n = 0;
+    const char *p = text;
+    while (*p) {
+        if (*p == ' ' || *p == '-' || *p == '/' || *p == '.' || *p == ',') {
+            p++;
+            continue;
+        }
+        if (n == GUESS_TOKENS)
+            return -1;
+        struct guess_token *k = &t[n++];
+        memset(k, 0, sizeof *k);
+        if (*p >= '0' && *p <= '9') {
+            while (*p >= '0' && *p <= '9') {
+                if (k->digits == 4)
+                    return -1;
+                k->value = k->value * 10 + (*p++ - '0');
+                k->digits++;
+            }
+        } else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) {
+            k->word = true;
+            size_t len = 0;
+            while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) {
+                if (len + 1 < sizeof k->text)
+                    k->text[len++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+                p++;
+            }
+        } else {
+            return -1;
+        }
+    }
+    return n;
+}
+
+/* 1..12 for a month's name or its first three letters or more ("Nov", "Sept",
+ * "November"); 0 otherwise. */
+static int month_of_name(const char *word) {
+    static const char *const names[] = {"january",   "february", "march",    "april",
+                                        "may",       "june",     "july",     "august",
+                                        "september", "october",  "november", "december"};
+    size_t len = strlen(word);
+    if (len < 3)
+        return 0;
+    for (int m = 0; m < 12; m++)
+        if (strncmp(names[m], word, len) == 0)
+            return m + 1;
+    return 0;
+}
+
+/* A year of four digits, or two (26 is 2026: these figures start in the 2010s). */
+static bool guess_year(const struct guess_token *t, int *year) {
+    if (t->word || (t->digits != 2 && t->digits != 4))
+        return false;
+    *year = t->digits == 2 ? 2000 + t->value : t->value;
+    return true;
+}
+
+static bool guess_done(int year, int month, enum period_freq freq, struct period *out) {
+    if (year < 1900 || year > 2999 || month < 1 || month > 12)
+        return false;
+    *out = (struct period){year, month, freq};
+    return true;
+}
+
+bool period_guess(const char *text, struct period *out) {
+    struct guess_token t[GUESS_TOKENS];
+    int n = text ? guess_tokens(text, t) : -1;
+    int year, m, next;
+    if (n == 2 && t[0].word && (m = month_of_name(t[0].text)) && guess_year(&t[1], &year))
+        return guess_done(year, m, PERIOD_MONTHLY, out); /* Nov-26, November 2026 */
+    if (n == 2 && t[1].word && (m = month_of_name(t[1].text)) && t[0].digits == 4)
+        return guess_done(t[0].value, m, PERIOD_MONTHLY, out); /* 2026 Nov */
+    if (n == 2 && !t[0].word && !t[1].word && t[0].digits <= 2 && t[1].digits == 4)
+        return guess_done(t[1].value, t[0].value, PERIOD_MONTHLY, out); /* 11/2026 */
+    if (n == 2 && !t[0].word && !t[1].word && t[0].digits == 4 && t[1].digits <= 2) {
+        next = (t[0].value + 1) % 100;
+        if (t[1].digits == 2 && t[1].value == next && t[1].value > 12)
+            return guess_done(t[0].value, 4, PERIOD_ANNUAL, out);       /* 2019/20 */
+        return guess_done(t[0].value, t[1].value, PERIOD_MONTHLY, out); /* 2026/11 */
+    }
+    if (n == 2 && !t[0].word && !t[1].word && t[0].digits == 4 && t[1].digits == 4 &&
+        t[1].value == t[0].value + 1)
+        return guess_done(t[0].value, 4, PERIOD_ANNUAL, out); /* 2019-2020 */
+    if (n == 3 && !t[0].word && !t[1].word && !t[2].word) {
+        if (t[0].value == 1 && t[0].digits <= 2 && t[1].digits <= 2 && t[2].digits == 4)
+            return guess_done(t[2].value, t[1].value, PERIOD_MONTHLY, out); /* 01/11/2026 */
+        if (t[0].digits == 4 && t[1].digits <= 2 && t[2].value == 1 && t[2].digits <= 2)
+            return guess_done(t[0].value, t[1].value, PERIOD_MONTHLY, out); /* 2026-11-01 */
+    }
+    /* Quarters: Q1 2019, 2019 Q1, 2019Q1, q1-19. */
+    if (n == 3 && t[0].word && strcmp(t[0].text, "q") == 0 && !t[1].word && t[1].value >= 1 &&
+        t[1].value <= 4 && t[1].digits == 1 && guess_year(&t[2], &year))
+        return guess_done(year, (t[1].value - 1) * 3 + 1, PERIOD_QUARTERLY, out);
+    if (n == 3 && t[1].word && strcmp(t[1].text, "q") == 0 && t[0].digits == 4 && !t[2].word &&
+        t[2].value >= 1 && t[2].value <= 4 && t[2].digits == 1)
+        return guess_done(t[0].value, (t[2].value - 1) * 3 + 1, PERIOD_QUARTERLY, out);
+    /* Financial years: FY2019/20, fy19-20, FY 2019-2020. */
+    if (n == 3 && t[0].word && strcmp(t[0].text, "fy") == 0 && guess_year(&t[1], &year) &&
+        !t[2].word) {
+        next = t[2].digits == 4 ? t[2].value : 2000 + t[2].value;
+        if ((t[2].digits == 2 || t[2].digits == 4) && next == year + 1)
+            return guess_done(year, 4, PERIOD_ANNUAL, out);
+    }
+    return false;
+}
+
+const char *period_freq_example(enum period_freq freq) {
+    return freq == PERIOD_MONTHLY     ? "2019-02"
+           : freq == PERIOD_QUARTERLY ? "2019-Q1"
+                                      : "2019 or FY2019-20";
+}

@@ -2,6 +2,8 @@
  * dense table; everything here is arithmetic over points already resolved. */
 #include "series.h"
 
+#include "interval.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +23,8 @@ static bool resolve_point(const struct geo *g, const struct metric *m, const str
                           int area, int col, const struct series_opts *o, struct point *p,
                           int *members);
 static void cumulate(const struct metric *m, struct series *s);
+static void wilson_from_parts(struct point *p, const struct obs_set *s, int area, int col,
+                              const struct derive_result *res);
 
 static int int_cmp(const void *a, const void *b) {
     int x = *(const int *)a, y = *(const int *)b;
@@ -177,7 +181,11 @@ static bool resolve_point(const struct geo *g, const struct metric *m, const str
         p->lower = own->lower;
         p->has_upper = own->has_upper;
         p->upper = own->upper;
+        if (p->has_lower || p->has_upper)
+            p->ci_method = "given";
     }
+    if (!p->ci_method && m->scale == 100 && s->cells[1] && s->cells[2])
+        wilson_from_parts(p, s, area, col, own->has ? NULL : &res);
     qsort(res.members, (size_t)res.nmembers, sizeof *res.members, int_cmp);
     qsort(res.missing, (size_t)res.nmissing, sizeof *res.missing, int_cmp);
     p->members = res.members;
@@ -222,7 +230,35 @@ static void cumulate(const struct metric *m, struct series *s) {
         p->complete = complete;
         p->suppressed = hidden;
         p->has_lower = p->has_upper = false;
+        p->ci_method = NULL;
     }
+}
+
+/* A percentage with both counts for the same area, period and breakdown carries
+ * Wilson's 95% score interval around their ratio (PHEindicatormethods' phe_proportion):
+ * the area's own counts beside its own figure, or the summed counts a computed figure
+ * was made from (res). */
+static void wilson_from_parts(struct point *p, const struct obs_set *s, int area, int col,
+                              const struct derive_result *res) {
+    double x, n;
+    if (res) {
+        x = res->a;
+        n = res->b;
+    } else {
+        size_t at = (size_t)area * (size_t)s->nmonths + (size_t)col;
+        const struct obs_cell *num = &s->cells[1][at], *den = &s->cells[2][at];
+        if (!num->has || !den->has)
+            return;
+        x = num->value;
+        n = den->value;
+    }
+    double lo, hi;
+    if (!interval_wilson(x, n, INTERVAL_Z95, &lo, &hi))
+        return;
+    p->has_lower = p->has_upper = true;
+    p->lower = lo * 100;
+    p->upper = hi * 100;
+    p->ci_method = "wilson";
 }
 
 void series_free(struct series *s) {

@@ -48,6 +48,7 @@ struct point {
     bool whole; /* per is a whole figure: own, or derived with no member missing */
     bool has_lower, has_upper;
     double lower, upper;
+    const char *ci_method; /* "given" (sent with the figure), "wilson" (from its counts), NULL */
     int nmembers, nmissing;
     int *members, *missing; /* area indexes, ascending, into the series' arena */
 };

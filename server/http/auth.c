@@ -33,9 +33,10 @@ static void base64url(const unsigned char *in, size_t n, char *out) {
     out[o] = '\0';
 }
 
-void auth_key_hash(const char *key, unsigned char hash[32]) {
+bool auth_key_hash(const char *key, unsigned char hash[32]) {
     unsigned int len = 32;
-    EVP_Digest(key, strlen(key), hash, &len, EVP_sha256(), NULL);
+    /* EVP_Digest allocates its context, so it can fail: never compare an unset hash. */
+    return EVP_Digest(key, strlen(key), hash, &len, EVP_sha256(), NULL) == 1 && len == 32;
 }
 
 bool auth_key_new(char *key, size_t key_size, char lookup[17], unsigned char hash[32]) {
@@ -51,8 +52,7 @@ bool auth_key_new(char *key, size_t key_size, char lookup[17], unsigned char has
     OPENSSL_cleanse(secret_text, sizeof secret_text);
     if (n < 0 || (size_t)n >= key_size)
         return false;
-    auth_key_hash(key, hash);
-    return true;
+    return auth_key_hash(key, hash);
 }
 
 enum auth_made auth_key_create(struct db_conn *db, const char *name, const char *scopes,
@@ -113,7 +113,8 @@ int auth_verify(struct db_conn *db, const char *bearer, struct identity *who) {
     if (found < 0)
         return -1;
     unsigned char got[32];
-    auth_key_hash(bearer, got);
+    if (!auth_key_hash(bearer, got))
+        return -2;
     if (!found || !row.hash_ok || CRYPTO_memcmp(row.hash, got, 32) != 0 || row.revoked)
         return 0;
     who->authenticated = true;

@@ -32,11 +32,12 @@ enum auth_made auth_key_create(struct db_conn *db, const char *name, const char 
                                json_t **created_at, struct db_error *e);
 /* Splits a presented key; false when it is not of our shape. */
 bool auth_key_split(const char *key, char lookup[17]);
-void auth_key_hash(const char *key, unsigned char hash[32]);
+/* False when the digest could not be made (out of memory). */
+bool auth_key_hash(const char *key, unsigned char hash[32]);
 /* Scope names "read,submit,admin" or a JSON-ish list to bits; 0 if any name is unknown. */
 unsigned auth_scopes_parse(const char *csv);
 /* Looks the key up and fills *who. Returns 1 for a good key, 0 for a bad or revoked
- * one, -1 when the database could not answer. */
+ * one, -1 when the database could not answer, -2 when out of memory. */
 int auth_verify(struct db_conn *db, const char *bearer, struct identity *who);
 
 #endif

@@ -16,18 +16,18 @@
 #define CACHE_MAX_ENTRIES 1024
 #define CACHE_MAX_BYTES (16u * 1024 * 1024)
 #define CACHE_MAX_BODY (2u * 1024 * 1024) /* a bigger answer is not kept */
-#define CACHE_KEY_MAX 2048
-
+/* A request's question (http/question.h) as a cache key. text points into the
+ * request, so a key lives no longer than its request. */
 struct cache_key {
     uint64_t hash;
     size_t len;
-    bool usable; /* false when the request was too long to key: no caching */
-    char text[CACHE_KEY_MAX];
+    bool usable; /* false when the request was too long to key, or named no question */
+    const char *text;
 };
 
-/* The key: route, path, every query argument (sorted, length-prefixed so no two
- * requests share a key), representation, whether small counts are visible, and the
- * month (the board view counts periods up to today). */
+/* The key of rq's question, as its ETag names it. Only a request whose question the
+ * daemon named (a route whose answer follows the data version, ROUTE_ETAG) has one;
+ * any other is not kept, as it has no data version to keep it under either. */
 void cache_key_make(struct request *rq, struct cache_key *k);
 /* When an answer for k at rq->version is held: fills rp with it, counts its metrics as
  * read, and returns true. */

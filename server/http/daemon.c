@@ -1,14 +1,13 @@
-/* libmicrohttpd glue. One request runs on one pool thread from first byte to last;
- * its state is allocated on the first access-handler call and freed when libmicrohttpd
- * reports the request complete, whatever happened in between. */
+/* libmicrohttpd glue. A request's state is allocated on the first access-handler call
+ * and freed when libmicrohttpd reports the request complete, whatever happened in
+ * between. The event-loop threads never wait on PostgreSQL: what needs the database is
+ * suspended and handed to a worker lane (http/workers.h), which makes the answer and
+ * resumes the connection; the loop then sends it (daemon_send.c). */
 #include "http/daemon.h"
 
-#include "http/request.h"
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <stddef.h>
+#include <microhttpd.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,18 +15,19 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "http/cache.h"
 #include "config.h"
-#include "store/db.h"
-#include "domain/calendar.h"
-#include "log.h"
-#include "http/problem.h"
-#include "http/router.h"
-#include "stats.h"
+#include "http/cache.h"
 #include "http/daemon_conn.h"
-#include "http/guard.h"
+#include "http/daemon_send.h"
+#include "http/deadline.h"
 #include "http/listen.h"
+#include "http/problem.h"
+#include "http/request.h"
+#include "http/routes.h"
 #include "http/workers.h"
+#include "log.h"
+#include "stats.h"
+#include "store/db.h"
 
 static struct MHD_Daemon *daemon_handle;
 static atomic_int in_flight;
@@ -43,14 +43,12 @@ static bool dispatch_front(struct request *rq, struct reply *rp);
 static void dispatch_back(struct request *rq, struct reply *rp);
 static enum MHD_Result queue_for_worker(struct request *rq);
 static void run_queued(struct work *w, bool late);
-static enum MHD_Result send_reply(struct request *rq, struct reply *rp);
-static const char *cors_origin(struct request *rq);
+static enum MHD_Result answer(struct request *rq);
 static bool authorize(struct request *rq, struct reply *rp);
 static bool choose_format(struct request *rq, struct reply *rp);
-static void make_etag(struct request *rq, char *out, size_t size);
-static bool etag_matches(const char *header, const char *etag);
 static enum http_method method_of(const char *m);
 static double seconds_since(const struct timespec *t);
+static void wait_in_flight(int64_t limit_ms, bool while_running);
 
 static double seconds_since(const struct timespec *t) {
     struct timespec now;
@@ -75,40 +73,25 @@ static struct request *request_new(struct MHD_Connection *conn, const char *url,
     rq->method = method_of(method);
     rq->method_name = method;
     rq->path = url;
+    rq->route_index = -1;
     strbuf_init(&rq->body);
     clock_gettime(CLOCK_MONOTONIC, &rq->started);
     return rq;
 }
 
-/* ---- CORS, auth, representation, ETag ---- */
+/* ---- auth, representation ---- */
 
-/* The request's Origin when it is one of the configured dashboard origins. */
-static const char *cors_origin(struct request *rq) {
-    const char *origin = req_header(rq, "Origin");
-    const char *list = g_config.cors_origins;
-    if (!origin || !list || !*list)
-        return NULL;
-    size_t olen = strlen(origin);
-    for (const char *p = list; *p;) {
-        while (*p == ' ' || *p == ',')
-            p++;
-        size_t n = strcspn(p, ",");
-        while (n && p[n - 1] == ' ')
-            n--;
-        if ((n == 1 && *p == '*') || (n == olen && strncmp(p, origin, n) == 0))
-            return origin;
-        p += strcspn(p, ",");
-    }
-    return NULL;
+/* Whether the route needs a key whatever the request sends. */
+static bool route_needs_key(const struct route *r) {
+    return (r->flags & (ROUTE_SUBMIT | ROUTE_ADMIN | ROUTE_KEY)) ||
+           ((r->flags & ROUTE_READ) && !g_config.public_read);
 }
 
 static bool authorize(struct request *rq, struct reply *rp) {
     unsigned flags = rq->route->flags;
     const char *auth = req_header(rq, "Authorization");
-    bool needs_key = (flags & (ROUTE_SUBMIT | ROUTE_ADMIN | ROUTE_KEY)) ||
-                     ((flags & ROUTE_READ) && !g_config.public_read);
     if (!auth) {
-        if (!needs_key)
+        if (!route_needs_key(rq->route))
             return true;
         problem_reply(rp, 401, "this route needs an API key: send Authorization: Bearer <key>");
         reply_header(rp, "WWW-Authenticate", "Bearer");
@@ -123,6 +106,10 @@ static bool authorize(struct request *rq, struct reply *rp) {
     if (!db)
         return false;
     int ok = auth_verify(db, auth + 7, &rq->who);
+    if (ok == -2) {
+        reply_out_of_memory(rp);
+        return false;
+    }
     if (ok < 0) {
         req_db_failed(rq, rp);
         return false;
@@ -174,79 +161,62 @@ static bool choose_format(struct request *rq, struct reply *rp) {
     return true;
 }
 
-static uint64_t fnv1a(uint64_t h, const char *s) {
-    for (; s && *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
-static enum MHD_Result hash_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-                                const char *value) {
-    (void)kind;
-    uint64_t *h = cls;
-    *h = fnv1a(*h, "&");
-    *h = fnv1a(*h, key);
-    *h = fnv1a(*h, "=");
-    *h = fnv1a(*h, value);
-    return MHD_YES;
-}
-
-/* The version names the data, the hash names the question: path, query, format,
- * whether the caller may see small counts, and the month (the board view counts
- * periods since the latest figure up to today). */
-static void make_etag(struct request *rq, char *out, size_t size) {
-    uint64_t h = fnv1a(14695981039346656037ULL, rq->path);
-    MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, hash_arg, &h);
-    h = fnv1a(h, rq->csv ? "|csv" : "|json");
-    h = fnv1a(h, rq->who.scopes & (SCOPE_READ | SCOPE_ADMIN) ? "|key" : "|open");
-    int month = calendar_month_index((int64_t)time(NULL));
-    for (int i = 0; i < 4; i++) {
-        h ^= (unsigned char)(month >> (8 * i));
-        h *= 1099511628211ULL;
-    }
-    snprintf(out, size, "\"v%llu-%016llx\"", (unsigned long long)rq->version,
-             (unsigned long long)h);
-}
-
-static bool etag_matches(const char *header, const char *etag) {
-    if (!header)
-        return false;
-    if (strcmp(header, "*") == 0)
-        return true;
-    size_t n = strlen(etag);
-    for (const char *p = strstr(header, etag); p; p = strstr(p + 1, etag))
-        if ((p[n] == '\0' || p[n] == ',' || p[n] == ' '))
-            return true;
-    return false;
-}
-
 /* ---- dispatch ---- */
 
-/* A 304 when the client holds the answer at rq->version. */
-static bool not_modified(struct request *rq, struct reply *rp) {
-    char etag[64];
-    make_etag(rq, etag, sizeof etag);
-    if (!etag_matches(req_header(rq, "If-None-Match"), etag))
+/* Names the question and answers 304 when the client holds the answer at rq->version.
+ * True when rp is answered (304, or the 503 of a failed allocation). */
+static bool answered_by_version(struct request *rq, struct reply *rp) {
+    if (!req_name_question(rq)) {
+        reply_out_of_memory(rp);
+        return true;
+    }
+    char etag[QUESTION_ETAG_SIZE];
+    question_etag(&rq->question, rq->version, etag);
+    if (!req_none_match(rq, etag))
         return false;
     cache_count_revalidated(rq);
     rp->status = 304;
     return true;
 }
 
+/* For a route whose answer follows the data version, on a worker: learns the version
+ * (asking the database when it is not known), then the 304 check. False when rp is
+ * answered (304, 503). */
+static bool check_version(struct request *rq, struct reply *rp) {
+    rq->version = db_known_version();
+    if (!rq->version) {
+        struct db_conn *db = req_db(rq, rp);
+        if (!db || !db_read_version(db, &rq->version)) {
+            /* Without a connection req_db has answered 503 with Retry-After already. */
+            if (db)
+                req_db_failed(rq, rp);
+            rq->version = 0;
+            return false;
+        }
+    }
+    return !answered_by_version(rq, rp);
+}
+
 /* Everything that can be answered without PostgreSQL, on the event loop: refusals,
  * routing, preflights, the routes that never touch the database, and, for an open read
  * whose data version is known, a 304 or a cache hit. True when rp is the answer; false
- * (rp untouched) when the request needs the database and goes to a worker. */
+ * when the request needs the database and goes to a worker. */
 static bool dispatch_front(struct request *rq, struct reply *rp) {
     char allow[128];
+    if (rq->out_of_memory) {
+        reply_out_of_memory(rp);
+        return true;
+    }
     if (rq->body_too_large) {
         problem_reply(rp, 413, "the body is over the %zu-byte limit; split the submission",
                       g_config.max_body);
         return true;
     }
-    enum router_outcome found = router_match(rq, allow, sizeof allow);
+    enum router_outcome found = router_match(routes, routes_count, rq, allow, sizeof allow);
+    if (found == ROUTER_NO_MEMORY) {
+        reply_out_of_memory(rp);
+        return true;
+    }
     if (rq->method == HTTP_OPTIONS && found != ROUTER_NOT_FOUND) {
         /* A CORS preflight: answered for any known path, allowed origins only. */
         rp->status = 204;
@@ -270,19 +240,20 @@ static bool dispatch_front(struct request *rq, struct reply *rp) {
     unsigned flags = rq->route->flags;
     if (flags & ROUTE_NO_DB) {
         rq->route->handler(rq, rp);
-        if (!rp->status)
+        if (!rp->status) {
+            log_error("handler", "%s answered nothing", rq->route->label);
             problem_reply(rp, 500, "the server failed to answer; the error is logged");
+        }
         return true;
     }
-    /* A key is checked against the database, so keyed requests always go to a worker. */
-    bool needs_key = (flags & (ROUTE_SUBMIT | ROUTE_ADMIN | ROUTE_KEY)) ||
-                     ((flags & ROUTE_READ) && !g_config.public_read);
-    if (!(flags & ROUTE_ETAG) || needs_key || req_header(rq, "Authorization"))
+    /* A key is checked against the database, so keyed requests always go to a worker;
+     * so does a read whose data version is not known yet. */
+    if (!(flags & ROUTE_ETAG) || route_needs_key(rq->route) || req_header(rq, "Authorization"))
         return false;
     rq->version = db_known_version();
     if (!rq->version)
         return false;
-    if (not_modified(rq, rp))
+    if (answered_by_version(rq, rp))
         return true;
     struct cache_key key;
     cache_key_make(rq, &key);
@@ -293,52 +264,35 @@ static bool dispatch_front(struct request *rq, struct reply *rp) {
 static void dispatch_back(struct request *rq, struct reply *rp) {
     if (!authorize(rq, rp))
         return;
-    if (rq->route->flags & ROUTE_ETAG) {
-        rq->version = db_known_version();
-        if (!rq->version) {
-            /* Not hearing from the database: ask it, or answer 503. */
-            struct db_conn *db = req_db(rq, rp);
-            if (!db || !db_read_version(db, &rq->version)) {
-                /* Without a connection req_db has answered 503 with Retry-After already. */
-                if (db)
-                    req_db_failed(rq, rp);
-                rq->version = 0;
-                return;
-            }
-        }
-        if (not_modified(rq, rp))
-            return;
-    }
+    if ((rq->route->flags & ROUTE_ETAG) && !check_version(rq, rp))
+        return;
     rq->route->handler(rq, rp);
     if (!rp->status) {
-        log_error("handler", "%s answered nothing", router_route_label(router_index(rq->route)));
+        log_error("handler", "%s answered nothing", rq->route->label);
         problem_reply(rp, 500, "the server failed to answer; the error is logged");
     }
 }
 
-/* A worker's job: the answer is made here, off the event loop (JSON serialised too),
- * then the connection is resumed and the event loop sends it. After the resume the
- * request may be gone at any moment: nothing here touches it again. */
+/* A worker's job: the answer is made here, off the event loop (its JSON written out
+ * too), then the connection is resumed and the event loop sends it. After the resume
+ * the request may be gone at any moment: nothing here touches it again. */
 static void run_queued(struct work *w, bool late) {
     struct request *rq = (struct request *)(void *)((char *)w - offsetof(struct request, work));
     struct reply *rp = rq->answer;
     if (late) {
         problem_reply(rp, 503,
-                      "the server is busy: the request waited its limit for a database worker; "
-                      "nothing was changed; try again shortly");
+                      workers_stopping()
+                          ? "the server is stopping; nothing was changed; try again shortly"
+                          : "the server is busy: the request waited its limit for a database "
+                            "worker; nothing was changed; try again shortly");
         reply_header(rp, "Retry-After", "2");
     } else {
         dispatch_back(rq, rp);
     }
-    if (rp->json && !rp->body && !rp->response) {
-        char *text = json_dumps(rp->json, JSON_COMPACT | JSON_REAL_PRECISION(15));
-        if (text) {
-            const char *type = rp->content_type;
-            int status = rp->status;
-            json_decref(rp->json);
-            rp->json = NULL;
-            reply_body(rp, status, type, text, strlen(text));
-        }
+    if (rp->source == REPLY_NONE && rp->json && !rp->out_of_memory) {
+        char *text = json_dumps(rp->json, REPLY_JSON_FLAGS);
+        if (text) /* else the event loop tries again, and answers 503 if it cannot */
+            reply_body(rp, rp->status, rp->content_type, text, strlen(text));
     }
     MHD_resume_connection(rq->conn);
 }
@@ -348,81 +302,37 @@ static void run_queued(struct work *w, bool late) {
  * 503 at once. */
 static enum MHD_Result queue_for_worker(struct request *rq) {
     rq->answer = calloc(1, sizeof *rq->answer);
-    if (!rq->answer) {
-        struct reply rp = {0};
-        problem_reply(&rp, 503, "the server is short of memory; try again");
-        reply_header(&rp, "Retry-After", "5");
-        enum MHD_Result r = send_reply(rq, &rp);
-        rq->status = rp.status;
-        reply_free(&rp);
-        return r;
-    }
+    if (!rq->answer)
+        return daemon_send_out_of_memory(rq);
     bool submission = rq->route && (rq->route->flags & ROUTE_SUBMIT);
     rq->work.run = run_queued;
     /* Suspended before it is queued, so the worker's resume always follows the suspend. */
     MHD_suspend_connection(rq->conn);
     if (!workers_submit(submission ? WORK_SUBMIT : WORK_READ, &rq->work)) {
-        problem_reply(rq->answer, 503,
-                      "the server is busy: every %s worker is taken and the queue is full; "
-                      "nothing was changed; try again shortly",
-                      submission ? "submission" : "database");
+        if (workers_stopping())
+            problem_reply(rq->answer, 503,
+                          "the server is stopping; nothing was changed; try again shortly");
+        else
+            problem_reply(rq->answer, 503,
+                          "the server is busy: every %s worker is taken and the queue is "
+                          "full; nothing was changed; try again shortly",
+                          submission ? "submission" : "database");
         reply_header(rq->answer, "Retry-After", "2");
         MHD_resume_connection(rq->conn);
     }
     return MHD_YES;
 }
 
-static enum MHD_Result send_reply(struct request *rq, struct reply *rp) {
-    struct MHD_Response *resp = rp->response;
-    rp->response = NULL;
-    if (!resp && rp->json) {
-        char *text = json_dumps(rp->json, JSON_COMPACT | JSON_REAL_PRECISION(15));
-        if (!text) {
-            rp->status = 500;
-            text = strdup("{\"title\":\"Internal error\",\"status\":500}");
-            rp->content_type = "application/problem+json";
-        }
-        resp = MHD_create_response_from_buffer_with_free_callback(strlen(text), text, free);
-    } else if (!resp) {
-        resp = MHD_create_response_from_buffer_with_free_callback(
-            rp->body_len, rp->body ? rp->body : strdup(""), free);
-        rp->body = NULL;
+/* Answers on the event loop when no database is needed, else queues for a worker. */
+static enum MHD_Result answer(struct request *rq) {
+    struct reply rp = {0};
+    if (!dispatch_front(rq, &rp)) {
+        reply_free(&rp);
+        return queue_for_worker(rq);
     }
-    if (!resp)
-        return MHD_NO;
-    if (rp->content_type && rp->status != 204 && rp->status != 304)
-        MHD_add_response_header(resp, "Content-Type", rp->content_type);
-    for (int i = 0; i < rp->nheaders; i++)
-        MHD_add_response_header(resp, rp->headers[i][0], rp->headers[i][1]);
-    bool etag_route = rq->route && (rq->route->flags & ROUTE_ETAG);
-    if (etag_route && rq->version && (rp->status == 200 || rp->status == 304) && !rp->no_etag) {
-        char etag[64];
-        make_etag(rq, etag, sizeof etag);
-        MHD_add_response_header(resp, "ETag", etag);
-        MHD_add_response_header(resp, "Cache-Control", "no-cache");
-        MHD_add_response_header(resp, "Vary", "Accept, Authorization, Origin");
-    } else if (!reply_has_header(rp, "Cache-Control")) {
-        MHD_add_response_header(resp, "Cache-Control", "no-store");
-    }
-    const char *origin = cors_origin(rq);
-    if (origin) {
-        MHD_add_response_header(resp, "Access-Control-Allow-Origin", origin);
-        MHD_add_response_header(resp, "Vary", "Origin");
-        if (rq->method == HTTP_OPTIONS) {
-            MHD_add_response_header(resp, "Access-Control-Allow-Methods",
-                                    "GET, HEAD, POST, PUT, DELETE, OPTIONS");
-            MHD_add_response_header(resp, "Access-Control-Allow-Headers",
-                                    "Authorization, Content-Type, Idempotency-Key, If-None-Match");
-            MHD_add_response_header(resp, "Access-Control-Max-Age", "600");
-        } else {
-            MHD_add_response_header(resp, "Access-Control-Expose-Headers",
-                                    "ETag, Location, Retry-After");
-        }
-    }
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    enum MHD_Result ok = MHD_queue_response(rq->conn, (unsigned)rp->status, resp);
-    MHD_destroy_response(resp);
-    return ok;
+    enum MHD_Result r = daemon_send(rq, &rp);
+    reply_free(&rp);
+    return r;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -434,11 +344,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (!rq) {
         rq = request_new(conn, url, method);
         if (!rq)
-            return MHD_NO;
+            return MHD_NO; /* not even the request's state: close the connection */
         *state = rq;
         atomic_fetch_add(&in_flight, 1);
-        rq->guard = daemon_conn_guard(conn);
-        guard_headers_done(rq->guard);
+        rq->deadline = daemon_conn_deadline(conn);
+        deadline_headers_done(rq->deadline);
         /* An announced oversized body: refuse it before reading a byte when the client
          * waits for that (Expect: 100-continue) or the body is absurd; otherwise read and
          * discard it, then answer, since a client still sending would see a reset. */
@@ -450,23 +360,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (announced > g_config.max_body && ((expect && strcasecmp(expect, "100-continue") == 0) ||
                                               announced / 4 > g_config.max_body)) {
             rq->answered_early = true;
-            struct reply rp = {0};
-            dispatch_front(rq, &rp); /* the 413: body_too_large is set */
-            enum MHD_Result r = send_reply(rq, &rp);
-            rq->status = rp.status;
-            reply_free(&rp);
-            return r;
+            return answer(rq); /* the 413, on the loop: body_too_large is set */
         }
         return MHD_YES;
     }
     if (*upload_size) {
-        guard_body(rq->guard, *upload_size);
-        if (!rq->answered_early && !rq->body_too_large) {
+        deadline_body(rq->deadline, *upload_size);
+        if (!rq->answered_early && !rq->body_too_large && !rq->out_of_memory) {
             if (rq->body.len + *upload_size > g_config.max_body) {
                 rq->body_too_large = true;
                 strbuf_free(&rq->body);
             } else if (!strbuf_append(&rq->body, upload_data, *upload_size)) {
-                rq->body_too_large = true;
+                /* Read and drop the rest, then answer 503 (dispatch sees the flag). */
+                rq->out_of_memory = true;
                 strbuf_free(&rq->body);
             }
         }
@@ -475,23 +381,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (rq->answered_early)
         return MHD_YES;
-    guard_answering(rq->guard);
+    deadline_answering(rq->deadline);
     if (rq->answer) { /* resumed: the worker's answer is ready */
         struct reply *done = rq->answer;
         rq->answer = NULL;
-        enum MHD_Result r = send_reply(rq, done);
-        rq->status = done->status;
+        enum MHD_Result r = daemon_send(rq, done);
         reply_free(done);
         free(done);
         return r;
     }
-    struct reply rp = {0};
-    if (!dispatch_front(rq, &rp))
-        return queue_for_worker(rq);
-    enum MHD_Result r = send_reply(rq, &rp);
-    rq->status = rp.status;
-    reply_free(&rp);
-    return r;
+    return answer(rq);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
@@ -503,14 +402,13 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
     if (!rq)
         return;
     *state = NULL;
-    guard_idle(rq->guard);
+    deadline_idle(rq->deadline);
     int status = rq->status;
     double secs = seconds_since(&rq->started);
-    int idx = router_index(rq->route);
-    stats_request(idx, status, secs);
+    stats_request(rq->route_index, status, secs);
     if (g_config.access_log)
-        log_access(rq->method_name, rq->path, rq->route ? router_route_label(idx) : NULL, status,
-                   secs, rq->who.authenticated ? rq->who.key_id : NULL, 0);
+        log_access(rq->method_name, rq->path, rq->route ? rq->route->label : NULL, status, secs,
+                   rq->who.authenticated ? rq->who.key_id : NULL, 0);
     db_release(rq->db);
     if (rq->answer) {
         reply_free(rq->answer);
@@ -549,10 +447,12 @@ bool http_start(void) {
         log_error("config", "open-file limit allows %d connections, not %d", limit,
                   g_config.conn_limit);
     g_config.conn_limit = limit;
-    struct guard_config gc = {g_config.header_timeout_s, g_config.body_timeout_s,
-                              g_config.body_min_rate, g_config.timeout_s, g_config.conn_limit};
-    if (!workers_start(&wc) || !guard_start(&gc)) {
+    struct deadline_config dc = {g_config.header_timeout_s, g_config.body_timeout_s,
+                                 g_config.body_min_rate, g_config.timeout_s, g_config.conn_limit};
+    if (!workers_start(&wc) || !deadline_start(&dc)) {
         log_error("start", "could not start the worker or watchdog threads");
+        workers_stop();
+        deadline_stop();
         return false;
     }
     /* libmicrohttpd zeroes a connection's whole memory pool after every request on it:
@@ -572,26 +472,42 @@ bool http_start(void) {
         log_error("listen", "could not serve on %s (in use, or not an address of this machine)",
                   g_config.listen);
         workers_stop();
-        guard_stop();
+        deadline_stop();
         return false;
     }
     return true;
 }
 
-void http_stop(void) {
-    if (!daemon_handle)
-        return;
-    /* Stop accepting; let requests already running finish (at most 10 s). */
-    MHD_socket fd = MHD_quiesce_daemon(daemon_handle);
-    for (int i = 0; i < 1000 && atomic_load(&in_flight) > 0; i++) {
+/* Waits until no request is in flight, for at most limit_ms, or, with
+ * while_running, for as long as a worker is on a job (its statements are bounded by
+ * their limits, so that wait ends). */
+static void wait_in_flight(int64_t limit_ms, bool while_running) {
+    for (int64_t waited = 0; atomic_load(&in_flight) > 0; waited += 10) {
+        if (while_running ? workers_running() == 0 : waited >= limit_ms)
+            return;
         struct timespec t = {0, 10 * 1000000L};
         nanosleep(&t, NULL);
     }
-    /* Every job still queued is answered (late: 503) and every worker joined before the
-     * daemon goes, so no worker resumes a connection libmicrohttpd has freed. */
+}
+
+/* Shutdown, in an order that leaves no connection suspended when the daemon stops
+ * (libmicrohttpd forbids that) and no answer half made. Stop accepting; serve what is
+ * in flight for up to 10 s, as before; then answer every job still queued with a 503
+ * (nothing was changed) and let the jobs running finish, however long their
+ * statements take, so a submission being applied is committed and answered; join the
+ * workers, whose last act is always a resume; give the loop a second to send what
+ * they resumed; stop the daemon. */
+void http_stop(void) {
+    if (!daemon_handle)
+        return;
+    MHD_socket fd = MHD_quiesce_daemon(daemon_handle);
+    wait_in_flight(10000, false);
+    workers_drain();
+    wait_in_flight(0, true);
     workers_stop();
+    wait_in_flight(1000, false);
     MHD_stop_daemon(daemon_handle);
-    guard_stop(); /* after the daemon: no connection is left to report */
+    deadline_stop(); /* after the daemon: no connection is left to report */
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
     daemon_handle = NULL;

@@ -1,9 +1,12 @@
 /* Problem details (RFC 9457). The type URI names the status so clients can branch on
- * it; the detail says what to change. */
+ * it; the detail says what to change. Also the request's database connection (req_db),
+ * since not getting one is a problem answer. */
 #include "http/problem.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+
+#include "store/db.h"
 
 static json_t *problem_new(int status, json_t *errors, const char *fmt, va_list ap);
 
@@ -48,9 +51,20 @@ static json_t *problem_new(int status, json_t *errors, const char *fmt, va_list 
     if (!j) /* detail was not valid UTF-8: say so rather than echo it */
         j = json_pack("{s:s, s:s, s:i, s:s}", "type", type, "title", problem_title(status),
                       "status", status, "detail", "the request held text that is not UTF-8");
-    if (errors)
-        json_object_set_new(j, "errors", errors);
+    /* json_object_set_new releases errors whatever happens, also when j is NULL. */
+    if (errors && json_object_set_new(j, "errors", errors) != 0) {
+        json_decref(j);
+        return NULL;
+    }
     return j;
+}
+
+static void problem_set(struct reply *rp, int status, json_t *j) {
+    reply_json(rp, status, j); /* a NULL j (out of memory) becomes the 503 */
+    if (rp->out_of_memory)
+        return;
+    rp->content_type = "application/problem+json";
+    rp->no_etag = true;
 }
 
 void problem_reply(struct reply *rp, int status, const char *fmt, ...) {
@@ -58,9 +72,7 @@ void problem_reply(struct reply *rp, int status, const char *fmt, ...) {
     va_start(ap, fmt);
     json_t *j = problem_new(status, NULL, fmt, ap);
     va_end(ap);
-    reply_json(rp, status, j);
-    rp->content_type = "application/problem+json";
-    rp->no_etag = true;
+    problem_set(rp, status, j);
 }
 
 void problem_reply_errors(struct reply *rp, int status, json_t *errors, const char *fmt, ...) {
@@ -68,9 +80,7 @@ void problem_reply_errors(struct reply *rp, int status, json_t *errors, const ch
     va_start(ap, fmt);
     json_t *j = problem_new(status, errors, fmt, ap);
     va_end(ap);
-    reply_json(rp, status, j);
-    rp->content_type = "application/problem+json";
-    rp->no_etag = true;
+    problem_set(rp, status, j);
 }
 
 void problem_unavailable(struct reply *rp) {
@@ -85,6 +95,21 @@ void problem_db_busy(struct reply *rp) {
     reply_header(rp, "Retry-After", "2");
 }
 
+struct db_conn *req_db(struct request *rq, struct reply *rp) {
+    if (!rq->db)
+        rq->db = db_acquire();
+    if (!rq->db)
+        problem_unavailable(rp);
+    return rq->db;
+}
+
+void req_db_failed(struct request *rq, struct reply *rp) {
+    if (rq->db && !db_lost(rq->db) && db_timed_out(rq->db))
+        problem_db_busy(rp);
+    else
+        problem_unavailable(rp);
+}
+
 json_t *problem_error(const char *field, const char *code, const char *fmt, ...) {
     char msg[1024];
     va_list ap;
@@ -94,7 +119,11 @@ json_t *problem_error(const char *field, const char *code, const char *fmt, ...)
     json_t *j = json_pack("{s:s, s:s}", "code", code, "message", msg);
     if (!j)
         j = json_pack("{s:s, s:s}", "code", code, "message", "value is not valid UTF-8");
-    if (field)
-        json_object_set_new(j, "field", json_string(field));
+    /* A field that is not UTF-8 is left out, as a bad detail is replaced above. */
+    json_t *f = field ? json_string(field) : NULL;
+    if (f && json_object_set_new(j, "field", f) != 0) {
+        json_decref(j);
+        return NULL;
+    }
     return j;
 }

@@ -12,7 +12,8 @@ void problem_reply(struct reply *rp, int status, const char *fmt, ...)
 /* The same with an errors array (taken): [{row|pointer, field, code, message}]. */
 void problem_reply_errors(struct reply *rp, int status, json_t *errors, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* One {pointer|row, field, code, message} entry for an errors array. */
+/* One {pointer|row, field, code, message} entry for an errors array (a new reference,
+ * for the caller to hand on; NULL when out of memory). */
 json_t *problem_error(const char *field, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 const char *problem_title(int status);
@@ -21,5 +22,13 @@ void problem_unavailable(struct reply *rp);
 /* 503 + Retry-After: a statement or lock wait ran past its limit (the database is
  * busy, not gone). */
 void problem_db_busy(struct reply *rp);
+/* The request's database connection, checked out on first use and released by the
+ * daemon when the request ends; NULL after filling rp with that 503 when none can be
+ * had. Here rather than in the request core because that failure is a problem answer,
+ * and the request core depends on nothing above it. */
+struct db_conn *req_db(struct request *rq, struct reply *rp);
+/* The 503 after a failed step on the request's connection: busy (a statement or lock
+ * limit ran out) or unreachable. */
+void req_db_failed(struct request *rq, struct reply *rp);
 
 #endif

@@ -1,14 +1,15 @@
-/* The request core every handler uses: reading a request's query, headers and route
- * parameters, its database connection, and filling in the reply. The daemon
- * (daemon.c) owns the request's life; this file owns what a handler may touch. */
+/* The request core's reading half: a request's query, headers, route parameters and
+ * the question it asks, read through libmicrohttpd. The daemon (daemon.c) owns the
+ * request's life; the reply half is reply.c. */
 #include "http/request.h"
 
+#include <microhttpd.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-#include "http/problem.h"
-#include "store/db.h"
+#include "domain/calendar.h"
+
+#define ARGS_ON_STACK 32
 
 const char *req_query(struct request *rq, const char *name) {
     return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
@@ -22,61 +23,57 @@ const char *req_param(struct request *rq, int i) {
     return i < rq->nparams ? rq->params[i] : "";
 }
 
-struct db_conn *req_db(struct request *rq, struct reply *rp) {
-    if (!rq->db)
-        rq->db = db_acquire();
-    if (!rq->db) {
-        problem_unavailable(rp);
-    }
-    return rq->db;
-}
-
-void req_db_failed(struct request *rq, struct reply *rp) {
-    if (rq->db && !db_lost(rq->db) && db_timed_out(rq->db))
-        problem_db_busy(rp);
-    else
-        problem_unavailable(rp);
-}
-
-void reply_json(struct reply *rp, int status, json_t *j) {
-    json_decref(rp->json);
-    rp->status = status;
-    rp->json = j;
-    rp->content_type = "application/json";
-}
-
-void reply_body(struct reply *rp, int status, const char *content_type, char *body, size_t len) {
-    free(rp->body);
-    rp->status = status;
-    rp->body = body;
-    rp->body_len = len;
-    rp->content_type = content_type;
-}
-
-void reply_header(struct reply *rp, const char *name, const char *value) {
-    if (rp->nheaders == REPLY_MAX_HEADERS)
-        return;
-    rp->headers[rp->nheaders][0] = strdup(name);
-    rp->headers[rp->nheaders][1] = strdup(value);
-    rp->nheaders++;
-}
-
-/* A handler that sets its own caching (the dashboard's files) keeps it. */
-bool reply_has_header(const struct reply *rp, const char *name) {
-    for (int i = 0; i < rp->nheaders; i++)
-        if (strcasecmp(rp->headers[i][0], name) == 0)
+/* RFC 9110 13.1.2: a list of entity tags, or "*". */
+bool req_none_match(struct request *rq, const char *etag) {
+    const char *header = req_header(rq, "If-None-Match");
+    if (!header)
+        return false;
+    if (strcmp(header, "*") == 0)
+        return true;
+    size_t n = strlen(etag);
+    for (const char *p = strstr(header, etag); p; p = strstr(p + 1, etag))
+        if (p[n] == '\0' || p[n] == ',' || p[n] == ' ')
             return true;
     return false;
 }
 
-void reply_free(struct reply *rp) {
-    json_decref(rp->json);
-    free(rp->body);
-    if (rp->response)
-        MHD_destroy_response(rp->response);
-    for (int i = 0; i < rp->nheaders; i++) {
-        free(rp->headers[i][0]);
-        free(rp->headers[i][1]);
+struct arg_list {
+    struct question_arg *args;
+    int n, cap;
+};
+
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value) {
+    (void)kind;
+    struct arg_list *a = cls;
+    if (a->n == a->cap)
+        return MHD_NO;
+    a->args[a->n].name = key;
+    a->args[a->n].value = value;
+    a->n++;
+    return MHD_YES;
+}
+
+bool req_name_question(struct request *rq) {
+    if (rq->question_named)
+        return true;
+    struct question_arg on_stack[ARGS_ON_STACK];
+    struct arg_list a = {on_stack, 0, ARGS_ON_STACK};
+    int total = MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, NULL, NULL);
+    if (total > ARGS_ON_STACK) {
+        a.args = malloc((size_t)total * sizeof *a.args);
+        if (!a.args) {
+            rq->out_of_memory = true;
+            return false;
+        }
+        a.cap = total;
     }
-    memset(rp, 0, sizeof *rp);
+    MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, collect_arg, &a);
+    question_make(&rq->question, rq->path, a.args, a.n, rq->csv,
+                  rq->who.scopes & (SCOPE_READ | SCOPE_ADMIN),
+                  calendar_month_index((int64_t)time(NULL)));
+    if (a.args != on_stack)
+        free(a.args);
+    rq->question_named = true;
+    return true;
 }

@@ -1,5 +1,6 @@
-/* The one route table: method, path pattern ({name} matches one segment), handler,
- * and what the route needs (scope, body, ETag). */
+/* Route matching over a route table (http/routes.c holds the server's): method, path
+ * pattern ({name} matches one segment), handler, and what the route needs (scope,
+ * body, ETag). The matcher knows no handler, so it links alone (tests/unit). */
 #ifndef ROUTER_H
 #define ROUTER_H
 
@@ -19,20 +20,23 @@ enum route_flags {
 struct route {
     enum http_method method;
     const char *pattern;
+    const char *label; /* "GET /v1/metrics/{code}": for logs and the metrics page */
     handler_fn handler;
     unsigned flags;
 };
 
-enum router_outcome { ROUTER_FOUND, ROUTER_NOT_FOUND, ROUTER_BAD_METHOD };
+/* One table entry; the label is spelled at compile time, so no thread ever builds it. */
+#define ROUTE(method, pattern, handler, flags)                                                     \
+    { HTTP_##method, pattern, #method " " pattern, handler, flags }
 
-/* Matches path and method; on ROUTER_FOUND fills rq->route and rq->params (owned by
- * rq); on ROUTER_BAD_METHOD writes the Allow list into allow. */
-enum router_outcome router_match(struct request *rq, char *allow, size_t allow_size);
-int router_count(void);
-int router_index(const struct route *r);
-const struct route *router_at(int i);
-/* "GET /v1/metrics/{code}": for logs and the metrics page. */
-const char *router_route_label(int i);
+enum router_outcome { ROUTER_FOUND, ROUTER_NOT_FOUND, ROUTER_BAD_METHOD, ROUTER_NO_MEMORY };
+
+/* Matches rq's path and method against the n routes of table (HEAD matches GET). On
+ * ROUTER_FOUND fills rq->route, rq->route_index and rq->params (owned by rq); on
+ * ROUTER_BAD_METHOD writes the Allow list into allow; ROUTER_NO_MEMORY when a
+ * parameter could not be copied (nothing is left allocated). */
+enum router_outcome router_match(const struct route *table, int n, struct request *rq, char *allow,
+                                 size_t allow_size);
 const char *http_method_name(enum http_method m);
 
 #endif

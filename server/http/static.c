@@ -47,7 +47,6 @@ static void serve_file(struct request *rq, struct reply *rp, const char *subdir,
                        const char *cache_control);
 static bool resolve_inside(const char *subdir, const char *name, char *out, size_t size);
 static bool not_modified(struct request *rq, const char *etag, time_t mtime);
-static bool etag_listed(const char *header, const char *etag);
 
 bool static_name_ok(const char *name) {
     size_t n = strlen(name);
@@ -103,21 +102,10 @@ static bool resolve_inside(const char *subdir, const char *name, char *out, size
     return true;
 }
 
-static bool etag_listed(const char *header, const char *etag) {
-    if (strcmp(header, "*") == 0)
-        return true;
-    size_t n = strlen(etag);
-    for (const char *p = strstr(header, etag); p; p = strstr(p + 1, etag))
-        if (p[n] == '\0' || p[n] == ',' || p[n] == ' ')
-            return true;
-    return false;
-}
-
 /* RFC 9110: If-None-Match decides when present; otherwise If-Modified-Since. */
 static bool not_modified(struct request *rq, const char *etag, time_t mtime) {
-    const char *inm = req_header(rq, "If-None-Match");
-    if (inm)
-        return etag_listed(inm, etag);
+    if (req_header(rq, "If-None-Match"))
+        return req_none_match(rq, etag);
     const char *ims = req_header(rq, "If-Modified-Since");
     if (!ims)
         return false;
@@ -158,16 +146,8 @@ static void serve_file(struct request *rq, struct reply *rp, const char *subdir,
         close(fd);
         rp->status = 304;
     } else {
-        /* libmicrohttpd sends the file from the descriptor and closes it when done. */
-        rp->response = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
-        if (!rp->response) {
-            close(fd);
-            log_error("static", "cannot make a response for %s", path);
-            problem_reply(rp, 500, "the server could not send %s; the error is logged", rq->path);
-            return;
-        }
-        rp->status = 200;
-        rp->content_type = type;
+        /* The daemon sends the file from the descriptor and closes it when done. */
+        reply_file(rp, 200, type, fd, (uint64_t)st.st_size);
         if (strncmp(type, "text/html", 9) == 0) {
             reply_header(rp, "Content-Security-Policy", PAGE_CSP);
             reply_header(rp, "Referrer-Policy", "no-referrer");

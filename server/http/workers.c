@@ -97,15 +97,39 @@ bool workers_submit(enum work_lane lane, struct work *w) {
     return ok;
 }
 
-void workers_stop(void) {
+void workers_drain(void) {
     for (int i = 0; i < WORK_LANES; i++) {
+        if (!lanes[i].threads)
+            continue; /* never started */
         pthread_mutex_lock(&lanes[i].lock);
         atomic_store(&stopping, true);
         pthread_cond_broadcast(&lanes[i].ready);
         pthread_mutex_unlock(&lanes[i].lock);
     }
+}
+
+bool workers_stopping(void) {
+    return atomic_load(&stopping);
+}
+
+int workers_running(void) {
+    int n = 0;
+    for (int i = 0; i < WORK_LANES; i++) {
+        if (!lanes[i].threads)
+            continue;
+        pthread_mutex_lock(&lanes[i].lock);
+        n += lanes[i].busy;
+        pthread_mutex_unlock(&lanes[i].lock);
+    }
+    return n;
+}
+
+void workers_stop(void) {
+    workers_drain();
     for (int i = 0; i < WORK_LANES; i++) {
         struct lane *l = &lanes[i];
+        if (!l->threads)
+            continue; /* never started */
         for (int t = 0; t < l->nthreads; t++)
             pthread_join(l->threads[t], NULL);
         free(l->threads);

@@ -31,7 +31,14 @@ struct workers_config {
 bool workers_start(const struct workers_config *cfg);
 /* Queues w on lane; false (nothing queued) when that lane's queue is full. */
 bool workers_submit(enum work_lane lane, struct work *w);
-/* Lets every queued job run (late), then joins the threads. */
+/* From now on every job not yet started runs late (answers without the database)
+ * and workers_submit refuses new ones; jobs running carry on. */
+void workers_drain(void);
+/* Whether workers_drain (or workers_stop) has been called. */
+bool workers_stopping(void);
+/* Jobs running on a worker thread just now (not those queued). */
+int workers_running(void);
+/* Drains, lets every queued job run (late), then joins the threads. */
 void workers_stop(void);
 
 struct workers_stats {

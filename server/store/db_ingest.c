@@ -465,6 +465,7 @@ enum ingest_outcome db_ingest_apply(struct db_conn *db, const struct ingest_meta
     *warnings = json_array();
     *errors = NULL;
     memset(counts, 0, sizeof *counts);
+    counts->skipped = meta->skipped;
     enum ingest_outcome out = *warnings ? apply_begin(db, meta, version) : INGEST_DB_FAILED;
     if (out == INGEST_APPLIED && (!apply_stage(db, rows) || !apply_reasons(db, meta, errors)))
         out = INGEST_DB_FAILED;
@@ -487,7 +488,12 @@ enum ingest_outcome db_ingest_apply(struct db_conn *db, const struct ingest_meta
 }
 
 json_t *db_ingest_counts_json(const struct ingest_counts *c) {
-    return json_pack("{s:I, s:I, s:I, s:I, s:I}", "created", (json_int_t)c->created, "updated",
-                     (json_int_t)c->updated, "unchanged", (json_int_t)c->unchanged, "deleted",
-                     (json_int_t)c->deleted, "rejected", (json_int_t)c->rejected);
+    json_t *j = json_pack("{s:I, s:I, s:I, s:I, s:I}", "created", (json_int_t)c->created, "updated",
+                          (json_int_t)c->updated, "unchanged", (json_int_t)c->unchanged, "deleted",
+                          (json_int_t)c->deleted, "rejected", (json_int_t)c->rejected);
+    if (j && c->skipped && json_object_set_new(j, "skipped", json_integer(c->skipped))) {
+        json_decref(j);
+        return NULL;
+    }
+    return j;
 }

@@ -31,6 +31,7 @@ struct ingest_meta {
     const char *body_sha256_hex;
     const char *payload;
     long rows;
+    long skipped; /* CSV records of separators alone, not read as rows */
     bool dry_run;
     bool lock_override;
     const char *reason;
@@ -39,6 +40,7 @@ struct ingest_meta {
 struct ingest_counts {
     long created, updated, unchanged, deleted;
     long rejected; /* rows refused (not problems: a row may have several) */
+    long skipped;  /* CSV records of separators alone, not read as rows */
 };
 
 enum ingest_outcome {
@@ -58,7 +60,8 @@ enum ingest_outcome db_ingest_apply(struct db_conn *db, const struct ingest_meta
                                     const struct strbuf *copy_rows, struct ingest_counts *counts,
                                     json_t **warnings, json_t **errors, uint64_t *version);
 
-/* The counts as a receipt shows them: {created, updated, unchanged, deleted, rejected}. */
+/* The counts as a receipt shows them: {created, updated, unchanged, deleted, rejected},
+ * and skipped when a CSV had blank rows (only then, so other answers keep their shape). */
 json_t *db_ingest_counts_json(const struct ingest_counts *c);
 
 #endif

@@ -1,7 +1,8 @@
--- The three programmes of the WMCA Wellbeing Board (DESIGN.md, "Domain"), named and
--- described from the board papers in /work/shared/seeds. sort_order follows the
--- headline metric list of DESIGN.md (MHFA, Thrive, On the Move), which is the order
--- the dashboard shows them in. Re-running updates the wording in place.
+-- The three programmes of the WMCA Wellbeing Board (docs/design.md, "Programmes"), named
+-- and described from the board papers (WMCA Wellbeing Board pack, 18 January 2019; WMCA
+-- Public Service Reform overview). sort_order follows the board's headline metrics
+-- (MHFA, Thrive, On the Move), which is the order the dashboard shows them in.
+-- Re-running updates the wording in place.
 INSERT INTO programmes (code, name, description, sort_order) VALUES
     ('mhfa', 'Mental Health First Aid',
      'Mental Health First Aid (MHFA) training across the West Midlands, part of the Thrive '

@@ -1,4 +1,5 @@
--- Areas by ONS GSS code: every area DESIGN.md names, the counties that contain the
+-- Areas by ONS GSS code: the WMCA's seven constituent and ten non-constituent members
+-- (docs/design.md, "Areas and their hierarchy"), the counties that contain the
 -- non-constituent districts, the West Midlands region and the WMCA itself.
 --
 -- Memberships carry a role. WMCA members are 'constituent' (the 7 metropolitan
@@ -49,7 +50,7 @@ SELECT v.child, v.parent, v.role, v.valid_from::date
     ('E08000029', 'E47000007', 'constituent', '2016-06-17'),
     ('E08000030', 'E47000007', 'constituent', '2016-06-17'),
     ('E08000031', 'E47000007', 'constituent', '2016-06-17'),
-    -- WMCA non-constituent members (DESIGN.md's list of 10).
+    -- WMCA non-constituent members (all 10).
     ('E07000192', 'E47000007', 'non_constituent', '2016-06-17'),
     ('E07000218', 'E47000007', 'non_constituent', '2016-06-17'),
     ('E07000219', 'E47000007', 'non_constituent', '2016-06-17'),

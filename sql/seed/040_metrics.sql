@@ -1,5 +1,5 @@
--- The metrics (indicators). Headline metrics are the ones DESIGN.md names under
--- "Headline metric codes", in the order it lists them (sort_order 1 to 10); the board
+-- The metrics (indicators). Headline metrics are the ten the board view shows
+-- (docs/design.md, "Metrics"), in the board's order (sort_order 1 to 10); the board
 -- reports running totals, so the headline counts are kind 'stock', monthly, unit 'count'.
 -- The other measures the papers name follow them (sort_order 100 and up).
 --
@@ -19,15 +19,14 @@
 -- metric off is an admin's decision that a new seed must not undo.
 
 -- Paper references used in source and description:
---   WB 18 Jan 2019 = WMCA Wellbeing Board pack, 18 January 2019
---                    (seeds/wellbeing-board-2019-01-18.txt)
---   CSR 2020       = WMCA representation to the Comprehensive Spending Review 2020
---                    (seeds/csr-2020-public-services.txt)
+--   WB 18 Jan 2019 = WMCA Wellbeing Board pack, Friday 18 January 2019
+--   CSR 2020       = "Rebuilding the West Midlands", the WMCA representation to the
+--                    Comprehensive Spending Review 2020
 
 -- The counts and amounts first: the rates below refer to some of them.
 INSERT INTO metrics (code, programme, name, description, unit, frequency, kind, polarity,
                      decimals, source, headline, sort_order, has_confidence) VALUES
-    -- Headline counts (DESIGN.md order).
+    -- Headline counts (board order).
     ('mhfa.people_trained', 'mhfa', 'People trained in MHFA',
      'Running total of people trained in Mental Health First Aid since January 2017, when '
      'the ambition of 500,000 people over 10 years began, at the end of the month. Partners '

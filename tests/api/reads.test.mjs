@@ -95,7 +95,9 @@ describe('series', () => {
       { period: '2019-08', value: 120, derived: false, status: 'provisional' },
     ]);
     assert.ok(!('members' in s.points[0]), 'members appear only on derived points');
-    assert.deepEqual(s.trend, { label: 'increasing', direction: 'getting_better', points: 5 });
+    // Issue 9: the trend is read from SPC, which needs 12 whole figures; seven give none.
+    assert.equal(s.trend, null);
+    assert.equal(s.spc, null);
     assert.deepEqual(s.targets, []);
     assert.equal(s.parent, null, 'the region has no whole figure for this metric');
   });
@@ -132,13 +134,13 @@ describe('series', () => {
     const s = await series('rt.stock_count', `area=${A.ca}&from=2019-05`);
     assert.deepEqual(s.points, [
       { period: '2019-05', value: 135, derived: true, complete: false, status: 'provisional', lower: null,
-        upper: null, members: [A.alpha, A.beta], missing: [A.gamma] },
+        upper: null, ci_method: null, members: [A.alpha, A.beta], missing: [A.gamma] },
       { period: '2019-06', value: 170, derived: true, complete: true, status: 'provisional', lower: null,
-        upper: null, members: [A.alpha, A.beta, A.gamma], missing: [] },
+        upper: null, ci_method: null, members: [A.alpha, A.beta, A.gamma], missing: [] },
       { period: '2019-07', value: 195, derived: true, complete: true, status: 'provisional', lower: null,
-        upper: null, members: [A.alpha, A.beta, A.gamma], missing: [] },
+        upper: null, ci_method: null, members: [A.alpha, A.beta, A.gamma], missing: [] },
       { period: '2019-08', value: 120, derived: true, complete: false, status: 'provisional', lower: null,
-        upper: null, members: [A.alpha], missing: [A.beta, A.gamma] },
+        upper: null, ci_method: null, members: [A.alpha], missing: [A.beta, A.gamma] },
     ]);
     assert.equal(s.trend, null, 'two whole figures are not five');
   });
@@ -159,8 +161,12 @@ describe('series', () => {
     const own = await series('rt.rate_pct', `area=${A.alpha}`);
     assert.deepEqual(pick(own.points, 'period', 'value', 'derived', 'lower', 'upper'), [
       { period: '2019-06', value: 10, derived: false, lower: 8.5, upper: 11.5 },
-      { period: '2019-07', value: 33.333, derived: true, lower: null, upper: null },
-    ]);
+      { period: '2019-07', value: 33.333, derived: true },
+    ].map((p, i) => (i === 0 ? p : { ...p, lower: own.points[1].lower, upper: own.points[1].upper })));
+    // Issue 9: a percentage made from its counts (1 of 3) carries Wilson's 95% interval.
+    assert.ok(Math.abs(own.points[1].lower - 6.149194472039624) < 1e-9, String(own.points[1].lower));
+    assert.ok(Math.abs(own.points[1].upper - 79.23403991979524) < 1e-9, String(own.points[1].upper));
+    assert.deepEqual(own.points.map((p) => p.ci_method), ['given', 'wilson']);
   });
 
   test('a county with its own figure is never added to its own districts', async () => {
@@ -271,16 +277,19 @@ describe('targets', () => {
   });
 });
 
+// Issue 9 replaced the five-point slope with SPC (tests/api/judgements.test.mjs holds the
+// labels it gives): five rising figures, or five falling ones, are too few to judge.
 describe('trend', () => {
-  test('five rising figures read increasing, getting better; four give no trend', async () => {
-    assert.deepEqual((await series('rt.level', `area=${A.south}`)).trend,
-      { label: 'increasing', direction: 'getting_better', points: 5 });
+  test('five rising figures are too few for SPC, so no trend; four neither', async () => {
+    const s = await series('rt.level', `area=${A.south}`);
+    assert.equal(s.points.length, 5);
+    assert.equal(s.trend, null);
+    assert.equal(s.spc, null);
     assert.equal((await series('rt.level', `area=${A.north}`)).trend, null);
   });
 
-  test('a falling figure where lower is better is getting better', async () => {
-    assert.deepEqual((await series('rt.lower_pct', `area=${A.epsilon}`)).trend,
-      { label: 'decreasing', direction: 'getting_better', points: 5 });
+  test('five falling figures where lower is better are too few as well', async () => {
+    assert.equal((await series('rt.lower_pct', `area=${A.epsilon}`)).trend, null);
   });
 });
 
@@ -289,7 +298,7 @@ describe('breakdowns and disclosure control', () => {
     const open = await series('rt.stock_count', `area=${A.alpha}&breakdown=sex%3Dfemale`);
     assert.deepEqual(open.breakdown, { sex: 'female' });
     assert.deepEqual(open.points, [{ period: '2019-06', value: null, derived: false, complete: true,
-      status: 'provisional', lower: null, upper: null, suppressed: true }]);
+      status: 'provisional', lower: null, upper: null, ci_method: null, suppressed: true }]);
     assert.deepEqual(open.targets, [], 'targets are for totals');
     const keyed = await series('rt.stock_count', `area=${A.alpha}&breakdown=sex%3Dfemale`, { key: readKey });
     assert.equal(keyed.points[0].value, 3);
@@ -345,10 +354,12 @@ describe('area comparison', () => {
     assert.equal(r.status, 200);
     assert.match(r.headers.get('content-type'), /^text\/csv/);
     const lines = r.text.split('\r\n');
-    assert.equal(lines[0], 'area,name,type,value,derived,status,lower,upper');
-    assert.ok(lines.includes(`${A.epsilon},"Epsilon, upon Sea",unitary,5,false,provisional,,`));
-    assert.ok(lines.includes(`${A.north},"Delta ""North""",non_metropolitan_district,999,false,provisional,,`));
-    assert.ok(lines.includes(`${A.ca},Reads Combined Authority,combined_authority,195,true,provisional,,`));
+    // Each row names the metric and period, and says whether a total is whole (issue 13).
+    assert.equal(lines[0], 'metric,period,breakdown,area,name,type,value,derived,complete,status,lower,upper,suppressed');
+    const row = (rest) => `rt.stock_count,2019-07,,${rest}`;
+    assert.ok(lines.includes(row(`${A.epsilon},"Epsilon, upon Sea",unitary,5,false,true,provisional,,,`)), lines.join('\n'));
+    assert.ok(lines.includes(row(`${A.north},"Delta ""North""",non_metropolitan_district,999,false,true,provisional,,,`)));
+    assert.ok(lines.some((l) => l.startsWith(row(`${A.ca},Reads Combined Authority,combined_authority,195,true,`))));
     assert.equal(lines.at(-1), '', 'every record ends with CRLF');
     assert.equal(lines.length, 10);
   });
@@ -368,13 +379,16 @@ describe('board view', () => {
     assert.deepEqual([stock.name, stock.programme, stock.unit, stock.kind, stock.polarity, stock.decimals, stock.frequency],
       ['rt.stock_count', P, 'count', 'stock', 'higher_is_better', 0, 'monthly']);
     assert.deepEqual(stock.latest, { period: '2019-08', value: 120, derived: false, complete: true,
-      status: 'provisional', lower: null, upper: null });
+      status: 'provisional', lower: null, upper: null, ci_method: null });
     assert.deepEqual(pick([stock.previous], 'period', 'value')[0], { period: '2019-07', value: 110 });
     assert.equal(stock.change, 10);
     assert.equal(stock.total_to_date, 120, 'a stock: its latest value');
     assert.equal(stock.target, null, 'no target is set for Alpha');
     assert.deepEqual(stock.freshness, { last_period: '2019-08', periods_since: monthsSince('2019-08') });
-    assert.deepEqual(stock.trend, { label: 'increasing', direction: 'getting_better', points: 5 });
+    // Issue 9: the trend comes from SPC, which needs 12 whole figures.
+    assert.equal(stock.trend, null);
+    assert.equal(stock.spc, null);
+    assert.equal(stock.partial_latest, null);
     const flow = tile(r.body, 'rt.flow_count');
     const { milestones, amber_within, baseline, ...t } = flow.target;
     assert.deepEqual(t, { id: ids.flow, value: 40, basis: 'cumulative', start: '2019-02', end: '2019-05',
@@ -392,24 +406,30 @@ describe('board view', () => {
       alpha.total_to_date], ['2019-05', 2, '2019-03', 11, -9, null]);
   });
 
-  test('a partial total shows as latest, but change, total and target use whole figures only', async () => {
+  // Issue 9 changed this: the latest whole figure leads the tile and a later partial
+  // total is shown apart, where it used to be the tile's latest.
+  test('the latest whole figure leads; a later partial total is shown apart; change, total and target use whole figures', async () => {
     const r = await get(`/v1/dashboard?area=${A.ca}`);
     assert.deepEqual(r.body.area, { code: A.ca, name: 'Reads Combined Authority', type: 'combined_authority' });
     const stock = tile(r.body, 'rt.stock_count');
     assert.deepEqual(pick([stock.latest], 'period', 'value', 'derived', 'complete', 'members', 'missing')[0],
-      { period: '2019-08', value: 120, derived: true, complete: false, members: [A.alpha], missing: [A.beta, A.gamma] });
-    assert.deepEqual(pick([stock.previous], 'period', 'value', 'complete')[0], { period: '2019-07', value: 195, complete: true });
-    assert.equal(stock.change, null);
-    assert.equal(stock.total_to_date, null);
+      { period: '2019-07', value: 195, derived: true, complete: true, members: [A.alpha, A.beta, A.gamma], missing: [] });
+    assert.deepEqual(pick([stock.previous], 'period', 'value', 'complete')[0], { period: '2019-06', value: 170, complete: true });
+    assert.deepEqual(stock.partial_latest, { period: '2019-08', value: 120, members: [A.alpha], missing: [A.beta, A.gamma] });
+    assert.equal(stock.change, 25);
+    assert.equal(stock.total_to_date, 195);
     const { milestones, amber_within, baseline, ...t } = stock.target;
     assert.deepEqual(t, { id: ids.stock, value: 1200, basis: 'level', start: '2019-01', end: '2020-01',
       period: '2019-07', actual: 195, expected: 600, percent_of_target: 16.3, percent_of_expected: 32.5, rag: 'red' });
+    // Freshness counts from the last figure received, partial or not.
     assert.deepEqual(stock.freshness, { last_period: '2019-08', periods_since: monthsSince('2019-08') });
     const flow = tile(r.body, 'rt.flow_count');
-    assert.deepEqual([flow.latest.value, flow.latest.complete, flow.change, flow.total_to_date, flow.target],
-      [2, false, null, null, null]);
+    assert.deepEqual([flow.latest, flow.change, flow.total_to_date, flow.target], [null, null, null, null],
+      'Gamma never reports, so no period is whole');
+    assert.deepEqual(flow.partial_latest, { period: '2019-05', value: 2, members: [A.alpha], missing: [A.beta, A.gamma] });
     const rate = tile(r.body, 'rt.rate_pct');
-    assert.deepEqual([rate.latest.value, rate.latest.complete, rate.previous.value, rate.change], [33.333, false, 10, null]);
+    assert.deepEqual([rate.latest.value, rate.latest.complete, rate.previous, rate.change], [10, true, null, null]);
+    assert.deepEqual(rate.partial_latest, { period: '2019-07', value: 33.333, members: [A.alpha], missing: [A.beta, A.gamma] });
   });
 
   test('a metric with nothing to show has nulls', async () => {

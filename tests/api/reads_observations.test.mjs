@@ -107,7 +107,8 @@ test('CSV has a header, quotes what needs quoting, defuses formulas and ignores 
   const r = await get(`/v1/observations?metric=${M}&breakdown=all&format=csv&limit=1`);
   assert.equal(r.status, 200);
   assert.match(r.headers.get('content-type'), /^text\/csv/);
-  assert.equal(r.headers.get('content-disposition'), 'attachment; filename="observations.csv"');
+  // The file name says what it holds (issue 13).
+  assert.equal(r.headers.get('content-disposition'), `attachment; filename="observations_${M}_all.csv"`);
   const lines = r.text.split('\r\n');
   assert.equal(lines[0], 'metric,area,period,breakdown,value,lower,upper,status,suppressed,note,updated_at');
   assert.equal(lines.at(-1), '');

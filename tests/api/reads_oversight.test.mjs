@@ -68,8 +68,9 @@ describe('completeness', () => {
 
   test('CSV, and admin only', async () => {
     const r = await get(`/v1/completeness?period=2019-02&partner=${PB}&format=csv`, { key: ADMIN });
-    assert.equal(r.text, 'partner,metric,area,received,late,received_at\r\n' +
-      `${PB},rtc.beta_count,${A.gamma},true,false,2019-03-15T23:30:00.000000Z\r\n`);
+    // Each row names its period and due date, so the file stands alone (issue 13).
+    assert.equal(r.text, 'period,due_date,partner,metric,area,received,late,received_at\r\n' +
+      `2019-02,2019-03-15,${PB},rtc.beta_count,${A.gamma},true,false,2019-03-15T23:30:00.000000Z\r\n`);
     assert.equal((await get('/v1/completeness?period=2019-02')).status, 401);
     const reader = makeKey('rtc-reader', 'read');
     assert.equal((await get('/v1/completeness?period=2019-02', { key: reader })).status, 403);

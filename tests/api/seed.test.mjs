@@ -11,7 +11,7 @@ const METROPOLITAN = ['E08000025', 'E08000026', 'E08000027', 'E08000028', 'E0800
 const NON_CONSTITUENT = ['E06000020', 'E06000051', 'E07000192', 'E07000199', 'E07000218', 'E07000219',
   'E07000220', 'E07000221', 'E07000236', 'E10000031'];
 
-// DESIGN.md's headline metric codes, in the order it lists them.
+// The headline metric codes, in the board's order (docs/design.md, "Metrics").
 const HEADLINE = [
   ['mhfa.people_trained', 'count', 'stock', 'monthly'],
   ['mhfa.secondary_schools_pct', 'percent', 'rate', 'monthly'],
@@ -57,7 +57,7 @@ test('the three programmes are seeded with their names and descriptions', async 
   assert.deepEqual(r.body.items.map((p) => p.code), ['mhfa', 'thrive', 'on_the_move'], 'in sort order');
 });
 
-test('every headline metric is listed with its unit, kind and frequency, in DESIGN order', async () => {
+test('every headline metric is listed with its unit, kind and frequency, in the board\'s order', async () => {
   const r = await get('/v1/metrics');
   assert.equal(r.status, 200);
   const byCode = Object.fromEntries(r.body.items.map((m) => [m.code, m]));
@@ -68,7 +68,7 @@ test('every headline metric is listed with its unit, kind and frequency, in DESI
     assert.notEqual(byCode[code].description, '', `${code} has a description`);
     assert.notEqual(byCode[code].source, '', `${code} has a source`);
   }
-  // Listed by programme then sort_order: the headline ones keep DESIGN's order.
+  // Listed by programme then sort_order: the headline ones keep the board's order.
   const listedHeadline = r.body.items.filter((m) => m.headline).map((m) => m.code);
   for (const prefix of ['mhfa.', 'thrive.', 'on_the_move.'])
     assert.deepEqual(listedHeadline.filter((c) => c.startsWith(prefix)),

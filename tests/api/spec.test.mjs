@@ -10,7 +10,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import {
-  BIN, ADMIN, get, sql, makeKey, startServer, conforms, servedSpec, specResolve, specValidators,
+  BIN, ADMIN, api, get, sql, makeKey, startServer, conforms, servedSpec, specResolve, specValidators,
 } from './lib.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -132,6 +132,163 @@ test('operationIds are unique and every operation has a tag the spec declares', 
     assert.ok(op.operationId, `${id} has no operationId`);
     assert.ok(op.tags?.length && op.tags.every((t) => tags.has(t)), `${id} tags ${op.tags}`);
   }
+});
+
+// ---- outside linters ----
+
+// Spectral's OAS rules and Redocly's recommended rules, each with its configuration in
+// openapi/ (so a person running either there sees the same), over the built document.
+// Any error or warning fails: a new path that trips a rule is seen at once.
+const TOOLS = join(ROOT, 'tests', 'node_modules', '.bin');
+const LINT_ENV = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' };
+
+function spectral(file) {
+  const r = spawnSync(join(TOOLS, 'spectral'),
+    ['lint', '--ruleset', join(ROOT, 'openapi/.spectral.yaml'), '--format', 'json', '--quiet', file],
+    { encoding: 'utf8', env: LINT_ENV });
+  assert.ok(r.stdout.trim().startsWith('['), `spectral gave no report: ${r.stderr}${r.stdout}`);
+  // Severity 0 is an error, 1 a warning (2 info and 3 hint are advice).
+  return JSON.parse(r.stdout).filter((p) => p.severity <= 1)
+    .map((p) => `${p.code} at ${p.path.join('.')}: ${p.message}`);
+}
+
+function redocly(file) {
+  const r = spawnSync(join(TOOLS, 'redocly'),
+    ['lint', '--config', join(ROOT, 'openapi/redocly.yaml'), '--format', 'json', '--max-problems', '10000', file],
+    { encoding: 'utf8', env: LINT_ENV });
+  const json = r.stdout.slice(r.stdout.indexOf('{'));
+  assert.ok(json.startsWith('{'), `redocly gave no report: ${r.stderr}${r.stdout}`);
+  return JSON.parse(json).problems.filter((p) => p.severity === 'error' || p.severity === 'warn')
+    .map((p) => `${p.ruleId} at ${p.location?.[0]?.pointer}: ${p.message}`);
+}
+
+test("Spectral's OAS rules find no error or warning in the spec", () => {
+  assert.deepEqual(spectral(join(ROOT, 'openapi/openapi.json')), []);
+});
+
+test("Redocly's recommended rules find no error or warning in the spec", () => {
+  assert.deepEqual(redocly(join(ROOT, 'openapi/openapi.json')), []);
+});
+
+test('both linters report a spec with an array without items and an unused response', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'spec-'));
+  try {
+    const spec = structuredClone(await servedSpec());
+    const [name] = Object.keys(spec.components.schemas);
+    spec.components.schemas[name] = { type: 'array' };
+    spec.components.responses.NeverUsed = { description: 'nobody points here' };
+    const file = join(dir, 'broken.json');
+    writeFileSync(file, JSON.stringify(spec));
+    const s = spectral(file);
+    assert.ok(s.some((p) => p.startsWith('array-items')), s.join('\n'));
+    assert.ok(s.some((p) => p.startsWith('oas3-unused-component')), s.join('\n'));
+    const r = redocly(file);
+    assert.ok(r.some((p) => p.startsWith('no-unused-components')), r.join('\n'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// ---- shapes that generators read right ----
+
+// Every place the document holds a schema, with a name for messages.
+function schemas(spec) {
+  const out = [];
+  const walk = (s, where) => {
+    if (!s || typeof s !== 'object') return;
+    out.push([s, where]);
+    for (const k of ['allOf', 'anyOf', 'oneOf', 'prefixItems']) (s[k] ?? []).forEach((x, i) => walk(x, `${where}.${k}[${i}]`));
+    for (const k of ['items', 'not', 'if', 'then', 'else', 'additionalProperties', 'unevaluatedProperties', 'contains', 'propertyNames']) walk(s[k], `${where}.${k}`);
+    for (const k of ['properties', 'patternProperties', 'dependentSchemas', '$defs']) {
+      for (const [n, x] of Object.entries(s[k] ?? {})) walk(x, `${where}.${k}.${n}`);
+    }
+  };
+  for (const [name, s] of Object.entries(spec.components.schemas)) walk(s, `schemas.${name}`);
+  const media = (content, where) => {
+    for (const [type, m] of Object.entries(content ?? {})) walk(m.schema, `${where} ${type}`);
+  };
+  for (const [name, r] of Object.entries(spec.components.responses ?? {})) {
+    media(r.content, `responses.${name}`);
+    for (const [h, x] of Object.entries(r.headers ?? {})) walk(x.schema, `responses.${name} ${h}`);
+  }
+  for (const [name, p] of Object.entries(spec.components.parameters ?? {})) walk(p.schema, `parameters.${name}`);
+  for (const [name, h] of Object.entries(spec.components.headers ?? {})) walk(h.schema, `headers.${name}`);
+  for (const { id, op } of operations(spec)) {
+    for (const p of op.parameters ?? []) if (!p.$ref) walk(p.schema, `${id} ${p.name}`);
+    media(op.requestBody?.content, `${id} body`);
+    for (const [status, r] of Object.entries(op.responses)) {
+      if (r.$ref) continue;
+      media(r.content, `${id} ${status}`);
+      for (const [h, x] of Object.entries(r.headers ?? {})) if (!x.$ref) walk(x.schema, `${id} ${status} ${h}`);
+    }
+  }
+  return out;
+}
+
+test('no schema puts keywords beside a $ref (allOf holds the reference instead)', async () => {
+  const spec = await servedSpec();
+  const all = schemas(spec);
+  assert.ok(all.length > 500, `only ${all.length} schemas walked`);
+  const beside = all.filter(([s]) => s.$ref && Object.keys(s).length > 1)
+    .map(([s, where]) => `${where}: ${Object.keys(s).join(', ')}`);
+  assert.deepEqual(beside, []);
+});
+
+test('every array schema says what its items are', async () => {
+  const spec = await servedSpec();
+  const bare = schemas(spec)
+    .filter(([s]) => (s.type === 'array' || (Array.isArray(s.type) && s.type.includes('array'))) && !('items' in s) && !('prefixItems' in s))
+    .map(([, where]) => where);
+  assert.deepEqual(bare, []);
+});
+
+test('flags in the query are booleans, not strings "true" and "false"', async () => {
+  const spec = await servedSpec();
+  const stringly = [];
+  for (const { id, op } of operations(spec)) {
+    for (const ref of op.parameters ?? []) {
+      const p = specResolve(spec, ref);
+      const e = p.schema?.enum;
+      if (Array.isArray(e) && e.length && e.every((v) => v === 'true' || v === 'false')) stringly.push(`${id} ${p.name}`);
+    }
+  }
+  assert.deepEqual(stringly, []);
+});
+
+test('every operation on a path with a parameter documents the 404 the router gives', async () => {
+  // The router answers 404 before any handler when a path segment is empty or holds an
+  // encoded slash, so every templated path can answer one.
+  const spec = await servedSpec();
+  const missing = operations(spec).filter(({ path, op }) => path.includes('{') && !op.responses['404'])
+    .map(({ id }) => id);
+  assert.deepEqual(missing, []);
+});
+
+test('every CSV answer documents the Content-Disposition that names its file', async () => {
+  const spec = await servedSpec();
+  const missing = [];
+  for (const { id, op } of operations(spec)) {
+    for (const [status, ref] of Object.entries(op.responses)) {
+      const r = specResolve(spec, ref);
+      if (r.content?.['text/csv'] && !r.headers?.['Content-Disposition']) missing.push(`${id} ${status}`);
+    }
+  }
+  assert.deepEqual(missing, []);
+});
+
+test('every shared component is used', async () => {
+  const spec = await servedSpec();
+  const text = JSON.stringify({ ...spec, components: undefined });
+  const inside = JSON.stringify(spec.components);
+  const unused = [];
+  for (const [section, items] of Object.entries(spec.components)) {
+    if (section === 'securitySchemes') continue; // named by security, not $ref
+    for (const name of Object.keys(items)) {
+      const ref = `"#/components/${section}/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+      if (!text.includes(ref + '"') && !text.includes(ref + '/') && !inside.includes(ref + '"') && !inside.includes(ref + '/')) unused.push(`${section}.${name}`);
+    }
+  }
+  assert.deepEqual(unused, []);
 });
 
 // ---- the route table ----
@@ -392,6 +549,26 @@ test('without the database, data routes and readyz answer a documented 503', asy
   } finally {
     assert.equal(await srv.stop(), 0);
   }
+});
+
+test('a PUT whose code holds an encoded slash answers the documented 404', async () => {
+  for (const path of ['/v1/admin/areas/{code}', '/v1/admin/metrics/{code}']) {
+    const r = await api('PUT', path.replace('{code}', 'x%2Fy'), { key: ADMIN, json: {} });
+    assert.equal(r.status, 404, path);
+    await conforms(r, 'PUT', path);
+  }
+});
+
+test('cumulative is a boolean flag: true and false (as the old strings were) are read, others are a 400', async () => {
+  const on = await get(`/v1/metrics/${M}/series?area=${TOWN}&cumulative=true`);
+  assert.equal(on.status, 200);
+  await conforms(on, 'GET', '/v1/metrics/{code}/series');
+  const off = await get(`/v1/metrics/${M}/series?area=${TOWN}&cumulative=false`);
+  assert.equal(off.status, 200);
+  assert.equal(off.body.cumulative, false);
+  const bad = await get(`/v1/metrics/${M}/series?area=${TOWN}&cumulative=yes`);
+  assert.equal(bad.status, 400);
+  await conforms(bad, 'GET', '/v1/metrics/{code}/series');
 });
 
 test('conforms() refuses an answer the spec does not describe', async () => {

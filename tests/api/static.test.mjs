@@ -81,6 +81,26 @@ test('every file index.html names is served', async () => {
   for (const ref of refs) assert.equal((await raw('GET', ref)).status, 200, ref);
 });
 
+// The page script is an ES module: a browser runs it only if every module it imports,
+// and theirs, comes back as JavaScript (a module with any other type is refused).
+test('every module the page script imports is served as JavaScript, no-cache', async () => {
+  const seen = new Set();
+  const queue = ['app.js'];
+  while (queue.length) {
+    const name = queue.shift();
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const r = await raw('GET', `/dashboard/${name}`);
+    assert.equal(r.status, 200, name);
+    assert.equal(r.headers['content-type'], 'text/javascript; charset=utf-8', name);
+    assert.equal(r.headers['cache-control'], 'no-cache', name);
+    assert.deepEqual(r.body, readFileSync(join(DASH, name)), name);
+    await conforms(asFetched(r), 'GET', '/dashboard/{file}');
+    for (const m of r.body.toString('utf8').matchAll(/^import\s[^;]*?from\s+'\.\/([^'/]+)';/gm)) queue.push(m[1]);
+  }
+  assert.ok(seen.size > 1, `app.js imports modules (${[...seen].join(', ')})`);
+});
+
 test('the chart library is the pinned npm build, cached as immutable for a year', async () => {
   const installed = JSON.parse(readFileSync(join(DASH, 'node_modules/chart.js/package.json'), 'utf8')).version;
   assert.equal(installed, CHART_VERSION);

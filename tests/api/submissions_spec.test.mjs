@@ -193,7 +193,8 @@ test('a CSV row error names its line without a pointer; a bad CSV header is a pl
   assert.equal(r.status, 422);
   assert.deepEqual(r.body.errors, [{
     code: 'bad_period', field: 'period', row: 3,
-    message: 'period "2019-8" is not a period: use 2019-01 (month), 2019-Q1 (quarter), 2019 (year) or FY2019-20 (financial year)',
+    message: 'period "2019-8" is not a period: write 2019-08 (periods are written 2019-01 for a month, 2019-Q1, 2019 or FY2019-20)',
+    suggestions: ['2019-08'],
   }]);
   await conforms(r, ...POST);
   const receipt = await get(`/v1/submissions/${r.body.id}`, { key });
@@ -374,10 +375,11 @@ test('history answers every change to a cell in JSON and CSV, with 304 and 400s,
 
   const csv = await get(`/v1/observations/history?metric=${M}&area=${HOME}&period=2020-04&format=csv`, { key });
   assert.equal(csv.status, 200);
-  assert.equal(csv.text, 'period,action,old_value,new_value,old_status,new_status,partner,submission_id,changed_at,reason,lock_override\r\n' +
-    `2020-04,create,,100,,provisional,${PARTNER},${created.body.id},${h.body.items[0].changed_at},,false\r\n` +
-    `2020-04,update,100,104,provisional,final,${PARTNER},${updated.body.id},${h.body.items[1].changed_at},,false\r\n` +
-    `2020-04,delete,104,,final,,${PARTNER},${deleted.body.id},${h.body.items[2].changed_at},sent for the wrong area,false\r\n`);
+  // Each row names its cell, so the file stands alone (issue 13).
+  assert.equal(csv.text, 'metric,area,breakdown,period,action,old_value,new_value,old_status,new_status,partner,submission_id,changed_at,reason,lock_override\r\n' +
+    `${M},${HOME},,2020-04,create,,100,,provisional,${PARTNER},${created.body.id},${h.body.items[0].changed_at},,false\r\n` +
+    `${M},${HOME},,2020-04,update,100,104,provisional,final,${PARTNER},${updated.body.id},${h.body.items[1].changed_at},,false\r\n` +
+    `${M},${HOME},,2020-04,delete,104,,final,,${PARTNER},${deleted.body.id},${h.body.items[2].changed_at},sent for the wrong area,false\r\n`);
   await conforms(csv, ...HISTORY);
 
   const cell = await get(`/v1/observations/history?metric=${M}&area=${HOME}&breakdown=${DIM}=female`, { key });

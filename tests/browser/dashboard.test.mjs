@@ -9,11 +9,26 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
 const BASE = process.env.BASE;
+const ADMIN = process.env.ADMIN_KEY;
 const OUT = process.env.BROWSER_OUT;
 const WMCA = 'E47000007';
 const BIRMINGHAM = 'E08000025';
 const MHFA = 'mhfa.people_trained';
 const MHTR = 'thrive.mhtr_orders';
+const JOBS = 'thrive.ips_job_starts';
+const ACTIVE = 'on_the_move.active_adults_pct';
+const COVENTRY = 'E08000026';
+const SANDWELL = 'E08000028';
+const SOLIHULL = 'E08000029';
+
+async function postFigures(observations) {
+  const r = await fetch(`${BASE}/v1/submissions`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ observations }),
+  });
+  assert.equal(r.status, 201, await r.text());
+}
 
 // Root, no network: no sandbox (root cannot have one), and nothing that phones home.
 // playwright-core gives every launch a fresh temporary --user-data-dir of its own.
@@ -155,10 +170,12 @@ describe('the board page', () => {
     await loadBoard(page);
     const link = trendCard(page, MHFA).locator('a.csv');
     assert.equal(await link.getAttribute('href'), `/v1/metrics/${MHFA}/series?area=${WMCA}&cumulative=false&format=csv`);
-    const lines = await download(page, link, `${MHFA}-${WMCA}.csv`);
+    // The page names the file as the server's Content-Disposition does (issue 13).
+    const lines = await download(page, link, `${MHFA}_${WMCA}_series.csv`);
     assert.deepEqual(lines, [
-      'period,value,derived,complete,status,lower,upper,members,missing,suppressed',
-      '2018-12,12013,false,true,final,,,,,',
+      // Each row names its metric, area and breakdown, so the file stands alone (issue 13).
+      'metric,area,breakdown,cumulative,period,value,derived,complete,status,lower,upper,members,missing,suppressed',
+      `${MHFA},${WMCA},,false,2018-12,12013,false,true,final,,,,,`,
     ]);
     assertClean(seen);
     await context.close();
@@ -187,10 +204,11 @@ describe('the board page', () => {
     assert.equal(await page.locator('#compare .caption').textContent(), 'Every area with a figure for Dec 2018; West Midlands Combined Authority is marked \u25B6.');
     const link = page.locator('#compare a.csv');
     assert.equal(await link.getAttribute('href'), `/v1/metrics/${MHFA}/areas?period=2018-12&format=csv`);
-    const lines = await download(page, link, `${MHFA}-2018-12-areas.csv`);
+    const lines = await download(page, link, `${MHFA}_2018-12_areas.csv`);
     assert.deepEqual(lines, [
-      'area,name,type,value,derived,status,lower,upper',
-      'E47000007,West Midlands Combined Authority,combined_authority,12013,false,final,,',
+      // Each row names the metric and period and says whether the total is whole (issue 13).
+      'metric,period,breakdown,area,name,type,value,derived,complete,status,lower,upper,suppressed',
+      `${MHFA},2018-12,,E47000007,West Midlands Combined Authority,combined_authority,12013,false,true,final,,,`,
     ]);
     assertClean(seen);
     await context.close();
@@ -272,4 +290,92 @@ describe('the board page', () => {
     assertClean(seen);
     await context.close();
   });
+
+  test('judgements on the seeded board: data as at, on track, a partial total apart, no process chart yet', async () => {
+    const { context, page, seen } = await openPage();
+    await loadBoard(page);
+    assert.equal(await page.locator('#as-at').textContent(), 'Data as at Jan 2019: the latest period with a figure on this board.');
+    assert.equal(await page.locator('#prog-mhfa + .on-track').textContent(),
+      'On track: 0 of 1 rated on track (green); 1 behind (red); 1 without a target.');
+    // Only Birmingham has reported MHTR orders: the WMCA tile has no whole figure and
+    // shows Birmingham's 28 apart, saying who is missing.
+    assert.equal(await tile(page, MHTR).locator('.value data').textContent(), '\u2013');
+    assert.equal(await tile(page, MHTR).locator('.partial').textContent(),
+      'Partial total: 28 for Oct 2018 from 1 of 7 areas; missing Coventry, Dudley, Sandwell, Solihull, Walsall, Wolverhampton');
+    assert.equal(await tile(page, MHFA).locator('.spc-none').textContent(), 'Not enough whole figures for a process chart (12 needed)');
+    assert.equal(await trendCard(page, MHFA).locator('.spc-line').getAttribute('data-spc'), 'none');
+    assertClean(seen);
+    await context.close();
+  });
+
+  test('Sandwell\'s published Active Lives figure is set beside the region and England, not compared without an interval', async () => {
+    const { context, page, seen } = await openPage();
+    await loadBoard(page, SANDWELL);
+    const t = tile(page, ACTIVE);
+    assert.equal(await t.locator('.value data').textContent(), '51.4%');
+    assert.deepEqual(await t.locator('.verdicts li').allTextContents(), [
+      'Not compared with West Midlands (59.6% in Nov 2023): no confidence interval',
+      'Not compared with England (63.4% in Nov 2023): no confidence interval',
+    ]);
+    assertClean(seen);
+    await context.close();
+  });
+
+  test('posted figures: a running total judged by its monthly change, with the icons in words', async () => {
+    // Coventry's job starts rise 10 and 12 by turns for a year, then by 40.
+    const obs = [];
+    let total = 0;
+    for (let i = 0; i < 14; i++) {
+      obs.push({ metric: JOBS, area: COVENTRY, period: `${2019 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`, value: total });
+      total += i === 12 ? 40 : i % 2 ? 12 : 10;
+    }
+    obs[13].value = obs[12].value + 40;
+    await postFigures(obs);
+    const { context, page, seen } = await openPage();
+    await loadBoard(page, COVENTRY);
+    const t = tile(page, JOBS);
+    const variation = t.locator('.mdc[data-variation]');
+    assert.equal(await variation.getAttribute('data-variation'), 'special_cause_improvement');
+    assert.equal(await variation.textContent(), 'HSpecial cause: improvement');
+    assert.equal(await t.locator('.mdc[data-assurance]').textContent(), '\u2013Assurance: no target to judge');
+    const line = await trendCard(page, JOBS).locator('.spc-line').textContent();
+    assert.match(line, /^Process chart of the change from one period to the next, Feb 2019 to Feb 2020 \(13 points\): mean 13\.2, /);
+    assert.match(line, /latest point: special cause: improvement; 13 special-cause points marked/);
+    assert.equal(await trendCard(page, JOBS).locator('.chart-box-small canvas').count(), 1, 'the chart of monthly changes');
+    await trendCard(page, JOBS).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(OUT, 'dashboard-coventry-spc.png'), fullPage: true });
+    await t.screenshot({ path: join(OUT, 'tile-coventry-job-starts.png') });
+    await trendCard(page, JOBS).screenshot({ path: join(OUT, 'trend-coventry-job-starts.png') });
+    assertClean(seen);
+    await context.close();
+  });
+
+  test('posted figures with their intervals: worse than the region and England, or similar', async () => {
+    await postFigures([
+      { metric: ACTIVE, area: BIRMINGHAM, period: '2023-11', value: 52, lower: 49.5, upper: 54.5 },
+      { metric: ACTIVE, area: SOLIHULL, period: '2023-11', value: 61, lower: 58.4, upper: 63.6 },
+    ]);
+    const { context, page, seen } = await openPage();
+    await loadBoard(page, BIRMINGHAM);
+    assert.deepEqual(await tile(page, ACTIVE).locator('.verdicts li').allTextContents(), [
+      'Worse than West Midlands (59.6% in Nov 2023)',
+      'Worse than England (63.4% in Nov 2023)',
+    ]);
+    assert.deepEqual(await tile(page, ACTIVE).locator('.verdicts li').evaluateAll((ls) => ls.map((l) => l.dataset.verdict)), ['worse', 'worse']);
+    await page.screenshot({ path: join(OUT, 'dashboard-birmingham-verdicts.png'), fullPage: true });
+    await tile(page, ACTIVE).screenshot({ path: join(OUT, 'tile-birmingham-active.png') });
+    await trendCard(page, ACTIVE).screenshot({ path: join(OUT, 'trend-birmingham-active.png') });
+    await page.selectOption('#area', SOLIHULL);
+    await waitForBoard(page, SOLIHULL);
+    assert.deepEqual(await tile(page, ACTIVE).locator('.verdicts li').allTextContents(), [
+      'Similar to West Midlands (59.6% in Nov 2023)',
+      'Similar to England (63.4% in Nov 2023)',
+    ]);
+    // The interval is in the chart's table, beside the figure.
+    const rows = await trendCard(page, ACTIVE).locator('tbody tr').allTextContents();
+    assert.ok(rows.some((r) => r.includes('58.4% to 63.6%')), rows.join(' | '));
+    assertClean(seen);
+    await context.close();
+  });
 });
+

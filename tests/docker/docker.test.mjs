@@ -167,6 +167,15 @@ test('make install lays out a tree the installed binary serves the dashboard fro
       for (const ref of [...html.matchAll(/(?:src|href)="(\/dashboard\/[^"]+)"/g)].map((m) => m[1])) {
         assert.equal((await fetch(`http://127.0.0.1:${port}${ref}`)).status, 200, ref);
       }
+      // The page script is an ES module: the modules it imports must be installed too.
+      const modules = ['app.js'];
+      for (let i = 0; i < modules.length; i++) {
+        const r = await fetch(`http://127.0.0.1:${port}/dashboard/${modules[i]}`);
+        assert.equal(r.status, 200, modules[i]);
+        for (const m of (await r.text()).matchAll(/^import\s[^;]*?from\s+'\.\/([^'/]+)';/gm))
+          if (!modules.includes(m[1])) modules.push(m[1]);
+      }
+      assert.ok(modules.length > 1, `app.js imports modules (${modules.join(', ')})`);
     } finally {
       child.kill('SIGTERM');
       assert.equal(await exited, 0);

@@ -90,6 +90,22 @@ static void test_formula_characters_after_the_start_are_not_guarded(void **state
     expect_field("user@example.org", "x,user@example.org");
 }
 
+static void test_an_empty_text_is_written_as_two_quotes(void **state) {
+    (void)state;
+    struct strbuf b;
+    strbuf_init(&b);
+    csv_put_text(&b, "x", true);
+    csv_put_text(&b, "", false);
+    csv_put_text(&b, NULL, false);
+    csv_put_text(&b, "a,b", false);
+    csv_put_text(&b, "", false);
+    assert_string_equal(b.data, "x,\"\",,\"a,b\",\"\"");
+    strbuf_reset(&b);
+    csv_put_text(&b, "", true);
+    assert_string_equal(b.data, "\"\"");
+    strbuf_free(&b);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain_field_is_written_as_is),
@@ -101,6 +117,7 @@ int main(void) {
         cmocka_unit_test(test_signed_numbers_are_not_taken_for_formulas),
         cmocka_unit_test(test_words_strtod_reads_as_numbers_are_still_guarded),
         cmocka_unit_test(test_formula_characters_after_the_start_are_not_guarded),
+        cmocka_unit_test(test_an_empty_text_is_written_as_two_quotes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

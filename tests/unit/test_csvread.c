@@ -366,6 +366,19 @@ static void test_fields_of_each_record_replace_the_last(void **state) {
     csv_reader_free(&r);
 }
 
+static void test_each_field_says_whether_it_was_quoted(void **state) {
+    (void)state;
+    const char *text = "a,\"\",,\"x\"\n";
+    struct csv_reader r;
+    csv_reader_init(&r, text, strlen(text));
+    expect_record(&r, 1, "a", "", "", "x", NULL);
+    assert_false(r.quoted[0]);
+    assert_true(r.quoted[1]);  /* "" : an empty text */
+    assert_false(r.quoted[2]); /* nothing */
+    assert_true(r.quoted[3]);
+    csv_reader_free(&r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain_fields_split_on_commas),
@@ -396,6 +409,7 @@ int main(void) {
         cmocka_unit_test(test_error_column_does_not_count_the_bom),
         cmocka_unit_test(test_error_is_final),
         cmocka_unit_test(test_fields_of_each_record_replace_the_last),
+        cmocka_unit_test(test_each_field_says_whether_it_was_quoted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -232,6 +232,18 @@ static void test_parent_is_the_container_or_the_region_of_the_constituents(void 
     assert_int_equal(derive_parent(&g, 100, TAMWORTH), -1);
 }
 
+/* England contains the region, but the region is not all of England: a country with no
+ * figure of its own has none, and the region's parent is the country. */
+static void test_country_is_never_made_from_its_members(void **state) {
+    (void)state;
+    enum derive_kind k[2] = {DERIVE_AREA_COUNTRY, DERIVE_AREA_REGION};
+    struct derive_edge e[] = {{1, 0, DERIVE_CONTAINS, 0, OPEN}};
+    struct derive_geo g = {2, k, e, 1};
+    int out[2];
+    assert_int_equal(derive_members(&g, 100, 0, out), 0);
+    assert_int_equal(derive_parent(&g, 100, 1), 0);
+}
+
 static void test_membership_months_from_dates(void **state) {
     (void)state;
     assert_int_equal(derive_month_from_date("2016-06-01", false), 2016 * 12 + 5);
@@ -251,6 +263,7 @@ int main(void) {
         cmocka_unit_test(test_ratio_parts_are_summed_not_averaged),
         cmocka_unit_test(test_membership_dates_decide_who_counts),
         cmocka_unit_test(test_parent_is_the_container_or_the_region_of_the_constituents),
+        cmocka_unit_test(test_country_is_never_made_from_its_members),
         cmocka_unit_test(test_membership_months_from_dates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -508,6 +508,60 @@ static void test_a_row_lists_at_most_eight_errors(void **state) {
                         "lists its dimensions");
 }
 
+static void test_an_unknown_area_or_metric_names_the_nearest_codes(void **state) {
+    (void)state;
+    struct ingest_catalogue c = catalogue();
+    c.suggest = true;
+    struct ingest_raw raw = good_row();
+    raw.area = "E0800025";
+    expect_one(&c, &raw, "area", "unknown_area",
+               "area \"E0800025\" is not a known ONS code; did you mean E08000025? GET /v1/areas "
+               "lists them");
+    struct ingest_checked out;
+    ingest_check_row(&c, &raw, &out);
+    assert_int_equal(out.errors[0].nsuggestions, 1);
+    assert_string_equal(out.errors[0].suggestions[0], "E08000025");
+    raw = good_row();
+    raw.metric = "thrive.cont";
+    ingest_check_row(&c, &raw, &out);
+    assert_string_equal(out.errors[0].code, "unknown_metric");
+    assert_string_equal(
+        out.errors[0].message,
+        "metric \"thrive.cont\" is not in the catalogue; did you mean thrive.count? "
+        "GET /v1/metrics lists the codes");
+    /* Two at the same distance are both named. */
+    raw = good_row();
+    raw.area = "E08000027";
+    ingest_check_row(&c, &raw, &out);
+    assert_int_equal(out.errors[0].nsuggestions, 3);
+    assert_string_equal(out.errors[0].message,
+                        "area \"E08000027\" is not a known ONS code; did you mean E08000025, "
+                        "E08000026 or E08000028? GET /v1/areas lists them");
+    /* Without suggest (past the listed errors), no scan and no names. */
+    c.suggest = false;
+    ingest_check_row(&c, &raw, &out);
+    assert_int_equal(out.errors[0].nsuggestions, 0);
+    assert_string_equal(out.errors[0].message,
+                        "area \"E08000027\" is not a known ONS code; GET /v1/areas lists them");
+}
+
+static void test_a_spreadsheet_month_is_answered_with_the_period_to_write(void **state) {
+    (void)state;
+    struct ingest_catalogue c = catalogue();
+    struct ingest_raw raw = good_row();
+    const char *written[] = {"Nov-19", "11/2019", "November 2019"};
+    for (int i = 0; i < 3; i++) {
+        raw.period = written[i];
+        struct ingest_checked out;
+        assert_false(ingest_check_row(&c, &raw, &out));
+        assert_int_equal(out.nerrors, 1);
+        assert_string_equal(out.errors[0].code, "bad_period");
+        assert_non_null(strstr(out.errors[0].message, "write 2019-11"));
+        assert_int_equal(out.errors[0].nsuggestions, 1);
+        assert_string_equal(out.errors[0].suggestions[0], "2019-11");
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lookups_find_codes_in_the_sorted_arrays),
@@ -537,6 +591,8 @@ int main(void) {
         cmocka_unit_test(test_every_fault_of_a_row_is_reported_in_order),
         cmocka_unit_test(test_checks_that_need_the_metric_are_skipped_without_it),
         cmocka_unit_test(test_a_row_lists_at_most_eight_errors),
+        cmocka_unit_test(test_an_unknown_area_or_metric_names_the_nearest_codes),
+        cmocka_unit_test(test_a_spreadsheet_month_is_answered_with_the_period_to_write),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -51,7 +51,7 @@ static bool record(const struct ingest_csv_columns *cols, const char *line, long
     snprintf(buf, sizeof buf, "%s", line);
     int n = split(buf, fields);
     ingest_errors_clear(errs);
-    return ingest_csv_read_row(cols, fields, n, line_no, raw, errs);
+    return ingest_csv_read_row(cols, fields, NULL, n, line_no, raw, errs);
 }
 
 static void expect_error(const struct ingest_errors *errs, int i, const char *field,
@@ -355,6 +355,55 @@ static void test_every_fault_of_a_record_is_listed(void **state) {
     ingest_errors_free(&errs);
 }
 
+static void test_a_semicolon_header_is_named_alone(void **state) {
+    (void)state;
+    struct ingest_csv_columns cols;
+    struct ingest_errors errs = {0};
+    assert_false(header("Metric;Area;Period;Value;Note", &cols, &errs));
+    assert_int_equal(errs.n, 1);
+    expect_error(&errs, 0, "metric;area;period;value;note", "semicolon_separated",
+                 "the file is separated by semicolons (;), as Excel saves CSV in some languages; "
+                 "save it as CSV UTF-8 (comma delimited), with decimal points (12.5), and send "
+                 "it again");
+    assert_false(header("metric\tarea\tperiod\tvalue", &cols, &errs));
+    assert_int_equal(errs.n, 1);
+    assert_string_equal(errs.items[0].code, "tab_separated");
+    /* One column that is not a whole header cut by semicolons is an unknown column. */
+    assert_false(header("metric;area", &cols, &errs));
+    assert_string_equal(errs.items[0].code, "unknown_column");
+    ingest_errors_free(&errs);
+}
+
+static void test_rows_of_separators_alone_are_blank(void **state) {
+    (void)state;
+    char a[] = "", b[] = " ", c[] = "x";
+    char *blank[] = {a, a, b, a};
+    char *not_blank[] = {a, c, a};
+    assert_true(ingest_csv_blank_row(blank, 4));
+    assert_true(ingest_csv_blank_row(blank, 1));
+    assert_false(ingest_csv_blank_row(not_blank, 3));
+}
+
+static void test_a_quoted_empty_note_is_kept_and_an_empty_cell_is_none(void **state) {
+    (void)state;
+    struct ingest_csv_columns cols;
+    struct ingest_errors errs = {0};
+    assert_true(header("metric,area,period,value,note", &cols, &errs));
+    char m[] = "mhfa.people_trained", ar[] = "E08000025", p[] = "2019-01", v[] = "4", n[] = "";
+    char *fields[] = {m, ar, p, v, n};
+    bool quoted[] = {false, false, false, false, true};
+    struct ingest_raw raw;
+    assert_true(ingest_csv_read_row(&cols, fields, quoted, 5, 2, &raw, &errs));
+    assert_non_null(raw.note);
+    assert_string_equal(raw.note, "");
+    quoted[4] = false;
+    assert_true(ingest_csv_read_row(&cols, fields, quoted, 5, 2, &raw, &errs));
+    assert_null(raw.note);
+    assert_true(ingest_csv_read_row(&cols, fields, NULL, 5, 2, &raw, &errs));
+    assert_null(raw.note);
+    ingest_errors_free(&errs);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_the_four_required_columns_map_in_any_order),
@@ -372,6 +421,9 @@ int main(void) {
         cmocka_unit_test(test_a_category_too_long_is_bad_breakdown_on_its_column),
         cmocka_unit_test(test_more_dimensions_than_a_breakdown_holds_is_bad_breakdown),
         cmocka_unit_test(test_every_fault_of_a_record_is_listed),
+        cmocka_unit_test(test_a_semicolon_header_is_named_alone),
+        cmocka_unit_test(test_rows_of_separators_alone_are_blank),
+        cmocka_unit_test(test_a_quoted_empty_note_is_kept_and_an_empty_cell_is_none),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -220,6 +220,56 @@ static void test_period_started_by_compares_start_month(void **state) {
     assert_false(period_started_by(&fy, 2018, 12));
 }
 
+/* period_guess reads what a spreadsheet wrote, for an answer that says "write 2026-11". */
+static void expect_guess(const char *text, const char *canonical) {
+    struct period p;
+    char buf[16];
+    if (!period_guess(text, &p))
+        fail_msg("\"%s\" was not read as %s", text, canonical);
+    period_format(&p, buf, sizeof buf);
+    assert_string_equal(buf, canonical);
+}
+
+static void test_spreadsheet_months_are_read_as_the_month_meant(void **state) {
+    (void)state;
+    expect_guess("Nov-26", "2026-11");
+    expect_guess("nov-2026", "2026-11");
+    expect_guess("11/2026", "2026-11");
+    expect_guess("1/2026", "2026-01");
+    expect_guess("November 2026", "2026-11");
+    expect_guess("Sept 2019", "2019-09");
+    expect_guess("2026 Nov", "2026-11");
+    expect_guess("2026/11", "2026-11");
+    expect_guess("2026-1", "2026-01");
+    expect_guess("01/11/2026", "2026-11");
+    expect_guess("2026-11-01", "2026-11");
+    expect_guess(" Nov 26 ", "2026-11");
+}
+
+static void test_spreadsheet_quarters_and_financial_years_are_read(void **state) {
+    (void)state;
+    expect_guess("Q1 2019", "2019-Q1");
+    expect_guess("2019 Q3", "2019-Q3");
+    expect_guess("2019q4", "2019-Q4");
+    expect_guess("2019/20", "FY2019-20");
+    expect_guess("2019-2020", "FY2019-20");
+    expect_guess("FY19/20", "FY2019-20");
+    expect_guess("fy2019-2020", "FY2019-20");
+}
+
+static void test_what_is_no_period_is_not_guessed(void **state) {
+    (void)state;
+    struct period p = {0, 0, PERIOD_MONTHLY};
+    const char *none[] = {"",           "soon",    "13/2026",   "Nov",          "2026",
+                          "15/11/2026", "Q5 2019", "FY2019/22", "Nov-26-27-28", "Nov_26",
+                          "2026-11-15", NULL};
+    for (int i = 0; none[i]; i++)
+        if (period_guess(none[i], &p))
+            fail_msg("\"%s\" was read as a period", none[i]);
+    assert_false(period_guess(NULL, &p));
+    assert_int_equal(p.year, 0); /* untouched */
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_monthly_period_parses_to_its_month),
@@ -240,6 +290,9 @@ int main(void) {
         cmocka_unit_test(test_period_end_index_is_first_month_after_the_period),
         cmocka_unit_test(test_period_freq_names_parse_both_ways),
         cmocka_unit_test(test_period_started_by_compares_start_month),
+        cmocka_unit_test(test_spreadsheet_months_are_read_as_the_month_meant),
+        cmocka_unit_test(test_spreadsheet_quarters_and_financial_years_are_read),
+        cmocka_unit_test(test_what_is_no_period_is_not_guessed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

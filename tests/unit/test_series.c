@@ -145,6 +145,57 @@ static void test_rate_is_made_from_summed_parts(void **state) {
     geo_free(&g);
 }
 
+/* A percentage with both counts carries Wilson's 95% interval (issue 9): the summed
+ * counts of a computed figure, the area's own counts beside its own figure; a figure sent
+ * with its own limits keeps them. Expected values from the score formula with z =
+ * qnorm(0.975), as PHEindicatormethods' phe_proportion computes it. */
+static void test_percentage_with_its_counts_carries_wilsons_interval(void **state) {
+    (void)state;
+    struct geo g;
+    make_geo(&g);
+    struct metric m = make_metric("x.pct", "rate", "percent");
+    strcpy(m.numerator, "x.num");
+    strcpy(m.denominator, "x.den");
+    struct obs_row given = row("x.pct", SANDWELL, M(2019, 2), 10);
+    given.has_lower = given.has_upper = true;
+    given.lower = 5;
+    given.upper = 15;
+    struct obs_row rows[] = {
+        row("x.num", BHAM, M(2019, 2), 1),     row("x.den", BHAM, M(2019, 2), 4),
+        row("x.num", COV, M(2019, 2), 2),      row("x.den", COV, M(2019, 2), 4),
+        row("x.num", SANDWELL, M(2019, 2), 0), row("x.den", SANDWELL, M(2019, 2), 4),
+        row("x.pct", BHAM, M(2019, 2), 25),    given,
+    };
+    struct obs_set set;
+    assert_true(obs_set_build(&set, &g, &m, rows, 8));
+    struct series s;
+    struct series_opts o = {0};
+    assert_true(series_build(&s, &g, &m, &set, WMCA, &o));
+    assert_string_equal(s.pts[0].ci_method, "wilson");
+    assert_near(s.pts[0].lower, 8.894166839405475, 1e-9); /* 3 of 12 */
+    assert_near(s.pts[0].upper, 53.23053349335657, 1e-9);
+    series_free(&s);
+    assert_true(series_build(&s, &g, &m, &set, BHAM, &o));
+    assert_string_equal(s.pts[0].ci_method, "wilson"); /* 25% beside 1 of 4 */
+    assert_near(s.pts[0].lower, 4.558726080970057, 1e-9);
+    assert_near(s.pts[0].upper, 69.93581574175981, 1e-9);
+    series_free(&s);
+    assert_true(series_build(&s, &g, &m, &set, SANDWELL, &o));
+    assert_string_equal(s.pts[0].ci_method, "given");
+    assert_near(s.pts[0].lower, 5, 0);
+    series_free(&s);
+    /* A count has no interval of its own. */
+    struct metric c = make_metric("x.num", "stock", "count");
+    obs_set_free(&set);
+    assert_true(obs_set_build(&set, &g, &c, rows, 8));
+    assert_true(series_build(&s, &g, &c, &set, BHAM, &o));
+    assert_null(s.pts[0].ci_method);
+    assert_false(s.pts[0].has_lower);
+    series_free(&s);
+    obs_set_free(&set);
+    geo_free(&g);
+}
+
 static void test_running_sums_and_total_to_date_of_a_flow(void **state) {
     (void)state;
     struct geo g;
@@ -232,6 +283,7 @@ int main(void) {
         cmocka_unit_test(test_geo_finds_codes_and_marks_the_tree),
         cmocka_unit_test(test_total_from_every_member_is_whole_and_one_missing_is_partial),
         cmocka_unit_test(test_rate_is_made_from_summed_parts),
+        cmocka_unit_test(test_percentage_with_its_counts_carries_wilsons_interval),
         cmocka_unit_test(test_running_sums_and_total_to_date_of_a_flow),
         cmocka_unit_test(test_small_counts_hide_and_so_does_a_total_made_from_them),
         cmocka_unit_test(test_trend_reads_whole_figures_only),

@@ -1,7 +1,7 @@
-/* Per-connection deadlines and the watchdog that enforces them (see guard.h). The
+/* Per-connection deadlines and the watchdog that enforces them (see deadline.h). The
  * daemon's threads update a connection's phase with atomics only; the list of
  * connections, which the watchdog walks, changes under one mutex at open and close. */
-#include "http/guard.h"
+#include "http/deadline.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -14,8 +14,8 @@
 
 enum phase { WAIT_FIRST, WAIT_NEXT, HEADERS, BODY, ANSWERING, CUT };
 
-struct guard_conn {
-    struct guard_conn *prev, *next;
+struct deadline_conn {
+    struct deadline_conn *prev, *next;
     int fd;
     int64_t opened_ms;
     atomic_int phase;
@@ -25,10 +25,10 @@ struct guard_conn {
 };
 
 static struct {
-    struct guard_config cfg;
+    struct deadline_config cfg;
     pthread_mutex_t lock;
     pthread_cond_t wake;
-    struct guard_conn *head;
+    struct deadline_conn *head;
     int open;
     unsigned long long cut_headers, cut_body, cut_idle;
     pthread_t thread;
@@ -41,7 +41,7 @@ static int64_t now_ms(void) {
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void set_phase(struct guard_conn *g, enum phase p) {
+static void set_phase(struct deadline_conn *g, enum phase p) {
     if (!g || atomic_load(&g->phase) == CUT)
         return;
     atomic_store(&g->since_ms, now_ms());
@@ -49,7 +49,7 @@ static void set_phase(struct guard_conn *g, enum phase p) {
 }
 
 /* The deadline of g in phase, or 0 when that phase has none. Called with G.lock held. */
-static int64_t deadline_of(struct guard_conn *g, int phase, bool pressed) {
+static int64_t deadline_of(struct deadline_conn *g, int phase, bool pressed) {
     int64_t since = atomic_load(&g->since_ms);
     int64_t header_ms = (int64_t)G.cfg.header_s * 1000 / (pressed ? 2 : 1);
     switch ((enum phase)phase) {
@@ -83,7 +83,7 @@ static void *watchdog_main(void *arg) {
         pthread_cond_timedwait(&G.wake, &G.lock, &until);
         int64_t t = now_ms();
         bool pressed = G.open * 4 >= G.cfg.conn_limit * 3;
-        for (struct guard_conn *g = G.head; g; g = g->next) {
+        for (struct deadline_conn *g = G.head; g; g = g->next) {
             int p = atomic_load(&g->phase);
             int64_t due = deadline_of(g, p, pressed);
             /* Only from the phase the deadline was read for: if the connection moved on
@@ -97,7 +97,7 @@ static void *watchdog_main(void *arg) {
             else
                 G.cut_headers++;
             /* The daemon's next read on fd sees the end and closes the connection on its
-             * own thread; fd cannot have been reused, as guard_close (before the daemon
+             * own thread; fd cannot have been reused, as deadline_close (before the daemon
              * closes it) takes this lock. */
             shutdown(g->fd, SHUT_RDWR);
         }
@@ -106,7 +106,7 @@ static void *watchdog_main(void *arg) {
     return NULL;
 }
 
-bool guard_start(const struct guard_config *cfg) {
+bool deadline_start(const struct deadline_config *cfg) {
     G.cfg = *cfg;
     G.stopping = false;
     if (pthread_create(&G.thread, NULL, watchdog_main, NULL) != 0)
@@ -115,7 +115,7 @@ bool guard_start(const struct guard_config *cfg) {
     return true;
 }
 
-void guard_stop(void) {
+void deadline_stop(void) {
     if (!G.started)
         return;
     pthread_mutex_lock(&G.lock);
@@ -126,8 +126,8 @@ void guard_stop(void) {
     G.started = false;
 }
 
-struct guard_conn *guard_open(int fd) {
-    struct guard_conn *g = calloc(1, sizeof *g);
+struct deadline_conn *deadline_open(int fd) {
+    struct deadline_conn *g = calloc(1, sizeof *g);
     if (!g)
         return NULL;
     g->fd = fd;
@@ -144,7 +144,7 @@ struct guard_conn *guard_open(int fd) {
     return g;
 }
 
-void guard_close(struct guard_conn *g) {
+void deadline_close(struct deadline_conn *g) {
     if (!g)
         return;
     pthread_mutex_lock(&G.lock);
@@ -159,47 +159,47 @@ void guard_close(struct guard_conn *g) {
     free(g);
 }
 
-void guard_request_line(struct guard_conn *g) {
+void deadline_request_line(struct deadline_conn *g) {
     /* The first request's clock runs from accept (WAIT_FIRST covers line and headers). */
     if (g && g->served_one)
         set_phase(g, HEADERS);
 }
 
-void guard_headers_done(struct guard_conn *g) {
+void deadline_headers_done(struct deadline_conn *g) {
     if (!g)
         return;
     atomic_store(&g->bytes, 0);
     set_phase(g, BODY);
 }
 
-void guard_body(struct guard_conn *g, size_t n) {
+void deadline_body(struct deadline_conn *g, size_t n) {
     if (g)
         atomic_fetch_add(&g->bytes, (long long)n);
 }
 
-void guard_answering(struct guard_conn *g) {
+void deadline_answering(struct deadline_conn *g) {
     set_phase(g, ANSWERING);
 }
 
-void guard_idle(struct guard_conn *g) {
+void deadline_idle(struct deadline_conn *g) {
     if (!g)
         return;
     g->served_one = true;
     set_phase(g, WAIT_NEXT);
 }
 
-void guard_stats(struct guard_stats *out) {
+void deadline_stats(struct deadline_stats *out) {
     pthread_mutex_lock(&G.lock);
-    *out = (struct guard_stats){.open = G.open,
-                                .cut_headers = G.cut_headers,
-                                .cut_body = G.cut_body,
-                                .cut_idle = G.cut_idle};
+    *out = (struct deadline_stats){.open = G.open,
+                                   .cut_headers = G.cut_headers,
+                                   .cut_body = G.cut_body,
+                                   .cut_idle = G.cut_idle};
     pthread_mutex_unlock(&G.lock);
 }
 
-void guard_stats_render(struct strbuf *out) {
-    struct guard_stats g;
-    guard_stats(&g);
+void deadline_stats_render(struct strbuf *out) {
+    struct deadline_stats g;
+    deadline_stats(&g);
     strbuf_printf(out,
                   "# HELP wellbeing_client_connections Open client connections.\n"
                   "# TYPE wellbeing_client_connections gauge\n"

@@ -1,0 +1,56 @@
+/* The route table. The first route whose pattern and method match wins, so a path and
+ * method always lead to the same route (question.h relies on that). */
+#include "http/routes.h"
+
+#include "api/api.h"
+#include "http/static.h"
+
+#define R ROUTE_READ
+#define E ROUTE_ETAG
+#define C ROUTE_CSV
+#define N ROUTE_NO_DB /* answered on the event loop: mark only what never waits on PostgreSQL */
+
+const struct route routes[] = {
+    ROUTE(GET, "/healthz", api_get_healthz, N),
+    ROUTE(GET, "/readyz", api_get_readyz, 0),
+    ROUTE(GET, "/metrics", api_get_prometheus, N),
+    ROUTE(GET, "/openapi.json", api_get_openapi, N),
+    ROUTE(GET, "/", static_get_index, N),
+    ROUTE(GET, "/dashboard/{file}", static_get_asset, N),
+    ROUTE(GET, "/dashboard/vendor/{file}", static_get_vendor, N),
+    ROUTE(GET, "/v1/programmes", api_list_programmes, R | E | C),
+    ROUTE(GET, "/v1/metrics", api_list_metrics, R | E | C),
+    ROUTE(GET, "/v1/metrics/{code}", api_get_metric, R | E),
+    ROUTE(GET, "/v1/areas", api_list_areas, R | E | C),
+    ROUTE(GET, "/v1/areas/{code}", api_get_area, R | E),
+    ROUTE(GET, "/v1/dimensions", api_list_dimensions, R | E | C),
+    ROUTE(GET, "/v1/observations", api_list_observations, R | E | C),
+    ROUTE(GET, "/v1/observations/history", api_get_history, ROUTE_KEY | E | C),
+    ROUTE(POST, "/v1/submissions", api_post_submission, ROUTE_SUBMIT | ROUTE_BODY),
+    ROUTE(GET, "/v1/submissions", api_list_submissions, ROUTE_KEY | C),
+    ROUTE(GET, "/v1/submissions/{id}", api_get_submission, ROUTE_KEY),
+    ROUTE(GET, "/v1/metrics/{code}/series", api_get_series, R | E | C),
+    ROUTE(GET, "/v1/metrics/{code}/areas", api_get_metric_areas, R | E | C),
+    ROUTE(GET, "/v1/dashboard", api_get_dashboard, R | E),
+    ROUTE(GET, "/v1/completeness", api_get_completeness, ROUTE_ADMIN | C),
+    ROUTE(GET, "/v1/admin/usage", api_get_usage, ROUTE_ADMIN | C),
+    ROUTE(GET, "/v1/admin/partners", api_list_partners, ROUTE_ADMIN | E | C),
+    ROUTE(POST, "/v1/admin/partners", api_post_partner, ROUTE_ADMIN | ROUTE_BODY),
+    ROUTE(POST, "/v1/admin/partners/{code}/grants", api_post_grants, ROUTE_ADMIN | ROUTE_BODY),
+    ROUTE(GET, "/v1/admin/keys", api_list_keys, ROUTE_ADMIN | C),
+    ROUTE(POST, "/v1/admin/keys", api_post_key, ROUTE_ADMIN | ROUTE_BODY),
+    ROUTE(DELETE, "/v1/admin/keys/{id}", api_delete_key, ROUTE_ADMIN),
+    ROUTE(GET, "/v1/admin/locks", api_list_locks, ROUTE_ADMIN | E | C),
+    ROUTE(POST, "/v1/admin/locks", api_post_lock, ROUTE_ADMIN | ROUTE_BODY),
+    ROUTE(DELETE, "/v1/admin/locks/{id}", api_delete_lock, ROUTE_ADMIN),
+    ROUTE(GET, "/v1/admin/targets", api_list_targets, ROUTE_ADMIN | E | C),
+    ROUTE(POST, "/v1/admin/targets", api_post_target, ROUTE_ADMIN | ROUTE_BODY),
+    ROUTE(PUT, "/v1/admin/metrics/{code}", api_put_metric, ROUTE_ADMIN | ROUTE_BODY),
+    ROUTE(POST, "/v1/admin/metrics/{code}/breaks", api_post_break, ROUTE_ADMIN | ROUTE_BODY),
+    ROUTE(PUT, "/v1/admin/areas/{code}", api_put_area, ROUTE_ADMIN | ROUTE_BODY),
+};
+const int routes_count = (int)(sizeof routes / sizeof routes[0]);
+
+const char *routes_label(int i) {
+    return i >= 0 && i < routes_count ? routes[i].label : "unmatched";
+}
