@@ -68,7 +68,7 @@ static const struct setting settings[] = {
     {"--body-min-rate", "WELLBEING_BODY_MIN_RATE", K_INT, &g_config.body_min_rate, 1, 1 << 30,
      "bytes a second a body must keep up after its first seconds (500)"},
     {"--conn-limit", "WELLBEING_CONN_LIMIT", K_INT, &g_config.conn_limit, 1, 100000,
-     "most open client connections (4096; capped by the open-file limit)"},
+     "most open client connections, capped by the open-file limit (4096)"},
     {"--per-ip-limit", "WELLBEING_PER_IP_LIMIT", K_INT, &g_config.per_ip_limit, 1, 100000,
      "most open connections from one address (32)"},
     {"--timeout", "WELLBEING_TIMEOUT", K_INT, &g_config.timeout_s, 1, 3600,

@@ -38,6 +38,7 @@ static pthread_rwlock_t lock = PTHREAD_RWLOCK_INITIALIZER;
 static size_t entries, bytes;
 static atomic_ullong clock_tick, hits, misses, evictions;
 
+static bool serve(struct request *rq, struct reply *rp, const struct cache_key *k, bool count_miss);
 static void body_release(void *cls);
 static void entry_drop_locked(struct entry **link);
 static void evict_locked(uint64_t version, size_t incoming);
@@ -76,7 +77,8 @@ static struct entry *find_locked(const struct cache_key *k, uint64_t version) {
     return NULL;
 }
 
-bool cache_serve(struct request *rq, struct reply *rp, const struct cache_key *k) {
+static bool serve(struct request *rq, struct reply *rp, const struct cache_key *k,
+                  bool count_miss) {
     if (!k->usable || !rq->version)
         return false;
     struct body *found = NULL;
@@ -90,13 +92,22 @@ bool cache_serve(struct request *rq, struct reply *rp, const struct cache_key *k
     }
     pthread_rwlock_unlock(&lock);
     if (!found) {
-        atomic_fetch_add_explicit(&misses, 1, memory_order_relaxed);
+        if (count_miss)
+            atomic_fetch_add_explicit(&misses, 1, memory_order_relaxed);
         return false;
     }
     atomic_fetch_add_explicit(&hits, 1, memory_order_relaxed);
     usage_count_list(found->metrics);
     reply_with(rp, found);
     return true;
+}
+
+bool cache_serve(struct request *rq, struct reply *rp, const struct cache_key *k) {
+    return serve(rq, rp, k, true);
+}
+
+bool cache_serve_early(struct request *rq, struct reply *rp, const struct cache_key *k) {
+    return serve(rq, rp, k, false);
 }
 
 void cache_count_revalidated(struct request *rq) {

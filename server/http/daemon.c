@@ -238,7 +238,10 @@ static bool dispatch_front(struct request *rq, struct reply *rp) {
     if (!choose_format(rq, rp))
         return true;
     unsigned flags = rq->route->flags;
-    if (flags & ROUTE_NO_DB) {
+    /* A key that is sent is checked, even where none is needed, and that needs the
+     * database: such a request goes to a worker. */
+    const char *auth = req_header(rq, "Authorization");
+    if ((flags & ROUTE_NO_DB) && !auth) {
         rq->route->handler(rq, rp);
         if (!rp->status) {
             log_error("handler", "%s answered nothing", rq->route->label);
@@ -246,9 +249,8 @@ static bool dispatch_front(struct request *rq, struct reply *rp) {
         }
         return true;
     }
-    /* A key is checked against the database, so keyed requests always go to a worker;
-     * so does a read whose data version is not known yet. */
-    if (!(flags & ROUTE_ETAG) || route_needs_key(rq->route) || req_header(rq, "Authorization"))
+    /* So does a route that needs a key, and a read whose data version is not known yet. */
+    if (!(flags & ROUTE_ETAG) || route_needs_key(rq->route) || auth)
         return false;
     rq->version = db_known_version();
     if (!rq->version)
@@ -257,7 +259,7 @@ static bool dispatch_front(struct request *rq, struct reply *rp) {
         return true;
     struct cache_key key;
     cache_key_make(rq, &key);
-    return cache_serve(rq, rp, &key);
+    return cache_serve_early(rq, rp, &key);
 }
 
 /* The rest, on a worker thread: the key, the data version, the handler. */

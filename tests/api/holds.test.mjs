@@ -131,49 +131,56 @@ function open(port, localAddress) {
   });
 }
 
-test('crowds of stalled and trickling clients from several addresses are cut off while another client is served', { timeout: 60000 }, async () => {
+// Connects from each address in turn, n sockets from each, and calls each(c, address).
+async function crowd(port, addresses, n, each) {
+  const all = [];
+  for (const a of addresses) {
+    for (let i = 0; i < n; i++) {
+      const c = await open(port, a);
+      each(c, a);
+      all.push(c);
+    }
+  }
+  return all;
+}
+
+const loopback = (from, to) => Array.from({ length: to - from + 1 }, (_, i) => `127.0.0.${from + i}`);
+
+test('crowds of stalled and trickling clients from several addresses are cut off while another client is served', { timeout: 90000 }, async () => {
+  // The default connection limits (32 an address, 4096 in all); only the header and body
+  // clocks are shortened, so the test takes seconds, not the defaults' 10 and 20.
   const srv = await startServer({
     WELLBEING_DATABASE_URL: DB_URL, WELLBEING_HEADER_TIMEOUT: '2', WELLBEING_BODY_TIMEOUT: '2',
-    WELLBEING_BODY_MIN_RATE: '500', WELLBEING_PER_IP_LIMIT: '20', WELLBEING_CONN_LIMIT: '400', WELLBEING_TIMEOUT: '30',
+    WELLBEING_BODY_MIN_RATE: '500', WELLBEING_TIMEOUT: '30',
   });
   const port = Number(new URL(srv.base).port);
   const sockets = [];
   const timers = [];
   try {
-    // 5 addresses x 20 half-sent requests: request line and part of the headers, never
-    // the blank line that ends them.
-    const stalled = [];
-    for (let a = 2; a <= 6; a++) {
-      for (let i = 0; i < 20; i++) {
-        const c = await open(port, `127.0.0.${a}`);
-        c.socket.write('GET /v1/metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ');
-        sockets.push(c.socket);
-        stalled.push(c);
-      }
-    }
+    // 35 addresses x 32 half-sent requests (1,120: more than the whole of the old
+    // 1,024-connection limit): request line and part of the headers, never the blank
+    // line that ends them. Each address is at its own limit.
+    const stalled = await crowd(port, loopback(10, 44), 32, (c) => {
+      c.socket.write('GET /v1/metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ');
+      sockets.push(c.socket);
+    });
     // One more from an address at its limit: refused by the per-address limit.
-    const over = await open(port, '127.0.0.2');
+    const over = await open(port, '127.0.0.10');
     sockets.push(over.socket);
     // Headers dribbled a byte at a time, faster than the idle timeout would ever notice.
-    const dribbled = [];
-    for (let i = 0; i < 5; i++) {
-      const c = await open(port, '127.0.0.7');
-      const text = 'GET /v1/metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: ' + 'x'.repeat(200);
+    const text = 'GET /v1/metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: ' + 'x'.repeat(200);
+    const dribbled = await crowd(port, loopback(2, 4), 5, (c) => {
       let k = 0;
       timers.push(setInterval(() => { if (k < text.length && !c.socket.destroyed) c.socket.write(text[k++]); }, 200));
       sockets.push(c.socket);
-      dribbled.push(c);
-    }
+    });
     // Bodies that trickle: complete headers, then 10 bytes a second of a 100,000-byte body.
-    const trickling = [];
-    for (let i = 0; i < 5; i++) {
-      const c = await open(port, '127.0.0.8');
+    const trickling = await crowd(port, loopback(5, 6), 5, (c) => {
       c.socket.write(`POST /v1/submissions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${bulkKey}\r\n` +
         'Content-Type: text/csv\r\nContent-Length: 100000\r\n\r\nmetric,area,period,value\n');
       timers.push(setInterval(() => { if (!c.socket.destroyed) c.socket.write('0123456789'); }, 1000));
       sockets.push(c.socket);
-      trickling.push(c);
-    }
+    });
     // Meanwhile another client is served promptly, several times over.
     for (let i = 0; i < 5; i++) {
       const h = await timed(api('GET', '/healthz', { base: srv.base }));
@@ -190,13 +197,14 @@ test('crowds of stalled and trickling clients from several addresses are cut off
     const stalledMs = await Promise.all(stalled.map((c) => within(c, 10000)));
     assert.ok(stalledMs.every((ms) => ms >= 1500 && ms < 6000), `half-sent requests cut at ${Math.min(...stalledMs)}..${Math.max(...stalledMs)} ms (header limit 2 s)`);
     const dribbledMs = await Promise.all(dribbled.map((c) => within(c, 10000)));
-    assert.ok(dribbledMs.every((ms) => ms >= 1500 && ms < 6000), `dribbled headers cut at ${Math.max(...dribbledMs)} ms`);
+    assert.ok(dribbledMs.every((ms) => ms >= 1500 && ms < 6000), `dribbled headers cut at ${Math.min(...dribbledMs)}..${Math.max(...dribbledMs)} ms`);
     const trickleMs = await Promise.all(trickling.map((c) => within(c, 15000)));
     // 2 s of grace plus a second per 500 bytes received (about 25 + 10 a second).
-    assert.ok(trickleMs.every((ms) => ms >= 1500 && ms < 8000), `trickling bodies cut at ${Math.max(...trickleMs)} ms`);
+    assert.ok(trickleMs.every((ms) => ms >= 1500 && ms < 8000), `trickling bodies cut at ${Math.min(...trickleMs)}..${Math.max(...trickleMs)} ms`);
     const stats = (await api('GET', '/metrics', { base: srv.base })).text;
-    assert.match(stats, /wellbeing_slow_clients_closed_total\{phase="headers"\} (1[0-9]{2})/);
-    assert.match(stats, /wellbeing_slow_clients_closed_total\{phase="body"\} 5/);
+    const cut = (phase) => Number(stats.match(new RegExp(`wellbeing_slow_clients_closed_total\\{phase="${phase}"\\} (\\d+)`))[1]);
+    assert.ok(cut('headers') >= stalled.length + dribbled.length, `headers cut: ${cut('headers')}`);
+    assert.equal(cut('body'), trickling.length);
     // And afterwards every address can connect again.
     const again = await timed(api('GET', '/healthz', { base: srv.base }));
     assert.ok(again.ms < 1000);
@@ -204,6 +212,79 @@ test('crowds of stalled and trickling clients from several addresses are cut off
     timers.forEach(clearInterval);
     sockets.forEach((s) => s.destroy());
     assert.equal(await srv.stop(), 0);
+  }
+});
+
+test('room is kept for new clients: past three quarters of the connection limit, idle kept-alive connections go after a second', { timeout: 60000 }, async () => {
+  // One event-loop thread, so the whole limit is one thread's (libmicrohttpd splits it
+  // between threads).
+  const srv = await startServer({
+    WELLBEING_DATABASE_URL: DB_URL, WELLBEING_THREADS: '1', WELLBEING_CONN_LIMIT: '200',
+    WELLBEING_PER_IP_LIMIT: '20', WELLBEING_TIMEOUT: '30',
+  });
+  const port = Number(new URL(srv.base).port);
+  const sockets = [];
+  const served = (c) => new Promise((res) => {
+    let got = '';
+    c.socket.on('data', (d) => { got += d; if (got.includes('"status":"ok"')) res(); });
+    c.socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+  });
+  const openCount = async () => Number((await api('GET', '/metrics', { base: srv.base })).text
+    .match(/wellbeing_client_connections (\d+)/)[1]);
+  try {
+    // Below the mark: a few kept-alive connections stay open past the one-second rule.
+    const few = await crowd(port, ['127.0.0.2'], 5, (c) => sockets.push(c.socket));
+    await Promise.all(few.map(served));
+    await sleep(2500);
+    const early = await Promise.all(few.map((c) => Promise.race([c.closed, sleep(0).then(() => 'open')])));
+    assert.ok(early.every((v) => v === 'open'), 'idle connections closed without pressure');
+    // 8 addresses x 20, served once each, then idle: 165 open of 200, past the 150 mark.
+    const many = await crowd(port, loopback(3, 10), 20, (c) => sockets.push(c.socket));
+    await Promise.all(many.map(served));
+    const t0 = Date.now();
+    let open = await openCount();
+    while (open >= 150 && Date.now() - t0 < 8000) { await sleep(200); open = await openCount(); }
+    assert.ok(open < 150, `still ${open} connections open ${Date.now() - t0} ms after the crowd went idle (idle timeout 30 s)`);
+    assert.ok(Date.now() - t0 < 5000, `room came back only after ${Date.now() - t0} ms`);
+    const stats = (await api('GET', '/metrics', { base: srv.base })).text;
+    assert.ok(Number(stats.match(/wellbeing_slow_clients_closed_total\{phase="idle"\} (\d+)/)[1]) >= 15);
+    // A new client gets in and is served at once.
+    const h = await timed(api('GET', '/healthz', { base: srv.base }));
+    assert.equal(h.value.status, 200);
+    assert.ok(h.ms < 1000);
+  } finally {
+    sockets.forEach((s) => s.destroy());
+    assert.equal(await srv.stop(), 0);
+  }
+});
+
+test('SIGTERM with requests suspended on workers: the running one is answered, the queued ones get a 503, none is cut off', { timeout: 60000 }, async () => {
+  // One read worker, long limits: the first read waits on the lock on the worker; the
+  // rest wait in its queue (suspended connections) when the signal comes.
+  const srv = await startServer({
+    WELLBEING_DATABASE_URL: DB_URL, WELLBEING_WORKERS: '1', WELLBEING_LOCK_TIMEOUT_MS: '30000',
+    WELLBEING_STATEMENT_TIMEOUT_MS: '30000', WELLBEING_DB_WAIT_MS: '30000',
+  });
+  const lock = await lockObservations(13);
+  try {
+    const answers = ['E08000025', 'E08000026', 'E08000027', 'E08000028'].map((a, i) => sleep(i * 100).then(() =>
+      api('GET', `/v1/metrics/thrive.ips_referrals/series?area=${a}`, { base: srv.base })
+        .then((r) => ({ r, at: Date.now() }), (e) => ({ error: e }))));
+    await sleep(800);
+    const signalled = Date.now();
+    const exited = srv.stop();
+    const done = await Promise.all(answers);
+    for (const d of done) assert.ok(!d.error, `a request was cut off: ${d.error}`);
+    assert.equal(done[0].r.status, 200, `the read running when the signal came: ${done[0].r.text}`);
+    assert.ok(done[0].at - signalled > 10000, 'it waited for the lock, past the 10 s drain');
+    for (const d of done.slice(1)) {
+      assert.equal(d.r.status, 503, d.r.text);
+      assert.match(d.r.body.detail, /stopping/);
+      assert.ok(Number(d.r.headers.get('retry-after')) > 0);
+    }
+    assert.equal(await exited, 0, srv.log());
+  } finally {
+    await lock.released;
   }
 });
 
