@@ -104,6 +104,17 @@ void db_set_timeouts(int statement_ms, int lock_ms, int long_statement_ms) {
     pool.long_statement_ms = long_statement_ms;
 }
 
+bool db_wait_long_for_locks(struct db_conn *c, bool long_wait) {
+    char sql[64];
+    snprintf(sql, sizeof sql, "SET LOCAL lock_timeout = %d",
+             long_wait ? pool.long_statement_ms : pool.lock_timeout_ms);
+    PGresult *r = db_exec_sql(c, sql);
+    bool ok = db_check(c, r, "lock limit", NULL);
+    if (ok)
+        PQclear(r);
+    return ok;
+}
+
 bool db_allow_long_statements(struct db_conn *c) {
     char sql[64];
     snprintf(sql, sizeof sql, "SET LOCAL statement_timeout = %d", pool.long_statement_ms);

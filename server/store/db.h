@@ -87,6 +87,9 @@ void db_write_rollback(struct db_conn *c);
 /* Inside an open transaction: lets its statements run up to the long limit
  * (SET LOCAL, so the connection's own limit returns at COMMIT or ROLLBACK). */
 bool db_allow_long_statements(struct db_conn *c);
+/* Inside an open transaction: lets the statements that follow wait for locks up to the
+ * long limit (long_wait) or the connection's own limit again (SET LOCAL). */
+bool db_wait_long_for_locks(struct db_conn *c, bool long_wait);
 
 /* The data version as last heard from the database (0 when unknown). */
 uint64_t db_known_version(void);

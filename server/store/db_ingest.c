@@ -247,7 +247,11 @@ static enum ingest_outcome apply_begin(struct db_conn *db, const struct ingest_m
      * A partner mirroring with updatedAfter= therefore never skips a row: with the
      * transaction's start time, a long write could commit rows stamped earlier than
      * rows the partner had already seen. */
-    if (!db_bump_version(db, version))
+    /* That lock is held by writers only, for as long as their write takes: a submission
+     * (on its own worker lane) queues for it up to the long limit rather than the lock
+     * limit, which still bounds every other lock it waits for. */
+    if (!db_wait_long_for_locks(db, true) || !db_bump_version(db, version) ||
+        !db_wait_long_for_locks(db, false))
         return INGEST_DB_FAILED;
     PGresult *r = db_exec(db, &insert_submission, sub);
     if (db_ok(r)) {

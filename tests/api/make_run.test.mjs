@@ -49,7 +49,7 @@ test('the start-up line shows the pool the defaults make: workers (2 x threads) 
   const srv = await startServer({ WELLBEING_THREADS: '3' });
   try {
     await new Promise((r) => setTimeout(r, 200));
-    assert.match(srv.log(), /with 3 threads, 8 database connections/);
+    assert.match(srv.log(), /with 3 threads, 9 database connections/);
   } finally {
     assert.equal(await srv.stop(), 0);
   }
