@@ -484,8 +484,11 @@ bool http_start(void) {
  * while_running, for as long as a worker is on a job (its statements are bounded by
  * their limits, so that wait ends). */
 static void wait_in_flight(int64_t limit_ms, bool while_running) {
-    for (int64_t waited = 0; atomic_load(&in_flight) > 0; waited += 10) {
-        if (while_running ? workers_running() == 0 : waited >= limit_ms)
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    while (atomic_load(&in_flight) > 0) {
+        /* Wall-clock time, not a count of naps: on a loaded machine a nap runs long. */
+        if (while_running ? workers_running() == 0 : seconds_since(&t0) * 1000 >= limit_ms)
             return;
         struct timespec t = {0, 10 * 1000000L};
         nanosleep(&t, NULL);

@@ -23,6 +23,7 @@ struct db_conn {
     bool lost;
     bool short_of_memory; /* a read module ran out of memory (db_note_no_memory) */
     bool timed_out;       /* a statement or lock wait ran past its limit (db_timed_out) */
+    bool long_limit;      /* db_send_long set the long statement limit: reset at checkout */
     const struct db_stmt *prepared[MAX_PREPARED];
     int nprepared;
 };
@@ -49,6 +50,7 @@ static int64_t now_ms(void);
 static bool conn_open(struct db_conn *c);
 static bool conn_prepare(struct db_conn *c, const struct db_stmt *s);
 static bool conn_set_timeouts(PGconn *pg);
+static bool restore_limit(struct db_conn *c);
 static void note_result(struct db_conn *c, const PGresult *r);
 static void *listener_main(void *arg);
 static PGconn *connect_with_timeout(void);
@@ -139,6 +141,7 @@ static bool conn_open(struct db_conn *c) {
         PQfinish(c->pg);
     c->nprepared = 0;
     c->lost = false;
+    c->long_limit = false; /* a new connection starts with its own limits */
     c->pg = connect_with_timeout();
     if (c->pg && !conn_set_timeouts(c->pg)) {
         PQfinish(c->pg);
@@ -216,11 +219,43 @@ struct db_conn *db_acquire(void) {
     }
     c->busy = true;
     pthread_mutex_unlock(&pool.lock);
-    if (!conn_open(c)) {
+    if (!conn_open(c) || !restore_limit(c)) {
         db_release(c);
         return NULL;
     }
     return c;
+}
+
+/* Back to the connection's own statement limit after a db_send_long, here at checkout
+ * (on the thread that will use it) rather than at release, which may be on the event
+ * loop. */
+static bool restore_limit(struct db_conn *c) {
+    if (!c->long_limit)
+        return true;
+    char sql[64];
+    snprintf(sql, sizeof sql, "SET statement_timeout = %d", pool.statement_timeout_ms);
+    PGresult *r = PQexec(c->pg, sql);
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    if (ok)
+        c->long_limit = false;
+    else
+        c->lost = true; /* reconnected, with its limits set afresh, on the next checkout */
+    return ok;
+}
+
+bool db_send_long(struct db_conn *c, const struct db_stmt *s, const char *const *params) {
+    if (!c->long_limit) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "SET statement_timeout = %d", pool.long_statement_ms);
+        PGresult *r = db_exec_sql(c, sql);
+        bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+        PQclear(r);
+        if (!ok)
+            return false;
+        c->long_limit = true;
+    }
+    return db_send(c, s, params);
 }
 
 void db_release(struct db_conn *c) {

@@ -39,6 +39,10 @@ void db_disconnect_alone(struct db_conn *c);
 PGresult *db_exec(struct db_conn *c, const struct db_stmt *s, const char *const *params);
 /* The same, sent for single-row streaming: read with PQgetResult until NULL. */
 bool db_send(struct db_conn *c, const struct db_stmt *s, const char *const *params);
+/* db_send under the long statement limit (db_set_timeouts): an export streamed while it
+ * is sent runs for as long as the client takes to read it, not the milliseconds of a
+ * read. The connection's own limit comes back at its next checkout. */
+bool db_send_long(struct db_conn *c, const struct db_stmt *s, const char *const *params);
 /* Plain SQL with no parameters (BEGIN, COMMIT, migrations). */
 PGresult *db_exec_sql(struct db_conn *c, const char *sql);
 bool db_ok(PGresult *r);

@@ -195,7 +195,7 @@ bool db_observations_page(struct db_conn *db, const struct db_obs_query *q, json
 bool db_observations_stream(struct db_conn *db, const struct db_obs_query *q) {
     struct params p;
     make_params(q, false, &p);
-    return db_send(db, &st_page, p.v);
+    return db_send_long(db, &st_page, p.v);
 }
 
 int db_observations_next(struct db_conn *db, int hide_max, json_t **row) {

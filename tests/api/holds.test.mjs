@@ -265,7 +265,7 @@ test('SIGTERM with requests suspended on workers: the running one is answered, t
     WELLBEING_DATABASE_URL: DB_URL, WELLBEING_WORKERS: '1', WELLBEING_LOCK_TIMEOUT_MS: '30000',
     WELLBEING_STATEMENT_TIMEOUT_MS: '30000', WELLBEING_DB_WAIT_MS: '30000',
   });
-  const lock = await lockObservations(13);
+  const lock = await lockObservations(16);
   try {
     const answers = ['E08000025', 'E08000026', 'E08000027', 'E08000028'].map((a, i) => sleep(i * 100).then(() =>
       api('GET', `/v1/metrics/thrive.ips_referrals/series?area=${a}`, { base: srv.base })
@@ -314,6 +314,43 @@ test('/healthz and reads stay prompt during concurrent big submissions', { timeo
     assert.ok(probes >= 3, `only ${probes} probes ran during the submissions`);
     assert.ok(worstHealth < 1000, `/healthz took up to ${worstHealth} ms during the submissions`);
     assert.ok(worstRead < 2000, `a read took up to ${worstRead} ms during the submissions`);
+  } finally {
+    assert.equal(await srv.stop(), 0);
+  }
+});
+
+test('a CSV export read slowly outlives the statement limit: it streams under the long limit and arrives whole', { timeout: 180000 }, async () => {
+  const srv = await startServer({ WELLBEING_DATABASE_URL: DB_URL, WELLBEING_STATEMENT_TIMEOUT_MS: '300' });
+  try {
+    const body = execFileSync(join(ROOT, 'scripts', 'gen-synthetic'), ['--rows', '100000', '--seed', '9'],
+      { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const posted = await api('POST', '/v1/submissions', { base: srv.base, key: bulkKey, body, headers: { 'Content-Type': 'text/csv' } });
+    assert.equal(posted.status, 201, posted.text.slice(0, 300));
+    const url = `${srv.base}/v1/observations?format=csv&breakdown=all`;
+    const whole = (await (await fetch(url)).text()).trimEnd().split('\n').length;
+    assert.ok(whole > 100000, `the export has ${whole} lines`);
+    // Read the first bytes, then nothing for 2 s: the socket's window stays small, the
+    // server's sends back up, and the export's statement stays open well past the 0.3 s
+    // statement limit. HTTP/1.0, so the body runs to the close, unchunked.
+    const sock = connect({ host: '127.0.0.1', port: Number(new URL(srv.base).port) });
+    const chunks = [];
+    let gotFirst;
+    const first = new Promise((res) => { gotFirst = res; });
+    const ended = new Promise((res) => sock.on('close', res));
+    sock.on('data', (d) => { chunks.push(d); if (chunks.length === 1) { sock.pause(); gotFirst(); } });
+    sock.write('GET /v1/observations?format=csv&breakdown=all HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n');
+    await first;
+    await sleep(2000);
+    const held = psql(DB_URL, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
+      AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND state = 'active'
+      AND query LIKE 'SELECT o.metric,%' AND now() - query_start > interval '1 second'`).trim();
+    assert.equal(held, '1', 'the export was not still streaming after 2 s: make it bigger');
+    sock.resume();
+    await ended;
+    const raw = Buffer.concat(chunks).toString('utf8');
+    assert.match(raw, /^HTTP\/1\.[01] 200 /);
+    const text = raw.slice(raw.indexOf('\r\n\r\n') + 4);
+    assert.equal(text.trimEnd().split('\n').length, whole, 'the slow export arrived whole');
   } finally {
     assert.equal(await srv.stop(), 0);
   }
