@@ -52,4 +52,19 @@ void api_post_target(struct request *rq, struct reply *rp);
 void api_put_metric(struct request *rq, struct reply *rp);
 void api_put_area(struct request *rq, struct reply *rp);
 
+void api_list_schedules(struct request *rq, struct reply *rp);
+void api_post_schedules(struct request *rq, struct reply *rp);
+void api_delete_schedule(struct request *rq, struct reply *rp);
+void api_list_responsibility(struct request *rq, struct reply *rp);
+void api_post_handover(struct request *rq, struct reply *rp);
+void api_get_returns_due(struct request *rq, struct reply *rp);
+
+void api_list_rules(struct request *rq, struct reply *rp);
+void api_post_rule(struct request *rq, struct reply *rp);
+void api_delete_rule(struct request *rq, struct reply *rp);
+
+void api_post_snapshot(struct request *rq, struct reply *rp);
+void api_list_snapshots(struct request *rq, struct reply *rp);
+void api_get_snapshot_changes(struct request *rq, struct reply *rp);
+
 #endif

@@ -1,15 +1,17 @@
-/* GET /v1/completeness?period=: for every partner, each metric and area it is granted
- * (a programme grant covers the programme's active metrics), whether the figure for
- * the period is in and whether it is late.
+/* GET /v1/completeness?period=: for every return schedule (which partner owes which
+ * metric for which area), whether the figure for the period is in and whether it is late.
+ * Schedules only: a grant says what a partner may send, not what it owes.
  *
  * The period's form picks the metrics: a month (2019-02) the monthly ones, a quarter
  * (2019-Q1) the quarterly ones, a year (2019 or FY2019-20) the annual ones. A figure is
- * due by the 15th of the month after the period ends. Received: the cell holds a total
- * (any breakdown-free figure, whoever wrote it: the board needs the figure, not the
- * sender); received_at is when that figure first arrived. Late: it arrived after the
- * due date, or it has not arrived and the due date has passed (dates in UK time).
- * Without period= the last month is used. JSON or CSV; admin only, and never cached,
- * since lateness moves with the clock. */
+ * due on its schedule's due day (the 15th unless set) of the month after the period ends;
+ * each item carries its due_date, and the top-level due_date is the 15th's. Received: the
+ * cell holds a total that the scheduled partner wrote (a return is credited to the
+ * partner that sent it, not to whoever else may write the cell); received_at is that
+ * partner's first write of it. Late: it arrived after the due date, or it has not
+ * arrived and the due date has passed (dates in UK time). Without period= the last month
+ * is used. JSON or CSV; admin only, and never cached, since lateness moves with the
+ * clock. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,15 +40,17 @@ void api_get_completeness(struct request *rq, struct reply *rp) {
         int last = (tm.tm_year + 1900) * 12 + tm.tm_mon - 1;
         p = (struct period){last / 12, last % 12 + 1, PERIOD_MONTHLY};
     }
-    char start[16], period[16], due[32];
+    char start[16], period[16], due_month[16], due[32];
     period_start_date(&p, start, sizeof start);
     period_format(&p, period, sizeof period);
     int end = period_end_index(&p);
-    snprintf(due, sizeof due, "%04d-%02d-15", end / 12, end % 12 + 1);
+    snprintf(due_month, sizeof due_month, "%04d-%02d", end / 12, end % 12 + 1);
+    snprintf(due, sizeof due, "%s-15", due_month);
     struct db_conn *db = req_db(rq, rp);
     if (!db)
         return;
-    struct db_completeness q = {start, period_freq_name(p.freq), due, req_query(rq, "partner")};
+    struct db_completeness q = {start, period_freq_name(p.freq), due_month,
+                                req_query(rq, "partner")};
     json_t *items;
     int received, late;
     if (!db_oversight_completeness(db, &q, &items, &received, &late)) {
@@ -59,7 +63,8 @@ void api_get_completeness(struct request *rq, struct reply *rp) {
         json_t *item;
         json_array_foreach(items, i, item) {
             json_object_set_new(item, "period", json_string(period));
-            json_object_set_new(item, "due_date", json_string(due));
+            if (!json_object_get(item, "due_date")) /* a schedule's own due day wins */
+                json_object_set_new(item, "due_date", json_string(due));
         }
     }
     const char *name[] = {"completeness", period};

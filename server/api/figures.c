@@ -11,6 +11,7 @@
 #include "api/api_util.h"
 #include "config.h"
 #include "domain/breakdown.h"
+#include "api/steward.h"
 #include "domain/calendar.h"
 #include "http/cache.h"
 #include "http/problem.h"
@@ -26,6 +27,18 @@ struct db_conn *figures_begin(struct request *rq, struct reply *rp, uint64_t *ve
     uint64_t v = 0;
     if (!db_figures_begin(db, &v)) {
         api_db_failed(rp, db, "data version");
+        return NULL;
+    }
+    /* asOf= or snapshot=: every read of this transaction sees the figures as they
+     * stood then (observations_at in migration 050). */
+    char moment[40];
+    bool has_moment = false;
+    if (!steward_read_moment(rq, rp, db, moment, &has_moment)) {
+        figures_end(db);
+        return NULL;
+    }
+    if (has_moment && !db_read_as_of(db, moment)) {
+        api_db_failed(rp, db, "as-of read");
         return NULL;
     }
     /* The answer reflects this snapshot: tag it so, even if a write landed since the
@@ -161,9 +174,12 @@ json_t *figures_point_json(const struct geo *g, const struct metric *m, const st
     json_t *j =
         json_pack("{s:s, s:o, s:b, s:b, s:s, s:o, s:o}", "period", period, "value",
                   p->suppressed ? json_null() : figures_number(p->value), "derived", p->derived,
-                  "complete", p->complete, "status", p->final ? "final" : "provisional", "lower",
-                  p->has_lower && !p->suppressed ? figures_number(p->lower) : json_null(), "upper",
-                  p->has_upper && !p->suppressed ? figures_number(p->upper) : json_null());
+                  "complete", p->complete, "status",
+                  p->final       ? "final"
+                  : p->estimated ? "estimated"
+                                 : "provisional",
+                  "lower", p->has_lower && !p->suppressed ? figures_number(p->lower) : json_null(),
+                  "upper", p->has_upper && !p->suppressed ? figures_number(p->upper) : json_null());
     bool ok = j != NULL;
     if (ok && p->derived && with_parts)
         ok = api_set_take(j, "members", area_codes(g, p->members, p->nmembers)) &&

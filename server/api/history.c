@@ -12,8 +12,8 @@
 
 void api_get_history(struct request *rq, struct reply *rp) {
     static const char *const columns[] = {
-        "metric",        "area",       "breakdown",  "period",        "action",
-        "old_value",     "new_value",  "old_status", "new_status",    "partner",
+        "metric",        "area",       "breakdown",  "period",        "action",   "old_value",
+        "new_value",     "old_status", "new_status", "old_note",      "new_note", "partner",
         "submission_id", "changed_at", "reason",     "lock_override", NULL};
     const char *metric = req_query(rq, "metric"), *area = req_query(rq, "area");
     if (!metric || !area) {

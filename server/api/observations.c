@@ -9,10 +9,12 @@
 #include "api/api.h"
 #include "api/api_util.h"
 #include "api/render.h"
+#include "api/steward.h"
 #include "config.h"
 #include "domain/breakdown.h"
 #include "domain/csv.h"
 #include "domain/period.h"
+#include "domain/rfc3339.h"
 #include "http/problem.h"
 #include "store/db.h"
 #include "store/db_observations.h"
@@ -22,13 +24,14 @@
 #define PAGE_MAX 10000
 #define STREAM_CHUNK 65536
 
-static const char *const obs_columns[] = {"metric",     "area",  "period",     "breakdown",
-                                          "value",      "lower", "upper",      "status",
-                                          "suppressed", "note",  "updated_at", NULL};
+static const char *const obs_columns[] = {
+    "metric", "area",       "period", "breakdown",  "value",     "lower", "upper",
+    "status", "suppressed", "note",   "updated_at", "withdrawn", NULL};
 
 struct obs_query {
     struct db_obs_query q;
     char from[32], to[32], key[512], dims[512];
+    char moment[40]; /* asOf= or snapshot=, RFC 3339 UTC */
     struct db_obs_key cursor;
 };
 
@@ -181,6 +184,22 @@ void api_list_observations(struct request *rq, struct reply *rp) {
     struct db_conn *db = req_db(rq, rp);
     if (!db)
         return;
+    bool has_moment = false;
+    if (!steward_read_moment(rq, rp, db, q.moment, &has_moment))
+        return;
+    if (has_moment) {
+        q.q.as_of = q.moment;
+        /* SDMX: a change after the moment asked about cannot be in the record as it stood. */
+        struct timespec after, at;
+        if (q.q.updated_after && rfc3339_parse(q.q.updated_after, &after) &&
+            rfc3339_parse(q.moment, &at) &&
+            (after.tv_sec > at.tv_sec ||
+             (after.tv_sec == at.tv_sec && after.tv_nsec > at.tv_nsec))) {
+            problem_reply(rp, 400, "updatedAfter=%s is later than the moment asked about (%s)",
+                          q.q.updated_after, q.moment);
+            return;
+        }
+    }
     usage_count(q.q.metric);
     if (rq->csv) {
         stream_csv(rq, rp, &q);

@@ -147,9 +147,14 @@ static void add_row(struct batch *b, long ref, const char *pointer_prefix,
     copy_put_field(c, raw->del ? NULL : ck.value, false);
     copy_put_field(c, ck.lower[0] ? ck.lower : NULL, false);
     copy_put_field(c, ck.upper[0] ? ck.upper : NULL, false);
-    copy_put_field(c, ck.final ? "final" : "provisional", false);
+    copy_put_field(c, ck.status ? ck.status : "provisional", false);
     copy_put_field(c, raw->note, false); /* "" is an empty note; NULL none */
     copy_put_field(c, raw->del ? "t" : "f", false);
+    /* What the row leaves out keeps the stored value (db_ingest.c's STAGE_CURRENT). */
+    copy_put_field(c, ck.lower_change == INGEST_KEEP ? "t" : "f", false);
+    copy_put_field(c, ck.upper_change == INGEST_KEEP ? "t" : "f", false);
+    copy_put_field(c, ck.status_change == INGEST_KEEP ? "t" : "f", false);
+    copy_put_field(c, ck.note_change == INGEST_KEEP ? "t" : "f", false);
     copy_end_row(c);
 }
 

@@ -157,6 +157,24 @@ static void apply_batch(struct reply *rp, struct db_conn *db, struct batch *b,
                         "written",
                         refused.rejected);
         errors = NULL;
+    } else if (out == INGEST_REFUSED || out == INGEST_NOT_RESPONSIBLE) {
+        /* Checks against the stored figures (responsibility, kept limits, rules across
+         * figures): every such row listed, with a pointer for a JSON body. */
+        for (size_t k = 0; strcmp(meta->format, "json") == 0 && k < json_array_size(errors); k++) {
+            json_t *e = json_array_get(errors, k);
+            const char *field = json_string_value(json_object_get(e, "field"));
+            char ptr[64];
+            snprintf(ptr, sizeof ptr, "/observations/%lld/%s",
+                     (long long)json_integer_value(json_object_get(e, "row")), field ? field : "");
+            json_object_set_new(e, "pointer", json_string(ptr));
+        }
+        struct ingest_counts refused = {.rejected = counts.rejected};
+        answer_rejected(rp, db, meta, out == INGEST_NOT_RESPONSIBLE ? 409 : 422, &refused, errors,
+                        b->rows,
+                        "%ld row(s) were refused by checks against the stored figures (see "
+                        "errors); nothing was written",
+                        refused.rejected);
+        errors = NULL;
     } else {
         if (meta->dry_run)
             db_receipt_store(db, meta, "dry_run", 200, &counts, NULL, warnings);
@@ -239,6 +257,7 @@ void api_post_submission(struct request *rq, struct reply *rp) {
                                .skipped = b.blank_rows,
                                .dry_run = args.dry_run,
                                .lock_override = args.override,
+                               .is_admin = is_admin,
                                .reason = reason};
     if (b.nerrors) {
         int status = b.n_not_granted == b.nerrors ? 403 : b.n_locked == b.nerrors ? 409 : 422;

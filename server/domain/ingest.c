@@ -146,6 +146,12 @@ static bool check_number(struct ingest_checked *out, const char *field, const ch
     return true;
 }
 
+enum ingest_field_change ingest_field_change(bool present, const char *text) {
+    if (!present)
+        return INGEST_KEEP;
+    return text && *text ? INGEST_SET : INGEST_CLEAR;
+}
+
 bool ingest_check_row(const struct ingest_catalogue *c, const struct ingest_raw *raw,
                       struct ingest_checked *out) {
     memset(out, 0, sizeof *out);
@@ -239,11 +245,20 @@ bool ingest_check_row(const struct ingest_catalogue *c, const struct ingest_raw 
                       out->value);
     }
 
-    if (raw->status && *raw->status && strcmp(raw->status, "provisional") != 0 &&
-        strcmp(raw->status, "final") != 0)
-        add_error(out, "status", "bad_status", "status \"%.40s\" must be provisional or final",
+    static const char *const statuses[] = {"provisional", "final", "estimated"};
+    out->status = NULL;
+    for (int k = 0; raw->status && k < 3; k++)
+        if (strcmp(raw->status, statuses[k]) == 0)
+            out->status = statuses[k];
+    if (raw->status && *raw->status && !out->status)
+        add_error(out, "status", "bad_status",
+                  "status \"%.40s\" must be provisional, final or estimated; leave it out to "
+                  "keep the stored status",
                   raw->status);
-    out->final = raw->status && strcmp(raw->status, "final") == 0;
+    out->lower_change = ingest_field_change(raw->has_lower, raw->lower);
+    out->upper_change = ingest_field_change(raw->has_upper, raw->upper);
+    out->status_change = ingest_field_change(raw->has_status, raw->status);
+    out->note_change = ingest_field_change(raw->has_note, raw->note);
     if (raw->note && strlen(raw->note) > 2000)
         add_error(out, "note", "too_long", "note is %zu characters; keep it to 2000",
                   strlen(raw->note));

@@ -60,12 +60,21 @@ struct ingest_catalogue {
     bool suggest; /* name the nearest known codes for an unknown one (costs a scan) */
 };
 
-/* One row as received: text fields (NULL when absent) and the breakdown pairs. */
+/* One row as received: text fields (NULL when absent or null) and the breakdown pairs.
+ * The optional fields a correction may leave out are three-way, told apart by has_*:
+ * absent (has_ false: keep what is stored), cleared (has_ true, text NULL or "": back to
+ * none, or provisional for status) or a value. A CSV without the column is absent. */
 struct ingest_raw {
     const char *metric, *area, *period, *value, *lower, *upper, *status, *note;
+    bool has_lower, has_upper, has_status, has_note;
     bool del;
     struct breakdown breakdown;
 };
+
+/* What a row does to one optional field of the stored figure. */
+enum ingest_field_change { INGEST_KEEP, INGEST_CLEAR, INGEST_SET };
+/* KEEP when the row left the field out, CLEAR for null or "", SET otherwise. */
+enum ingest_field_change ingest_field_change(bool present, const char *text);
 
 struct ingest_error {
     const char *field;
@@ -86,7 +95,9 @@ struct ingest_checked {
     struct period period;
     char value[48], lower[48], upper[48]; /* canonical numbers; "" when absent */
     char breakdown_key[BREAKDOWN_MAX_DIMS * 90];
-    bool final;
+    /* "provisional", "final" or "estimated" as sent; NULL when left out or cleared */
+    const char *status;
+    enum ingest_field_change lower_change, upper_change, status_change, note_change;
     int nerrors;
     struct ingest_error errors[INGEST_MAX_ROW_ERRORS];
 };

@@ -161,7 +161,12 @@ bool ingest_csv_read_row(const struct ingest_csv_columns *cols, char *const *fie
                           &raw->lower,  &raw->upper, &raw->status, &raw->note};
     for (int f = 0; f < INGEST_CSV_DELETE; f++)
         *dst[f] = cols->col_of[f] >= 0 ? fields[cols->col_of[f]] : NULL;
-    /* A note of "" in quotes is an empty note; an empty cell is no note. */
+    /* A missing column means "keep what is stored"; an empty cell clears; a note of ""
+     * in quotes is an empty note. */
+    raw->has_lower = cols->col_of[INGEST_CSV_LOWER] >= 0;
+    raw->has_upper = cols->col_of[INGEST_CSV_UPPER] >= 0;
+    raw->has_status = cols->col_of[INGEST_CSV_STATUS] >= 0;
+    raw->has_note = cols->col_of[INGEST_CSV_NOTE] >= 0;
     int note_col = cols->col_of[INGEST_CSV_NOTE];
     if (note_col >= 0 && !fields[note_col][0] && !(quoted && quoted[note_col]))
         raw->note = NULL;

@@ -60,6 +60,11 @@ bool ingest_json_read_row(json_t *row, struct ingest_json_row *out, struct inges
                               utf8_prefix_len(key, 40), key);
     }
 
+    /* A correction keeps what it leaves out: present (even as null) is told from absent. */
+    raw->has_status = json_object_get(row, "status") != NULL;
+    raw->has_note = json_object_get(row, "note") != NULL;
+    raw->has_lower = json_object_get(row, "lower") != NULL;
+    raw->has_upper = json_object_get(row, "upper") != NULL;
     static const char *const texts[] = {"metric", "area", "period", "status", "note"};
     const char **text_dst[] = {&raw->metric, &raw->area, &raw->period, &raw->status, &raw->note};
     for (int f = 0; f < 5; f++) {

@@ -89,6 +89,7 @@ bool obs_set_build(struct obs_set *s, const struct geo *g, const struct metric *
         s->cells[k][(size_t)r->area * (size_t)s->nmonths + (size_t)col] = (struct obs_cell){
             .has = true,
             .final = r->final,
+            .estimated = r->estimated,
             .value = r->value,
             .has_lower = r->has_lower,
             .lower = r->has_lower ? r->lower : 0,
@@ -177,6 +178,7 @@ static bool resolve_point(const struct geo *g, const struct metric *m, const str
     p->suppressed =
         o->hide_small && m->is_count && (res.hidden || (value >= 1 && value <= o->small_max));
     if (!res.derived) {
+        p->estimated = own->estimated;
         p->has_lower = own->has_lower;
         p->lower = own->lower;
         p->has_upper = own->has_upper;

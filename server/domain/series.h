@@ -18,11 +18,11 @@ struct obs_row {
     const char *metric;
     int area, month;
     double value, lower, upper;
-    bool has_lower, has_upper, final;
+    bool has_lower, has_upper, final, estimated;
 };
 
 struct obs_cell {
-    bool has, final, has_lower, has_upper;
+    bool has, final, estimated, has_lower, has_upper;
     double value, lower, upper;
 };
 
@@ -45,7 +45,8 @@ struct point {
     double value; /* as shown: the figure, or its running sum when cumulative */
     double per;   /* the period's own figure (trend and targets use this) */
     bool derived, complete, final, suppressed;
-    bool whole; /* per is a whole figure: own, or derived with no member missing */
+    bool estimated; /* an own figure marked estimated (a derived total never is) */
+    bool whole;     /* per is a whole figure: own, or derived with no member missing */
     bool has_lower, has_upper;
     double lower, upper;
     const char *ci_method; /* "given" (sent with the figure), "wilson" (from its counts), NULL */

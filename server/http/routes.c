@@ -48,6 +48,18 @@ const struct route routes[] = {
     ROUTE(PUT, "/v1/admin/metrics/{code}", api_put_metric, ROUTE_ADMIN | ROUTE_BODY),
     ROUTE(POST, "/v1/admin/metrics/{code}/breaks", api_post_break, ROUTE_ADMIN | ROUTE_BODY),
     ROUTE(PUT, "/v1/admin/areas/{code}", api_put_area, ROUTE_ADMIN | ROUTE_BODY),
+    ROUTE(GET, "/v1/admin/partners/{code}/returns", api_list_schedules, ROUTE_ADMIN | C),
+    ROUTE(POST, "/v1/admin/partners/{code}/returns", api_post_schedules, ROUTE_ADMIN | ROUTE_BODY),
+    ROUTE(DELETE, "/v1/admin/partners/{code}/returns/{id}", api_delete_schedule, ROUTE_ADMIN),
+    ROUTE(GET, "/v1/admin/responsibility", api_list_responsibility, ROUTE_ADMIN | C),
+    ROUTE(POST, "/v1/admin/responsibility", api_post_handover, ROUTE_ADMIN | ROUTE_BODY),
+    ROUTE(GET, "/v1/returns/due", api_get_returns_due, ROUTE_KEY | C),
+    ROUTE(GET, "/v1/admin/rules", api_list_rules, ROUTE_ADMIN | C),
+    ROUTE(POST, "/v1/admin/rules", api_post_rule, ROUTE_ADMIN | ROUTE_BODY),
+    ROUTE(DELETE, "/v1/admin/rules/{name}", api_delete_rule, ROUTE_ADMIN),
+    ROUTE(POST, "/v1/admin/snapshots", api_post_snapshot, ROUTE_ADMIN | ROUTE_BODY),
+    ROUTE(GET, "/v1/snapshots", api_list_snapshots, R | C),
+    ROUTE(GET, "/v1/snapshots/{name}/changes", api_get_snapshot_changes, ROUTE_KEY | C),
 };
 const int routes_count = (int)(sizeof routes / sizeof routes[0]);
 

@@ -60,7 +60,9 @@ static const struct db_stmt st_observations = {
     "       o.lower_ci::text,\n"
     "       o.upper_ci::text,\n"
     "       o.status\n"
-    "  FROM observations o\n"
+    /* The figures as they stood at the moment db_read_as_of set for this read's
+     * transaction (asOf=, snapshot=), else as they stand: observations_at() of 050. */
+    "  FROM observations_at(nullif(current_setting('wellbeing.as_of', true), '')::timestamptz) o\n"
     " WHERE o.metric = ANY($1::text[])\n"
     "   AND o.breakdown_key = $2\n"
     "   AND ($3::text[] IS NULL OR o.area = ANY($3::text[]))\n"
@@ -69,7 +71,8 @@ static const struct db_stmt st_observations = {
     4};
 static const struct db_stmt st_latest = {"metric_areas_latest",
                                          "SELECT to_char(max(period_start), 'YYYY-MM')\n"
-                                         "  FROM observations\n"
+                                         "  FROM observations_at(nullif(current_setting("
+                                         "'wellbeing.as_of', true), '')::timestamptz)\n"
                                          " WHERE metric IN ($1, $2, $3)\n"
                                          "   AND breakdown_key = $4",
                                          4};
@@ -261,6 +264,7 @@ bool db_figures_observations(struct db_conn *db, const char *const *metrics, int
             .has_lower = !PQgetisnull(r, i, 4),
             .has_upper = !PQgetisnull(r, i, 5),
             .final = strcmp(PQgetvalue(r, i, 6), "final") == 0,
+            .estimated = strcmp(PQgetvalue(r, i, 6), "estimated") == 0,
         };
         o->lower = o->has_lower ? strtod(PQgetvalue(r, i, 4), NULL) : 0;
         o->upper = o->has_upper ? strtod(PQgetvalue(r, i, 5), NULL) : 0;

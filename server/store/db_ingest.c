@@ -9,6 +9,7 @@
 
 #include "log.h"
 #include "store/db.h"
+#include "store/db_ingest_checks.h"
 
 #define COPY_CHUNK (1 << 20)
 
@@ -166,7 +167,8 @@ static bool copy_rows(struct db_conn *db, const struct strbuf *rows) {
     PGconn *pg = db_pg(db);
     PGresult *r = db_exec_sql(db, "COPY ingest_stage (idx, metric, area, period_start, "
                                   "breakdown_key, breakdown, value, lower_ci, upper_ci, status, "
-                                  "note, del) FROM STDIN");
+                                  "note, del, keep_lower, keep_upper, keep_status, keep_note) "
+                                  "FROM STDIN");
     bool ok = PQresultStatus(r) == PGRES_COPY_IN;
     PQclear(r);
     for (size_t off = 0; ok && off < rows->len; off += COPY_CHUNK) {
@@ -185,21 +187,32 @@ static bool copy_rows(struct db_conn *db, const struct strbuf *rows) {
     return ok;
 }
 
-/* The staged rows beside what is stored for the same cells. A row is "same" when
- * nothing a reader sees would change, so a re-sent figure writes no history. */
+/* The staged rows beside what is stored for the same cells, with what the row leaves
+ * out (keep_*) taken from the stored figure: a correction keeps its note, status and
+ * limits unless it sends them. A row is "same" when nothing a reader sees would change,
+ * so a re-sent figure writes no history; a change of note or status alone is a change. */
 #define STAGE_CURRENT                                                                              \
-    "SELECT s.*, o.value AS old_value, o.status AS old_status,"                                    \
-    "       (o.metric IS NOT NULL) AS existed,"                                                    \
-    "       (o.metric IS NOT NULL"                                                                 \
-    "        AND o.value = s.value"                                                                \
-    "        AND o.lower_ci IS NOT DISTINCT FROM s.lower_ci"                                       \
-    "        AND o.upper_ci IS NOT DISTINCT FROM s.upper_ci"                                       \
-    "        AND o.status = s.status"                                                              \
-    "        AND o.note IS NOT DISTINCT FROM s.note) AS same"                                      \
-    " FROM ingest_stage s"                                                                         \
-    " LEFT JOIN observations o"                                                                    \
-    "   ON o.metric = s.metric AND o.area = s.area"                                                \
-    "  AND o.period_start = s.period_start AND o.breakdown_key = s.breakdown_key"
+    "SELECT e.*,"                                                                                  \
+    "       (e.existed"                                                                            \
+    "        AND e.old_value = e.value"                                                            \
+    "        AND e.old_lower IS NOT DISTINCT FROM e.lower_ci"                                      \
+    "        AND e.old_upper IS NOT DISTINCT FROM e.upper_ci"                                      \
+    "        AND e.old_status = e.status"                                                          \
+    "        AND e.old_note IS NOT DISTINCT FROM e.note) AS same"                                  \
+    " FROM (SELECT s.idx, s.metric, s.area, s.period_start, s.breakdown_key, s.breakdown,"         \
+    "              s.value, s.del,"                                                                \
+    "              CASE WHEN s.keep_lower THEN o.lower_ci ELSE s.lower_ci END AS lower_ci,"        \
+    "              CASE WHEN s.keep_upper THEN o.upper_ci ELSE s.upper_ci END AS upper_ci,"        \
+    "              CASE WHEN s.keep_status THEN coalesce(o.status, s.status)"                      \
+    "                   ELSE s.status END AS status,"                                              \
+    "              CASE WHEN s.keep_note THEN o.note ELSE s.note END AS note,"                     \
+    "              o.value AS old_value, o.status AS old_status, o.lower_ci AS old_lower,"         \
+    "              o.upper_ci AS old_upper, o.note AS old_note,"                                   \
+    "              (o.metric IS NOT NULL) AS existed"                                              \
+    "       FROM ingest_stage s"                                                                   \
+    "       LEFT JOIN observations o"                                                              \
+    "         ON o.metric = s.metric AND o.area = s.area"                                          \
+    "        AND o.period_start = s.period_start AND o.breakdown_key = s.breakdown_key) e"
 
 /* The phases of db_ingest_apply, in order. Each returns false after logging; the
  * caller rolls back. */
@@ -275,7 +288,9 @@ static bool apply_stage(struct db_conn *db, const struct strbuf *rows) {
                        "    period_start date NOT NULL, breakdown_key text NOT NULL,"
                        "    breakdown jsonb NOT NULL, value numeric, lower_ci numeric,"
                        "    upper_ci numeric, status text NOT NULL, note text,"
-                       "    del boolean NOT NULL)"
+                       "    del boolean NOT NULL, keep_lower boolean NOT NULL,"
+                       "    keep_upper boolean NOT NULL, keep_status boolean NOT NULL,"
+                       "    keep_note boolean NOT NULL)"
                        " ON COMMIT DELETE ROWS") &&
            copy_rows(db, rows);
 }
@@ -318,14 +333,23 @@ static bool apply_write(struct db_conn *db, const struct ingest_meta *meta,
     static const struct db_stmt apply = {
         "ingest_apply",
         "WITH cur AS MATERIALIZED (" STAGE_CURRENT "),"
+        /* Each history row carries the whole figure it leaves (for asOf) and what it
+         * replaced, stamped like updated_at (clock_timestamp(), after the version lock). */
         " hist AS ("
-        "    INSERT INTO observation_history (metric, area, period_start, breakdown_key, action,"
-        "                                     old_value, new_value, old_status, new_status,"
-        "                                     partner, submission_id, reason, lock_override)"
-        "    SELECT metric, area, period_start, breakdown_key,"
+        "    INSERT INTO observation_history (metric, area, period_start, breakdown_key,"
+        "                                     breakdown, action, old_value, new_value,"
+        "                                     old_status, new_status, old_lower, new_lower,"
+        "                                     old_upper, new_upper, old_note, new_note,"
+        "                                     partner, submission_id, reason, lock_override,"
+        "                                     changed_at)"
+        "    SELECT metric, area, period_start, breakdown_key, breakdown,"
         "           CASE WHEN del THEN 'delete' WHEN existed THEN 'update' ELSE 'create' END,"
         "           old_value, CASE WHEN del THEN NULL ELSE value END,"
-        "           old_status, CASE WHEN del THEN NULL ELSE status END, $1, $2, $3, $4"
+        "           old_status, CASE WHEN del THEN NULL ELSE status END,"
+        "           old_lower, CASE WHEN del THEN NULL ELSE lower_ci END,"
+        "           old_upper, CASE WHEN del THEN NULL ELSE upper_ci END,"
+        "           old_note, CASE WHEN del THEN NULL ELSE note END,"
+        "           $1, $2, $3, $4, clock_timestamp()"
         "    FROM cur"
         "    WHERE (del AND existed) OR (NOT del AND NOT same)"
         "    RETURNING 1),"
@@ -463,6 +487,33 @@ static bool apply_finish(struct db_conn *db, const struct ingest_meta *meta,
     return ok && exec_ok(db, "COMMIT");
 }
 
+/* Responsibility, kept limits and the rules across figures (db_ingest_checks.c), for the
+ * whole batch before anything is written: INGEST_REFUSED or INGEST_NOT_RESPONSIBLE with
+ * *errors and counts->rejected; rules of severity warning join *warnings. */
+static enum ingest_outcome apply_checks(struct db_conn *db, const struct ingest_meta *meta,
+                                        struct ingest_counts *counts, json_t **warnings,
+                                        json_t **errors) {
+    struct ingest_check_result checks;
+    if (!db_ingest_check_stage(db, meta->partner, meta->is_admin, &checks))
+        return INGEST_DB_FAILED;
+    enum ingest_outcome out = INGEST_APPLIED;
+    if (json_array_size(checks.errors) > 0) {
+        *errors = checks.errors;
+        checks.errors = NULL;
+        counts->rejected = checks.bad_rows;
+        out = checks.all_not_responsible ? INGEST_NOT_RESPONSIBLE : INGEST_REFUSED;
+    } else {
+        json_array_extend(*warnings, checks.warnings);
+    }
+    ingest_check_result_free(&checks);
+    return out;
+}
+
+/* A partner's first figures of a (metric, area) nobody answers for make it theirs. */
+static bool apply_claim(struct db_conn *db, const struct ingest_meta *meta) {
+    return meta->is_admin || db_ingest_claim_responsibility(db, meta->partner);
+}
+
 enum ingest_outcome db_ingest_apply(struct db_conn *db, const struct ingest_meta *meta,
                                     const struct strbuf *rows, struct ingest_counts *counts,
                                     json_t **warnings, json_t **errors, uint64_t *version) {
@@ -471,12 +522,16 @@ enum ingest_outcome db_ingest_apply(struct db_conn *db, const struct ingest_meta
     memset(counts, 0, sizeof *counts);
     counts->skipped = meta->skipped;
     enum ingest_outcome out = *warnings ? apply_begin(db, meta, version) : INGEST_DB_FAILED;
-    if (out == INGEST_APPLIED && (!apply_stage(db, rows) || !apply_reasons(db, meta, errors)))
+    if (out == INGEST_APPLIED && !apply_stage(db, rows))
+        out = INGEST_DB_FAILED;
+    if (out == INGEST_APPLIED)
+        out = apply_checks(db, meta, counts, warnings, errors);
+    if (out == INGEST_APPLIED && !apply_reasons(db, meta, errors))
         out = INGEST_DB_FAILED;
     else if (out == INGEST_APPLIED && *errors)
         out = INGEST_NEEDS_REASON;
-    else if (out == INGEST_APPLIED &&
-             (!apply_write(db, meta, counts) || !apply_warnings(db, *warnings)))
+    else if (out == INGEST_APPLIED && (!apply_write(db, meta, counts) || !apply_claim(db, meta) ||
+                                       !apply_warnings(db, *warnings)))
         out = INGEST_DB_FAILED;
     else if (out == INGEST_APPLIED && !meta->dry_run && !apply_finish(db, meta, counts, *warnings))
         out = INGEST_DB_FAILED;

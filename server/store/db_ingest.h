@@ -34,6 +34,7 @@ struct ingest_meta {
     long skipped; /* CSV records of separators alone, not read as rows */
     bool dry_run;
     bool lock_override;
+    bool is_admin; /* may change figures another partner answers for */
     const char *reason;
 };
 
@@ -47,6 +48,10 @@ enum ingest_outcome {
     INGEST_APPLIED,       /* written (or, for a dry run, would be) */
     INGEST_NEEDS_REASON,  /* a final figure would change without a reason: errors filled */
     INGEST_DUPLICATE_KEY, /* another request took the Idempotency-Key first */
+    /* refused by a check against what is stored (responsibility, kept limits, rules
+     * across figures): errors filled, counts->rejected the rows refused */
+    INGEST_REFUSED,
+    INGEST_NOT_RESPONSIBLE, /* the same, every error not_responsible (a 409) */
     INGEST_DB_FAILED,
 };
 

@@ -11,18 +11,22 @@
 #include "store/db_json.h"
 
 /* Filters: metric, area, from (start), to (end, exclusive), breakdown key, breakdown
- * dimensions, updatedAfter. */
-#define OBS_WHERE                                                                                  \
-    "       ($1::text IS NULL OR o.metric = $1)\n"                                                 \
-    "   AND ($2::text IS NULL OR o.area = $2)\n"                                                   \
-    "   AND ($3::date IS NULL OR o.period_start >= $3)\n"                                          \
-    "   AND ($4::date IS NULL OR o.period_start < $4)\n"                                           \
-    "   AND ($5::text IS NULL OR o.breakdown_key = $5)\n"                                          \
-    "   AND ($6::text IS NULL OR regexp_replace(o.breakdown_key, '=[^;]*', '', 'g') = $6)\n"       \
-    "   AND ($7::timestamptz IS NULL OR o.updated_at > $7)\n"
+ * dimensions (on table t); then updatedAfter ($7) on live rows. $14 is the moment (asOf=
+ * or snapshot=, NULL for now): observations_at() of migration 050. */
+#define OBS_FILTERS(t)                                                                             \
+    "       ($1::text IS NULL OR " t ".metric = $1)\n"                                             \
+    "   AND ($2::text IS NULL OR " t ".area = $2)\n"                                               \
+    "   AND ($3::date IS NULL OR " t ".period_start >= $3)\n"                                      \
+    "   AND ($4::date IS NULL OR " t ".period_start < $4)\n"                                       \
+    "   AND ($5::text IS NULL OR " t ".breakdown_key = $5)\n"                                      \
+    "   AND ($6::text IS NULL OR regexp_replace(" t ".breakdown_key, '=[^;]*', '', 'g') = $6)\n"
+#define OBS_WHERE OBS_FILTERS("o") "   AND ($7::timestamptz IS NULL OR o.updated_at > $7)\n"
 
 /* Then the cursor (metric, area, period_start, breakdown_key), the limit, and last
- * (the N latest periods of what the other filters select). */
+ * (the N latest periods of what the other filters select). With updatedAfter, figures
+ * withdrawn since then come too (SDMX's updatedAfter: added, revised and deleted), as
+ * rows with no value and withdrawn true, so a mirror deletes them: a cell whose newest
+ * change after updatedAfter (and up to the moment) is a delete. */
 static const struct db_stmt st_page = {
     "observations_page",
     "SELECT o.metric,\n"
@@ -39,20 +43,39 @@ static const struct db_stmt st_page = {
     /* RFC 3339 in UTC, as partners pass it back in updatedAfter=; PostgreSQL's own text
      * form ("2019-02-01 10:00:00+00") is not one a client's date parser can rely on. */
     "       to_char(o.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),\n"
-    "       m.unit\n"
-    "  FROM observations o\n"
-    "  JOIN metrics m ON m.code = o.metric\n"
-    " WHERE" OBS_WHERE "   AND ($8::text IS NULL\n"
-    "        OR (o.metric, o.area, o.period_start, o.breakdown_key) > ($8, $9, $10::date, $11))\n"
-    "   AND ($13::int IS NULL OR o.period_start >= (\n"
-    "        SELECT min(p)\n"
-    "          FROM (SELECT DISTINCT o.period_start AS p\n"
-    "                  FROM observations o\n"
-    "                 WHERE" OBS_WHERE "                 ORDER BY 1 DESC\n"
-    "                 LIMIT $13) latest))\n"
-    " ORDER BY o.metric, o.area, o.period_start, o.breakdown_key\n"
-    " LIMIT $12",
-    13};
+    "       m.unit,\n"
+    "       o.withdrawn\n"
+    "  FROM (SELECT o.metric, o.area, o.period_start, o.breakdown_key, o.breakdown, o.value,\n"
+    "               o.lower_ci, o.upper_ci, o.status, o.note, o.updated_at, false AS withdrawn\n"
+    "          FROM observations_at($14::timestamptz) o\n"
+    "         WHERE" OBS_WHERE "        UNION ALL\n"
+    "        SELECT w.metric, w.area, w.period_start, w.breakdown_key, w.breakdown, NULL, NULL,\n"
+    "               NULL, NULL, NULL, w.changed_at, true\n"
+    "          FROM (SELECT DISTINCT ON (h.metric, h.area, h.breakdown_key, h.period_start)\n"
+    "                       h.metric, h.area, h.breakdown_key, h.period_start,\n"
+    "                       coalesce(h.breakdown, '{}') AS breakdown, h.action, h.changed_at\n"
+    "                  FROM observation_history h\n"
+    "                 WHERE $7::timestamptz IS NOT NULL\n"
+    "                   AND h.changed_at > $7\n"
+    "                   AND ($14::timestamptz IS NULL OR h.changed_at <= $14)\n"
+    "                 ORDER BY h.metric, h.area, h.breakdown_key, h.period_start,\n"
+    "                          h.changed_at DESC, h.id DESC) w\n"
+    "         WHERE w.action = 'delete'\n"
+    "           AND" OBS_FILTERS(
+        "w") "       ) o\n"
+             "  JOIN metrics m ON m.code = o.metric\n"
+             " WHERE ($8::text IS NULL\n"
+             "        OR (o.metric, o.area, o.period_start, o.breakdown_key) > ($8, $9, $10::date, "
+             "$11))\n"
+             "   AND ($13::int IS NULL OR o.period_start >= (\n"
+             "        SELECT min(p)\n"
+             "          FROM (SELECT DISTINCT o.period_start AS p\n"
+             "                  FROM observations_at($14::timestamptz) o\n"
+             "                 WHERE" OBS_WHERE "                 ORDER BY 1 DESC\n"
+             "                 LIMIT $13) latest))\n"
+             " ORDER BY o.metric, o.area, o.period_start, o.breakdown_key\n"
+             " LIMIT $12",
+    14};
 static const struct db_stmt st_known = {"history_cell_known",
                                         "SELECT EXISTS (SELECT 1 FROM metrics WHERE code = $1),\n"
                                         "       EXISTS (SELECT 1 FROM areas WHERE code = $2)",
@@ -70,7 +93,9 @@ static const struct db_stmt st_history = {
     "       h.reason,\n"
     "       h.lock_override,\n"
     "       h.period_start,\n"
-    "       m.frequency\n"
+    "       m.frequency,\n"
+    "       h.old_note,\n"
+    "       h.new_note\n"
     "  FROM observation_history h\n"
     "  JOIN metrics m ON m.code = h.metric\n"
     " WHERE h.metric = $1\n"
@@ -81,7 +106,7 @@ static const struct db_stmt st_history = {
     4};
 
 struct params {
-    const char *v[13];
+    const char *v[14];
     char limit[16], last[16];
 };
 
@@ -111,6 +136,7 @@ static void make_params(const struct db_obs_query *q, bool paged, struct params 
         snprintf(p->last, sizeof p->last, "%d", q->last);
         p->v[12] = p->last;
     }
+    p->v[13] = q->as_of;
 }
 
 /* A period start date in its frequency's form ("2019-Q1"); "" if it is not one. */
@@ -125,15 +151,16 @@ static json_t *period_json(const char *date, const char *frequency) {
 }
 
 /* Columns: 0 metric, 1 area, 2 period_start, 3 frequency, 4 breakdown_key, 5 breakdown,
- * 6 value, 7 lower, 8 upper, 9 status, 10 note, 11 updated_at, 12 unit. */
+ * 6 value, 7 lower, 8 upper, 9 status, 10 note, 11 updated_at, 12 unit, 13 withdrawn. */
 static json_t *row_json(PGresult *r, int i, int hide_max) {
-    json_t *j = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "metric",
-                          db_json_text(r, i, 0), "area", db_json_text(r, i, 1), "period",
-                          period_json(PQgetvalue(r, i, 2), PQgetvalue(r, i, 3)), "breakdown",
-                          db_json_parse(r, i, 5, json_object()), "value", db_json_number(r, i, 6),
-                          "lower", db_json_number(r, i, 7), "upper", db_json_number(r, i, 8),
-                          "status", db_json_text(r, i, 9), "note", db_json_text(r, i, 10),
-                          "updated_at", db_json_text(r, i, 11));
+    json_t *j =
+        json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}", "metric",
+                  db_json_text(r, i, 0), "area", db_json_text(r, i, 1), "period",
+                  period_json(PQgetvalue(r, i, 2), PQgetvalue(r, i, 3)), "breakdown",
+                  db_json_parse(r, i, 5, json_object()), "value", db_json_number(r, i, 6), "lower",
+                  db_json_number(r, i, 7), "upper", db_json_number(r, i, 8), "status",
+                  db_json_text(r, i, 9), "note", db_json_text(r, i, 10), "updated_at",
+                  db_json_text(r, i, 11), "withdrawn", db_json_bool(r, i, 13));
     /* Disclosure control: a small count in a breakdown cell could identify a person. */
     if (j && hide_max > 0 && PQgetvalue(r, i, 4)[0] && strcmp(PQgetvalue(r, i, 12), "count") == 0) {
         double v = strtod(PQgetvalue(r, i, 6), NULL);
@@ -250,13 +277,15 @@ bool db_observations_known(struct db_conn *db, const char *metric, const char *a
 }
 
 static json_t *history_json(PGresult *r, int i) {
-    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}", "period",
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:o, s:o}", "period",
                      period_json(PQgetvalue(r, i, 10), PQgetvalue(r, i, 11)), "action",
                      db_json_text(r, i, 0), "old_value", db_json_number(r, i, 1), "new_value",
                      db_json_number(r, i, 2), "old_status", db_json_text(r, i, 3), "new_status",
                      db_json_text(r, i, 4), "partner", db_json_text(r, i, 5), "submission_id",
                      db_json_text(r, i, 6), "changed_at", db_json_text(r, i, 7), "reason",
-                     db_json_text(r, i, 8), "lock_override", db_json_bool(r, i, 9));
+                     db_json_text(r, i, 8), "lock_override", db_json_bool(r, i, 9),
+                     /* A change of note alone is a change too (issue 10): what it was. */
+                     "old_note", db_json_text(r, i, 12), "new_note", db_json_text(r, i, 13));
 }
 
 bool db_observations_history(struct db_conn *db, const char *metric, const char *area,

@@ -22,7 +22,8 @@ struct db_obs_query {
     const char *from, *to;          /* period start dates: from inclusive, to exclusive */
     const char *bkey;               /* one breakdown cell ("" the total), or NULL */
     const char *dims;               /* every cell over these dimensions ("age_band,sex"), or NULL */
-    const char *updated_after;      /* a timestamp, or NULL */
+    const char *updated_after;      /* a timestamp, or NULL: then withdrawals since come too */
+    const char *as_of;              /* RFC 3339: the figures as they stood then; NULL now */
     const struct db_obs_key *after; /* go on after this row (a page's cursor), or NULL */
     int limit;                      /* a page's rows; 0 for every row */
     int last;                       /* only the N latest periods selected; 0 for all */

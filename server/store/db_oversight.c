@@ -5,29 +5,45 @@
 #include "store/db.h"
 #include "store/db_json.h"
 
+/* Completeness from return schedules only (a grant says what a partner may send, a
+ * schedule what it owes): each schedule of a metric of the period's frequency is due on
+ * its own day of the month after the period ends. Received: the cell holds a total, and
+ * history shows the scheduled partner wrote it (a return is credited to the partner that
+ * sent it); received_at is that partner's first write. */
 static const struct db_stmt st_completeness = {
     "completeness_items",
     "WITH due AS (\n"
-    "  SELECT DISTINCT pg.partner, m.code AS metric, pg.area\n"
-    "    FROM partner_grants pg\n"
-    "    JOIN metrics m ON m.code = pg.metric OR m.programme = pg.programme\n"
+    "  SELECT rs.partner, rs.metric, rs.area,\n"
+    "         ($3 || '-01')::date + rs.due_day - 1 AS due_date\n"
+    "    FROM return_schedules rs\n"
+    "    JOIN metrics m ON m.code = rs.metric\n"
     "   WHERE m.active\n"
     "     AND m.frequency = $2\n"
-    "     AND ($4::text IS NULL OR pg.partner = $4))\n"
-    "SELECT d.partner,\n"
-    "       d.metric,\n"
-    "       d.area,\n"
-    "       o.created_at IS NOT NULL,\n"
-    "       CASE WHEN o.created_at IS NULL\n"
-    "            THEN (now() AT TIME ZONE 'Europe/London')::date > $3::date\n"
-    "            ELSE (o.created_at AT TIME ZONE 'Europe/London')::date > $3::date END,\n"
-    "       to_char(o.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')\n"
-    "  FROM due d\n"
-    "  LEFT JOIN observations o ON o.metric = d.metric\n"
-    "                          AND o.area = d.area\n"
-    "                          AND o.period_start = $1::date\n"
-    "                          AND o.breakdown_key = ''\n"
-    " ORDER BY d.partner, d.metric, d.area",
+    "     AND ($4::text IS NULL OR rs.partner = $4)),\n"
+    "got AS (\n"
+    "  SELECT d.*,\n"
+    "         (SELECT min(h.changed_at)\n"
+    "            FROM observation_history h\n"
+    "           WHERE h.metric = d.metric AND h.area = d.area AND h.breakdown_key = ''\n"
+    "             AND h.period_start = $1::date AND h.partner = d.partner\n"
+    "             AND h.action <> 'delete') AS at,\n"
+    "         EXISTS (SELECT 1\n"
+    "                   FROM observations o\n"
+    "                  WHERE o.metric = d.metric AND o.area = d.area\n"
+    "                    AND o.breakdown_key = '' AND o.period_start = $1::date) AS present\n"
+    "    FROM due d)\n"
+    "SELECT g.partner,\n"
+    "       g.metric,\n"
+    "       g.area,\n"
+    "       g.present AND g.at IS NOT NULL,\n"
+    "       CASE WHEN g.present AND g.at IS NOT NULL\n"
+    "            THEN (g.at AT TIME ZONE 'Europe/London')::date > g.due_date\n"
+    "            ELSE (now() AT TIME ZONE 'Europe/London')::date > g.due_date END,\n"
+    "       CASE WHEN g.present AND g.at IS NOT NULL\n"
+    "            THEN to_char(g.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') END,\n"
+    "       to_char(g.due_date, 'YYYY-MM-DD')\n"
+    "  FROM got g\n"
+    " ORDER BY g.partner, g.metric, g.area",
     4};
 static const struct db_stmt st_usage_days = {"usage_days",
                                              "SELECT metric,\n"
@@ -64,17 +80,17 @@ static json_t *usage_day_json(PGresult *r, int i);
 static json_t *usage_total_json(PGresult *r, int i);
 
 static json_t *completeness_json(PGresult *r, int i) {
-    return json_pack("{s:o, s:o, s:o, s:b, s:b, s:o}", "partner", db_json_text(r, i, 0), "metric",
-                     db_json_text(r, i, 1), "area", db_json_text(r, i, 2), "received",
-                     db_json_bool(r, i, 3), "late", db_json_bool(r, i, 4), "received_at",
-                     db_json_text(r, i, 5));
+    return json_pack("{s:o, s:o, s:o, s:o, s:b, s:b, s:o}", "partner", db_json_text(r, i, 0),
+                     "metric", db_json_text(r, i, 1), "area", db_json_text(r, i, 2), "due_date",
+                     db_json_text(r, i, 6), "received", db_json_bool(r, i, 3), "late",
+                     db_json_bool(r, i, 4), "received_at", db_json_text(r, i, 5));
 }
 
 bool db_oversight_completeness(struct db_conn *db, const struct db_completeness *q, json_t **items,
                                int *received, int *late) {
     *items = NULL;
     *received = *late = 0;
-    const char *params[] = {q->start, q->frequency, q->due, q->partner};
+    const char *params[] = {q->start, q->frequency, q->due_month, q->partner};
     PGresult *r = db_exec(db, &st_completeness, params);
     if (!db_check(db, r, "completeness", NULL))
         return false;

@@ -13,10 +13,11 @@ struct db_conn;
 struct db_completeness {
     const char *start;     /* the period's first day, "2019-02-01" */
     const char *frequency; /* the metrics it picks: monthly, quarterly, annual */
-    const char *due;       /* the due date, "2019-03-15" */
+    const char *due_month; /* the month after the period, "2019-03": schedules' due days */
     const char *partner;   /* one partner, or NULL for all */
 };
-/* {partner, metric, area, received, late, received_at} per granted cell, with counts. */
+/* {partner, metric, area, due_date, received, late, received_at} per scheduled figure
+ * (return_schedules), with counts. */
 bool db_oversight_completeness(struct db_conn *db, const struct db_completeness *q, json_t **items,
                                int *received, int *late);
 

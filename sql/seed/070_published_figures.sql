@@ -148,13 +148,14 @@ WITH changed AS (
       FROM changed c
      WHERE o.metric = c.metric AND o.area = c.area AND o.period_start = c.period_start
        AND o.breakdown_key = ''
-    RETURNING o.metric, o.area, o.period_start, c.old_value, c.old_status, o.value AS new_value
+    RETURNING o.metric, o.area, o.period_start, c.old_value, c.old_status, o.value AS new_value,
+              o.note AS new_note
 )
 INSERT INTO observation_history (metric, area, period_start, breakdown_key, action, old_value,
-                                 new_value, old_status, new_status, partner, submission_id,
-                                 reason)
+                                 new_value, old_status, new_status, new_note, partner,
+                                 submission_id, reason)
 SELECT f.metric, f.area, f.period_start, '', 'update', f.old_value, f.new_value, f.old_status,
-       'final', 'board-papers', '5eed0000-0000-4000-8000-000000000001',
+       'final', f.new_note, 'board-papers', '5eed0000-0000-4000-8000-000000000001',
        'Corrected by a new version of the board papers seed (sql/seed/070_published_figures.sql)'
   FROM fixed f
  WHERE f.old_value <> f.new_value OR f.old_status <> 'final';
@@ -167,11 +168,13 @@ WITH ins AS (
            '5eed0000-0000-4000-8000-000000000001', 'board-papers'
       FROM seed_figure s
     ON CONFLICT (metric, area, period_start, breakdown_key) DO NOTHING
-    RETURNING metric, area, period_start, breakdown_key, value, status
+    RETURNING metric, area, period_start, breakdown_key, value, status, note
 )
+-- new_note too: a history row carries the whole figure it leaves, so the record as it
+-- stood at a moment (asOf) can be rebuilt from history alone.
 INSERT INTO observation_history (metric, area, period_start, breakdown_key, action, new_value,
-                                 new_status, partner, submission_id)
-SELECT metric, area, period_start, breakdown_key, 'create', value, status, 'board-papers',
+                                 new_status, new_note, partner, submission_id)
+SELECT metric, area, period_start, breakdown_key, 'create', value, status, note, 'board-papers',
        '5eed0000-0000-4000-8000-000000000001'
   FROM ins;
 

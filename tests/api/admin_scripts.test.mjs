@@ -72,8 +72,17 @@ describe('every script', () => {
     'key-revoke': 'key-revoke ID',
     'lock-month': 'lock-month (--programme P | --metric M) PERIOD',
     'unlock-month': 'unlock-month LOCK_ID',
-    'upload-csv': 'upload-csv [--key KEY] [--dry-run] FILE',
+    'upload-csv': 'upload-csv [--key KEY] [--dry-run] [--reason TEXT] FILE',
     'late-returns': 'late-returns PERIOD',
+    'schedule-add': 'schedule-add PARTNER METRIC [--due-day DAY] AREA...',
+    'schedule-list': 'schedule-list PARTNER',
+    'schedule-delete': 'schedule-delete PARTNER SCHEDULE_ID',
+    'hand-over': 'hand-over METRIC AREA PARTNER REASON',
+    'rule-add': 'rule-add NAME LEFT OP RIGHT SEVERITY',
+    'rule-delete': 'rule-delete NAME',
+    'snapshot-create': 'snapshot-create NAME [--as-of TIME] [--note TEXT]',
+    'snapshot-changes': 'snapshot-changes NAME SINCE [--csv]',
+    'returns-due': 'returns-due [--key KEY] [--csv]',
   };
 
   test('-h prints the usage line and exits 0', () => {
@@ -304,10 +313,15 @@ describe('upload-csv (needs POST /v1/submissions)', () => {
 });
 
 describe('late-returns (needs GET /v1/completeness)', () => {
+  // Issue 10: late-returns reads schedules, not grants: a grant alone owes nothing.
   test('late-returns prints the summary and one line per late figure, as the server counts them', async () => {
     const partner = partnerCode();
     assert.equal(run('partner-create', [partner, 'Late partner']).code, 0);
     assert.equal(run('partner-grant', [partner, '--metric', METRIC, AREA_A]).code, 0);
+    const before = await get('/v1/completeness?period=2018-06', { key: ADMIN });
+    assert.ok(!before.body.items.some((i) => i.partner === partner), 'a grant alone owes nothing');
+    const sched = run('schedule-add', [partner, METRIC, AREA_A]);
+    assert.equal(sched.code, 0, sched.stderr);
     const r = run('late-returns', ['2018-06']);
     assert.equal(r.code, 0, r.stderr);
     const c = await get('/v1/completeness?period=2018-06', { key: ADMIN });
@@ -324,5 +338,73 @@ describe('late-returns (needs GET /v1/completeness)', () => {
     const direct = await get('/v1/completeness?period=2018-13', { key: ADMIN });
     assert.equal(direct.status, 400);
     assert.equal(r.stderr, problemText('late-returns', direct));
+  });
+});
+
+describe('stewardship scripts: schedules, hand-over, rules, snapshots, returns-due', () => {
+  test('each prints what it did, as the server has it', async () => {
+    const owner = partnerCode();
+    const heir = partnerCode();
+    for (const p of [owner, heir]) {
+      assert.equal(run('partner-create', [p, 'Steward partner']).code, 0);
+      assert.equal(run('partner-grant', [p, '--metric', METRIC, AREA_B]).code, 0);
+    }
+    const key = run('key-create', ['admintest steward', 'read,submit', owner]).stdout.trim();
+
+    const add = run('schedule-add', [owner, METRIC, '--due-day', '12', AREA_B]);
+    assert.equal(add.code, 0, add.stderr);
+    const [sched] = (await get(`/v1/admin/partners/${owner}/returns`, { key: ADMIN })).body.items;
+    assert.equal(add.stdout, `scheduled ${owner} ${METRIC} ${AREA_B}, due day 12 (schedule ${sched.id})\n`);
+    assert.equal(run('schedule-list', [owner]).stdout, `${sched.id} ${METRIC} ${AREA_B} monthly, due day 12\n`);
+    const bad = run('schedule-add', [owner, METRIC, '--due-day', 'soon', AREA_B]);
+    assert.equal(bad.code, 2);
+
+    const due = run('returns-due', ['--key', key, '--csv']);
+    assert.equal(due.code, 0, due.stderr);
+    const template = (await get('/v1/returns/due?format=csv', { key })).text;
+    assert.equal(due.stdout, `${template}\n`);
+    assert.match(due.stdout, new RegExp(`^${METRIC.replace('.', '\\.')},${AREA_B},\\d{4}-\\d{2},,,\r$`, 'm'));
+
+    const snap1 = unique('admintest-board').toLowerCase();
+    const snap2 = unique('admintest-board').toLowerCase();
+    const s1 = run('snapshot-create', [snap1, '--note', 'first board']);
+    assert.equal(s1.code, 0, s1.stderr);
+    assert.match(s1.stdout, new RegExp(`^snapshot ${snap1} at \\d{4}-\\d{2}-\\d{2}T`));
+    await new Promise((r) => setTimeout(r, 20));
+    const csv = csvFile('steward.csv', [`${METRIC},${AREA_B},2018-05,40`]);
+    const up = run('upload-csv', ['--key', key, '--reason', 'first return', csv]);
+    assert.equal(up.code, 0, up.stderr);
+    assert.equal(run('snapshot-create', [snap2]).code, 0);
+    assert.match(run('snapshot-list').stdout, new RegExp(`^${snap1} \\S+ first board\n(.*\n)*${snap2} \\S+\n`, 'm'));
+    const changes = run('snapshot-changes', [snap2, snap1]);
+    assert.equal(changes.code, 0, changes.stderr);
+    const api2 = await get(`/v1/snapshots/${snap2}/changes?since=${snap1}`, { key: ADMIN });
+    assert.equal(changes.stdout.split('\n')[0], `${api2.body.items.length} change(s) from ${snap1} (${api2.body.since_as_of}) to ${snap2} (${api2.body.as_of})`);
+    assert.match(changes.stdout, new RegExp(`^added ${METRIC.replace('.', '\\.')} ${AREA_B} 2018-05: - -> 40 \\(- -> provisional\\) by ${owner}: first return$`, 'm'));
+    const csvOut = run('snapshot-changes', [snap2, snap1, '--csv']);
+    assert.equal(csvOut.stdout, `${(await get(`/v1/snapshots/${snap2}/changes?since=${snap1}&format=csv`, { key: ADMIN })).text}\n`);
+
+    const handed = run('hand-over', [METRIC, AREA_B, heir, 'contract moved']);
+    assert.equal(handed.code, 0, handed.stderr);
+    assert.equal(handed.stdout, `${METRIC} ${AREA_B}: handed from ${owner} to ${heir} (schedule)\n`);
+    assert.equal(run('schedule-list', [owner]).stdout, '');
+    const del = run('schedule-delete', [heir, String(sched.id)]);
+    assert.equal(del.stdout, `deleted schedule ${sched.id} of ${heir}\n`);
+    const again = run('schedule-delete', [heir, String(sched.id)]);
+    assert.equal(again.code, 1);
+
+    const other = `${PROGRAMME}.script_uploads_b`;
+    const m = await api('PUT', `/v1/admin/metrics/${other}`, {
+      key: ADMIN, json: { programme: PROGRAMME, name: 'Script uploads B', unit: 'count', frequency: 'monthly', kind: 'stock' },
+    });
+    assert.equal(m.status, 201, m.text);
+    const name = unique('admintest-rule').toLowerCase();
+    const rule = run('rule-add', [name, METRIC, '<=', other, 'warning']);
+    assert.equal(rule.stdout, `rule ${name}: ${METRIC} <= ${other} (warning)\n`);
+    assert.match(run('rule-list').stdout, new RegExp(`^${name}: ${METRIC.replace('.', '\\.')} <= ${other.replace('.', '\\.')} \\(warning\\)$`, 'm'));
+    const badRule = run('rule-add', [name, METRIC, '<', other, 'warning']);
+    assert.equal(badRule.code, 1);
+    assert.match(badRule.stderr, /op "<" is not one of .*\[not_allowed\]/);
+    assert.equal(run('rule-delete', [name]).stdout, `deleted rule ${name}\n`);
   });
 });

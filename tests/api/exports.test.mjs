@@ -2,9 +2,9 @@
 // columns that say so), carries complete, suppressed, status and the interval where the
 // JSON does, and comes with a file name that says what it holds. Reads only the seeded
 // board-paper figures.
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN, get, conforms, servedSpec } from './lib.mjs';
+import { ADMIN, get, post, conforms, servedSpec, unique } from './lib.mjs';
 
 const rows = (text) => {
   const [head, ...rest] = text.trim().split('\r\n');
@@ -12,6 +12,17 @@ const rows = (text) => {
   return rest.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])));
 };
 const fileName = (r) => r.headers.get('content-disposition')?.match(/^attachment; filename="([^"]+)"$/)?.[1];
+
+// Two board snapshots for the changes between them (nothing changes in between: the
+// file still has its header and its name).
+const BOARD1 = unique('exports-board-a');
+const BOARD2 = unique('exports-board-b');
+before(async () => {
+  for (const name of [BOARD1, BOARD2]) {
+    const r = await post('/v1/admin/snapshots', { name }, { key: ADMIN });
+    assert.equal(r.status, 201, r.text);
+  }
+});
 
 // One question per CSV route, with what it needs to answer.
 const QUESTIONS = {
@@ -30,6 +41,12 @@ const QUESTIONS = {
   '/v1/admin/keys': '/v1/admin/keys',
   '/v1/admin/locks': '/v1/admin/locks',
   '/v1/admin/targets': '/v1/admin/targets',
+  '/v1/admin/partners/{code}/returns': '/v1/admin/partners/board-papers/returns',
+  '/v1/admin/responsibility': '/v1/admin/responsibility?metric=thrive.mhtr_orders',
+  '/v1/admin/rules': '/v1/admin/rules',
+  '/v1/returns/due': '/v1/returns/due?partner=board-papers&today=2026-12-01',
+  '/v1/snapshots': '/v1/snapshots',
+  '/v1/snapshots/{name}/changes': `/v1/snapshots/${BOARD2}/changes?since=${BOARD1}`,
 };
 
 test('every CSV route answers with a file name, as documented', async () => {
@@ -100,4 +117,21 @@ test('history and completeness CSVs name their cell and period on every row', as
   assert.equal(fileName(o), 'observations_thrive.mhtr_orders_2018-01.csv');
   const one = await get('/v1/observations?metric=thrive.mhtr_orders&area=E08000025&breakdown=sex&from=2018-10&to=2018-10&format=csv');
   assert.equal(fileName(one), 'observations_thrive.mhtr_orders_E08000025_sex_2018-10.csv');
+});
+
+test('the stewardship CSVs are named after what they hold', async () => {
+  const names = {
+    '/v1/admin/partners/board-papers/returns': 'return-schedules_board-papers.csv',
+    '/v1/admin/responsibility?metric=thrive.mhtr_orders&area=E08000025': 'responsibility_thrive.mhtr_orders_E08000025.csv',
+    '/v1/admin/responsibility': 'responsibility.csv',
+    '/v1/admin/rules': 'rules.csv',
+    '/v1/returns/due?partner=board-papers&today=2026-12-01': 'returns-due_board-papers_2026-12-01.csv',
+    '/v1/snapshots': 'snapshots.csv',
+    [`/v1/snapshots/${BOARD2}/changes?since=${BOARD1}`]: `changes_${BOARD1}_to_${BOARD2}.csv`,
+  };
+  for (const [q, name] of Object.entries(names)) {
+    const r = await get(`${q}${q.includes('?') ? '&' : '?'}format=csv`, { key: ADMIN });
+    assert.equal(r.status, 200, `${q}: ${r.text.slice(0, 200)}`);
+    assert.equal(fileName(r), name, q);
+  }
 });

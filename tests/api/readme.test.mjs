@@ -6,13 +6,15 @@
 //   - `$ cat FILE` of a file that does not exist yet is the README showing a file to make:
 //     the lines shown are written to FILE (in a scratch folder, the commands' cwd).
 //   - http://127.0.0.1:8080 in a command is the test's server; $ADMIN is an admin key.
+//   - scripts/admin/... runs the repository's admin scripts against that server with
+//     that key (WELLBEING_URL and WELLBEING_ADMIN_KEY set, as the README tells a reader).
 //   - The server runs with WELLBEING_CORS_ORIGINS=http://localhost:5173, as the README's
 //     CORS example says to start it.
 // A new example needs nothing here: write the command and its real answer.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync, existsSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,6 +94,7 @@ before(async () => {
     { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   srv = await startServer({ WELLBEING_DATABASE_URL: url, WELLBEING_CORS_ORIGINS: 'http://localhost:5173', WELLBEING_ACCESS_LOG: '0' });
   dir = mkdtempSync(join(tmpdir(), 'readme-'));
+  symlinkSync(join(ROOT, 'scripts'), join(dir, 'scripts'));
 });
 
 after(async () => {
@@ -127,7 +130,9 @@ function runSteps(steps) {
   });
   const r = spawnSync('bash', ['-c', script.join('\n')], {
     // $WELLBEING_DATABASE_URL is the server's database, as it is for a reader running it.
-    encoding: 'utf8', env: { ...process.env, ADMIN: admin, WELLBEING_DATABASE_URL: dbUrl }, timeout: 120000,
+    encoding: 'utf8',
+    env: { ...process.env, ADMIN: admin, WELLBEING_URL: srv.base, WELLBEING_ADMIN_KEY: admin, WELLBEING_DATABASE_URL: dbUrl },
+    timeout: 120000,
   });
   const outputs = [];
   let cur = [];

@@ -9,6 +9,13 @@ const P = 'rtc';
 const PA = 'rtc-partner-a';
 const PB = 'rtc-partner-b';
 
+// Issue 10: completeness reads return schedules only (a grant says what a partner may
+// send, a schedule what it owes), and credits a figure to the partner that sent it (its
+// history), not to whoever else wrote the cell. History rows stand for the sends here.
+const sent = (partner, metric, area, period, at) =>
+  `INSERT INTO observation_history (metric, area, period_start, breakdown_key, action, new_value, new_status, partner, changed_at)
+   VALUES ('${metric}', '${area}', '${period}-01', '', 'create', 1, 'provisional', '${partner}', '${at}');`;
+
 before(async () => {
   setupGeography();
   setupMetrics(P, [
@@ -20,8 +27,14 @@ before(async () => {
   sql(`INSERT INTO partners (code, name) VALUES ('${PA}', 'Partner A'), ('${PB}', 'Partner B') ON CONFLICT DO NOTHING;
        INSERT INTO partner_grants (partner, programme, area) VALUES ('${PA}', '${P}', '${A.alpha}'), ('${PA}', '${P}', '${A.beta}')
          ON CONFLICT DO NOTHING;
-       INSERT INTO partner_grants (partner, metric, area) VALUES ('${PB}', 'rtc.beta_count', '${A.gamma}')
-         ON CONFLICT DO NOTHING;`);
+       INSERT INTO partner_grants (partner, metric, area) VALUES ('${PB}', 'rtc.beta_count', '${A.gamma}'),
+         ('${PB}', 'rtc.alpha_count', '${A.gamma}') ON CONFLICT DO NOTHING;
+       INSERT INTO return_schedules (partner, metric, area) VALUES
+         ('${PA}', 'rtc.alpha_count', '${A.alpha}'), ('${PA}', 'rtc.alpha_count', '${A.beta}'),
+         ('${PA}', 'rtc.beta_count', '${A.alpha}'), ('${PA}', 'rtc.beta_count', '${A.beta}'),
+         ('${PA}', 'rtc.q_count', '${A.alpha}'), ('${PA}', 'rtc.q_count', '${A.beta}'),
+         ('${PB}', 'rtc.beta_count', '${A.gamma}');
+       INSERT INTO return_schedules (partner, metric, area, due_day) VALUES ('${PB}', 'rtc.alpha_count', '${A.gamma}', 5);`);
   await write([
     // Due 2019-03-15: on time, late, on the due date itself late in the evening (UK time).
     row('rtc.alpha_count', A.alpha, '2019-02', 4, { created: '2019-03-10T09:00:00Z' }),
@@ -30,33 +43,57 @@ before(async () => {
     // A breakdown cell alone is not the figure.
     row('rtc.alpha_count', A.beta, '2019-02', 1, { sex: 'female', created: '2019-03-01T09:00:00Z' }),
     row('rtc.q_count', A.alpha, '2019-01', 9, { created: '2019-04-02T09:00:00Z' }),
-  ]);
+    // Sent by partner A although partner B owes it: not B's return.
+    row('rtc.alpha_count', A.gamma, '2019-02', 3, { created: '2019-03-01T09:00:00Z' }),
+  ], sent(PA, 'rtc.alpha_count', A.alpha, '2019-02', '2019-03-10T09:00:00Z') +
+     sent(PA, 'rtc.beta_count', A.alpha, '2019-02', '2019-03-20T09:00:00Z') +
+     sent(PB, 'rtc.beta_count', A.gamma, '2019-02', '2019-03-15T23:30:00Z') +
+     sent(PA, 'rtc.q_count', A.alpha, '2019-01', '2019-04-02T09:00:00Z') +
+     sent(PA, 'rtc.alpha_count', A.gamma, '2019-02', '2019-03-01T09:00:00Z'));
 });
 
-after(() => cleanup([P], [PA, PB]));
+// The partners stay: history names them, and history is append-only.
+after(() => {
+  sql(`DELETE FROM return_schedules WHERE partner IN ('${PA}', '${PB}');
+       DELETE FROM figure_responsibility WHERE partner IN ('${PA}', '${PB}');
+       DELETE FROM partner_grants WHERE partner IN ('${PA}', '${PB}')`);
+  cleanup([P]);
+});
 
 describe('completeness', () => {
-  test('each granted metric and area is due, received or missing, and late when it came or is past due', async () => {
+  test('each scheduled metric and area is due, received or missing, and late when it came or is past due', async () => {
     const r = await get(`/v1/completeness?period=2019-02&partner=${PA}`, { key: ADMIN });
     assert.equal(r.status, 200);
     assert.equal(r.body.period, '2019-02');
     assert.equal(r.body.due_date, '2019-03-15');
     assert.deepEqual(r.body.items.map(({ received_at, ...i }) => i), [
-      { partner: PA, metric: 'rtc.alpha_count', area: A.alpha, received: true, late: false },
-      { partner: PA, metric: 'rtc.alpha_count', area: A.beta, received: false, late: true },
-      { partner: PA, metric: 'rtc.beta_count', area: A.alpha, received: true, late: true },
-      { partner: PA, metric: 'rtc.beta_count', area: A.beta, received: false, late: true },
+      { partner: PA, metric: 'rtc.alpha_count', area: A.alpha, due_date: '2019-03-15', received: true, late: false },
+      { partner: PA, metric: 'rtc.alpha_count', area: A.beta, due_date: '2019-03-15', received: false, late: true },
+      { partner: PA, metric: 'rtc.beta_count', area: A.alpha, due_date: '2019-03-15', received: true, late: true },
+      { partner: PA, metric: 'rtc.beta_count', area: A.beta, due_date: '2019-03-15', received: false, late: true },
     ]);
     assert.equal(r.body.items[0].received_at, '2019-03-10T09:00:00.000000Z');
     assert.equal(r.body.items[1].received_at, null);
     assert.deepEqual(r.body.summary, { expected: 4, received: 2, late: 3 });
   });
 
-  test('a metric grant covers that metric only; a figure on the due date is on time', async () => {
+  test('a figure another partner sent is not the scheduled partner\'s return; a figure on the due date is on time; the due day is the schedule\'s', async () => {
     const r = await get(`/v1/completeness?period=2019-02&partner=${PB}`, { key: ADMIN });
-    assert.deepEqual(r.body.items.map(({ received_at, ...i }) => i),
-      [{ partner: PB, metric: 'rtc.beta_count', area: A.gamma, received: true, late: false }]);
-    assert.deepEqual(r.body.summary, { expected: 1, received: 1, late: 0 });
+    assert.deepEqual(r.body.items.map(({ received_at, ...i }) => i), [
+      { partner: PB, metric: 'rtc.alpha_count', area: A.gamma, due_date: '2019-03-05', received: false, late: true },
+      { partner: PB, metric: 'rtc.beta_count', area: A.gamma, due_date: '2019-03-15', received: true, late: false },
+    ]);
+    assert.deepEqual(r.body.summary, { expected: 2, received: 1, late: 1 });
+  });
+
+  test('a grant without a schedule owes nothing', async () => {
+    sql(`DELETE FROM return_schedules WHERE partner = '${PB}' AND metric = 'rtc.beta_count'`);
+    try {
+      const r = await get(`/v1/completeness?period=2019-02&partner=${PB}`, { key: ADMIN });
+      assert.deepEqual(r.body.items.map((i) => i.metric), ['rtc.alpha_count']);
+    } finally {
+      sql(`INSERT INTO return_schedules (partner, metric, area) VALUES ('${PB}', 'rtc.beta_count', '${A.gamma}')`);
+    }
   });
 
   test('a quarter asks for the quarterly metrics, due the 15th after the quarter', async () => {
@@ -68,8 +105,10 @@ describe('completeness', () => {
 
   test('CSV, and admin only', async () => {
     const r = await get(`/v1/completeness?period=2019-02&partner=${PB}&format=csv`, { key: ADMIN });
-    // Each row names its period and due date, so the file stands alone (issue 13).
+    // Each row names its period and due date, so the file stands alone (issue 13); the
+    // rows are the schedules' (issue 10), each with its own due day.
     assert.equal(r.text, 'period,due_date,partner,metric,area,received,late,received_at\r\n' +
+      `2019-02,2019-03-05,${PB},rtc.alpha_count,${A.gamma},false,true,\r\n` +
       `2019-02,2019-03-15,${PB},rtc.beta_count,${A.gamma},true,false,2019-03-15T23:30:00.000000Z\r\n`);
     assert.equal((await get('/v1/completeness?period=2019-02')).status, 401);
     const reader = makeKey('rtc-reader', 'read');

@@ -365,21 +365,22 @@ test('history answers every change to a cell in JSON and CSV, with 304 and 400s,
   assert.ok(h.body.items.every((i) => RFC3339_UTC.test(i.changed_at)), JSON.stringify(h.body.items));
   assert.deepEqual(h.body.items.map(({ changed_at: _, ...i }) => i), [
     { period: '2020-04', action: 'create', old_value: null, new_value: 100, old_status: null, new_status: 'provisional',
-      partner: PARTNER, submission_id: created.body.id, reason: null, lock_override: false },
+      partner: PARTNER, submission_id: created.body.id, reason: null, lock_override: false, old_note: null, new_note: null },
     { period: '2020-04', action: 'update', old_value: 100, new_value: 104, old_status: 'provisional', new_status: 'final',
-      partner: PARTNER, submission_id: updated.body.id, reason: null, lock_override: false },
+      partner: PARTNER, submission_id: updated.body.id, reason: null, lock_override: false, old_note: null, new_note: null },
     { period: '2020-04', action: 'delete', old_value: 104, new_value: null, old_status: 'final', new_status: null,
-      partner: PARTNER, submission_id: deleted.body.id, reason: 'sent for the wrong area', lock_override: false },
+      partner: PARTNER, submission_id: deleted.body.id, reason: 'sent for the wrong area', lock_override: false, old_note: null, new_note: null },
   ]);
   await conforms(h, ...HISTORY);
 
   const csv = await get(`/v1/observations/history?metric=${M}&area=${HOME}&period=2020-04&format=csv`, { key });
   assert.equal(csv.status, 200);
-  // Each row names its cell, so the file stands alone (issue 13).
-  assert.equal(csv.text, 'metric,area,breakdown,period,action,old_value,new_value,old_status,new_status,partner,submission_id,changed_at,reason,lock_override\r\n' +
-    `${M},${HOME},,2020-04,create,,100,,provisional,${PARTNER},${created.body.id},${h.body.items[0].changed_at},,false\r\n` +
-    `${M},${HOME},,2020-04,update,100,104,provisional,final,${PARTNER},${updated.body.id},${h.body.items[1].changed_at},,false\r\n` +
-    `${M},${HOME},,2020-04,delete,104,,final,,${PARTNER},${deleted.body.id},${h.body.items[2].changed_at},sent for the wrong area,false\r\n`);
+  // Each row names its cell, so the file stands alone (issue 13); old_note, new_note:
+  // history records notes since issue 10.
+  assert.equal(csv.text, 'metric,area,breakdown,period,action,old_value,new_value,old_status,new_status,old_note,new_note,partner,submission_id,changed_at,reason,lock_override\r\n' +
+    `${M},${HOME},,2020-04,create,,100,,provisional,,,${PARTNER},${created.body.id},${h.body.items[0].changed_at},,false\r\n` +
+    `${M},${HOME},,2020-04,update,100,104,provisional,final,,,${PARTNER},${updated.body.id},${h.body.items[1].changed_at},,false\r\n` +
+    `${M},${HOME},,2020-04,delete,104,,final,,,,${PARTNER},${deleted.body.id},${h.body.items[2].changed_at},sent for the wrong area,false\r\n`);
   await conforms(csv, ...HISTORY);
 
   const cell = await get(`/v1/observations/history?metric=${M}&area=${HOME}&breakdown=${DIM}=female`, { key });

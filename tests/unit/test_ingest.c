@@ -106,25 +106,49 @@ static void test_a_good_row_is_accepted_with_canonical_values(void **state) {
     assert_string_equal(out.lower, "400");
     assert_string_equal(out.upper, "420");
     assert_string_equal(out.breakdown_key, "sex=female");
-    assert_true(out.final);
+    assert_string_equal(out.status, "final");
 }
 
-static void test_status_is_provisional_unless_final(void **state) {
+/* Issue 10: a status left out keeps the stored one (KEEP), an empty one clears it back
+ * to provisional (CLEAR), and estimated is the third status. */
+static void test_status_left_out_keeps_empty_clears_and_three_are_known(void **state) {
     (void)state;
     struct ingest_catalogue c = catalogue();
     struct ingest_raw raw = good_row();
     struct ingest_checked out;
     expect_ok(&c, &raw, &out);
-    assert_false(out.final);
+    assert_null(out.status);
+    assert_int_equal(out.status_change, INGEST_KEEP);
+    assert_int_equal(out.note_change, INGEST_KEEP);
+    assert_int_equal(out.lower_change, INGEST_KEEP);
     assert_string_equal(out.lower, "");
     assert_string_equal(out.upper, "");
     assert_string_equal(out.breakdown_key, "");
+    raw.has_status = true;
     raw.status = "provisional";
     expect_ok(&c, &raw, &out);
-    assert_false(out.final);
+    assert_string_equal(out.status, "provisional");
+    assert_int_equal(out.status_change, INGEST_SET);
+    raw.status = "estimated";
+    expect_ok(&c, &raw, &out);
+    assert_string_equal(out.status, "estimated");
     raw.status = "";
     expect_ok(&c, &raw, &out);
-    assert_false(out.final);
+    assert_null(out.status);
+    assert_int_equal(out.status_change, INGEST_CLEAR);
+    raw.status = NULL; /* JSON null */
+    expect_ok(&c, &raw, &out);
+    assert_int_equal(out.status_change, INGEST_CLEAR);
+    raw.has_note = true;
+    raw.note = "";
+    raw.has_upper = true;
+    raw.upper = "420";
+    expect_ok(&c, &raw, &out);
+    assert_int_equal(out.note_change, INGEST_CLEAR);
+    assert_int_equal(out.upper_change, INGEST_SET);
+    raw.status = "draft";
+    assert_false(ingest_check_row(&c, &raw, &out));
+    assert_string_equal(out.errors[0].code, "bad_status");
 }
 
 static void test_missing_fields_are_each_named(void **state) {
@@ -270,7 +294,10 @@ static void test_an_unknown_status_is_refused(void **state) {
     struct ingest_catalogue c = catalogue();
     struct ingest_raw raw = good_row();
     raw.status = "Final";
-    expect_one(&c, &raw, "status", "bad_status", "status \"Final\" must be provisional or final");
+    /* The message names the third status since issue 10. */
+    expect_one(&c, &raw, "status", "bad_status",
+               "status \"Final\" must be provisional, final or estimated; leave it out to keep "
+               "the stored status");
 }
 
 static void test_a_note_over_2000_characters_is_refused(void **state) {
@@ -566,7 +593,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lookups_find_codes_in_the_sorted_arrays),
         cmocka_unit_test(test_a_good_row_is_accepted_with_canonical_values),
-        cmocka_unit_test(test_status_is_provisional_unless_final),
+        cmocka_unit_test(test_status_left_out_keeps_empty_clears_and_three_are_known),
         cmocka_unit_test(test_missing_fields_are_each_named),
         cmocka_unit_test(test_an_unknown_metric_is_refused),
         cmocka_unit_test(test_an_unknown_area_is_refused),

@@ -251,6 +251,31 @@ static void test_absent_columns_are_null_and_empty_dimension_cells_are_totals(vo
     ingest_errors_free(&errs);
 }
 
+/* A missing column means "keep what is stored"; an empty cell of a present column
+ * clears. */
+static void test_a_missing_column_is_absent_and_an_empty_cell_clears(void **state) {
+    (void)state;
+    struct ingest_csv_columns cols;
+    struct ingest_errors errs = {0};
+    struct ingest_raw raw;
+    assert_true(header("metric,area,period,value", &cols, &errs));
+    assert_true(record(&cols, "m.x,E08000025,2019-02,5", 2, &raw, &errs));
+    assert_false(raw.has_note);
+    assert_false(raw.has_status);
+    assert_false(raw.has_lower);
+    assert_false(raw.has_upper);
+    assert_int_equal(ingest_field_change(raw.has_note, raw.note), INGEST_KEEP);
+    assert_true(header("metric,area,period,value,note,status,lower", &cols, &errs));
+    assert_true(record(&cols, "m.x,E08000025,2019-02,5,,final,", 2, &raw, &errs));
+    assert_true(raw.has_note);
+    assert_null(raw.note); /* an unquoted empty cell is no note (issue 13): it clears */
+    assert_int_equal(ingest_field_change(raw.has_note, raw.note), INGEST_CLEAR);
+    assert_int_equal(ingest_field_change(raw.has_status, raw.status), INGEST_SET);
+    assert_int_equal(ingest_field_change(raw.has_lower, raw.lower), INGEST_CLEAR);
+    assert_int_equal(ingest_field_change(raw.has_upper, raw.upper), INGEST_KEEP);
+    ingest_errors_free(&errs);
+}
+
 static void test_a_record_of_the_wrong_length_is_refused_with_its_line(void **state) {
     (void)state;
     struct ingest_csv_columns cols;
@@ -415,6 +440,7 @@ int main(void) {
         cmocka_unit_test(test_a_long_header_name_is_cut_between_characters),
         cmocka_unit_test(test_a_record_fills_the_row_from_its_columns),
         cmocka_unit_test(test_absent_columns_are_null_and_empty_dimension_cells_are_totals),
+        cmocka_unit_test(test_a_missing_column_is_absent_and_an_empty_cell_clears),
         cmocka_unit_test(test_a_record_of_the_wrong_length_is_refused_with_its_line),
         cmocka_unit_test(test_delete_takes_the_usual_spreadsheet_booleans),
         cmocka_unit_test(test_any_other_delete_value_is_wrong_type),

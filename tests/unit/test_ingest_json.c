@@ -96,6 +96,36 @@ static void test_absent_and_null_fields_are_left_null(void **state) {
     ingest_errors_free(&errs);
 }
 
+/* A correction keeps what it leaves out: absent, null and a value are three answers. */
+static void test_a_correction_tells_absent_from_null_from_a_value(void **state) {
+    (void)state;
+    json_t *doc;
+    struct ingest_json_row row;
+    struct ingest_errors errs = {0};
+    assert_true(read_row("{\"metric\": \"m.x\", \"value\": 5}", &doc, &row, &errs));
+    assert_false(row.raw.has_note);
+    assert_false(row.raw.has_status);
+    assert_false(row.raw.has_lower);
+    assert_false(row.raw.has_upper);
+    json_decref(doc);
+    assert_true(read_row("{\"metric\": \"m.x\", \"value\": 5, \"note\": null, \"status\": \"\", "
+                         "\"lower\": null, \"upper\": 7}",
+                         &doc, &row, &errs));
+    assert_true(row.raw.has_note);
+    assert_null(row.raw.note);
+    assert_true(row.raw.has_status);
+    assert_string_equal(row.raw.status, "");
+    assert_true(row.raw.has_lower);
+    assert_null(row.raw.lower);
+    assert_true(row.raw.has_upper);
+    assert_string_equal(row.raw.upper, "7");
+    assert_int_equal(ingest_field_change(row.raw.has_note, row.raw.note), INGEST_CLEAR);
+    assert_int_equal(ingest_field_change(row.raw.has_status, row.raw.status), INGEST_CLEAR);
+    assert_int_equal(ingest_field_change(row.raw.has_upper, row.raw.upper), INGEST_SET);
+    json_decref(doc);
+    ingest_errors_free(&errs);
+}
+
 static void expect_number_text(json_t *v, const char *want) {
     char out[INGEST_JSON_NUMBER_SIZE] = "untouched";
     assert_true(ingest_json_number_text(v, out, sizeof out));
@@ -407,6 +437,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_a_full_row_fills_every_field),
         cmocka_unit_test(test_absent_and_null_fields_are_left_null),
+        cmocka_unit_test(test_a_correction_tells_absent_from_null_from_a_value),
         cmocka_unit_test(test_numbers_become_the_shortest_exact_text),
         cmocka_unit_test(test_only_numbers_have_number_text),
         cmocka_unit_test(test_numbers_in_a_row_are_written_as_text),
