@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "http/daemon_stream.h"
 #include "http/request.h"
 #include "http/router.h"
 
@@ -24,7 +25,7 @@ static const char OUT_OF_MEMORY_BODY[] =
     "again\"}";
 
 static const char *cors_origin(struct request *rq);
-static struct MHD_Response *response_of(struct reply *rp);
+static struct MHD_Response *response_of(struct MHD_Connection *conn, struct reply *rp);
 static bool add_headers(struct request *rq, struct reply *rp, struct MHD_Response *resp);
 
 /* The request's Origin when it is one of the configured dashboard origins. */
@@ -66,7 +67,7 @@ enum MHD_Result daemon_send_out_of_memory(struct request *rq) {
 
 /* libmicrohttpd's response for the reply's body. What the response takes is cleared
  * from rp; on failure (NULL) rp still owns it all and reply_free releases it. */
-static struct MHD_Response *response_of(struct reply *rp) {
+static struct MHD_Response *response_of(struct MHD_Connection *conn, struct reply *rp) {
     struct MHD_Response *resp = NULL;
     switch (rp->source) {
     case REPLY_SHARED:
@@ -74,8 +75,8 @@ static struct MHD_Response *response_of(struct reply *rp) {
             rp->shared_len, (void *)rp->shared, rp->release, rp->cls);
         break;
     case REPLY_STREAM:
-        resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, rp->shared_len, rp->reader,
-                                                 rp->cls, rp->release);
+        /* Its reader may wait on PostgreSQL: a worker runs it (daemon_stream.h). */
+        resp = daemon_stream_response(conn, rp);
         break;
     case REPLY_FILE:
         resp = MHD_create_response_from_fd((size_t)rp->file_size, rp->fd);
@@ -144,7 +145,7 @@ enum MHD_Result daemon_send(struct request *rq, struct reply *rp) {
     rq->status = rp->status;
     if (rp->out_of_memory)
         return daemon_send_out_of_memory(rq);
-    struct MHD_Response *resp = response_of(rp);
+    struct MHD_Response *resp = response_of(rq->conn, rp);
     if (!resp)
         return daemon_send_out_of_memory(rq);
     if (!add_headers(rq, rp, resp)) {

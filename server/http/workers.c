@@ -17,6 +17,7 @@ struct lane {
     int queued, busy, limit, nthreads;
     unsigned long long refused, late;
     int deadline_ms;
+    bool stopped; /* its threads are joined: workers_continue refuses */
     pthread_t *threads;
 };
 
@@ -43,7 +44,7 @@ static void *lane_main(void *arg) {
             l->tail = NULL;
         l->queued--;
         l->busy++;
-        bool late = stopping || now_ms() - w->queued_ms > l->deadline_ms;
+        bool late = stopping || (!w->continuation && now_ms() - w->queued_ms > l->deadline_ms);
         if (late)
             l->late++;
         pthread_mutex_unlock(&l->lock);
@@ -76,23 +77,40 @@ bool workers_start(const struct workers_config *cfg) {
     return true;
 }
 
+static void enqueue_locked(struct lane *l, struct work *w) {
+    if (l->tail)
+        l->tail->next = w;
+    else
+        l->head = w;
+    l->tail = w;
+    l->queued++;
+    pthread_cond_signal(&l->ready);
+}
+
+bool workers_continue(enum work_lane lane, struct work *w) {
+    struct lane *l = &lanes[lane];
+    w->next = NULL;
+    w->queued_ms = now_ms();
+    w->continuation = true;
+    pthread_mutex_lock(&l->lock);
+    bool ok = !l->stopped && l->nthreads > 0;
+    if (ok)
+        enqueue_locked(l, w);
+    pthread_mutex_unlock(&l->lock);
+    return ok;
+}
+
 bool workers_submit(enum work_lane lane, struct work *w) {
     struct lane *l = &lanes[lane];
     w->next = NULL;
     w->queued_ms = now_ms();
+    w->continuation = false;
     pthread_mutex_lock(&l->lock);
     bool ok = !stopping && l->queued < l->limit;
-    if (ok) {
-        if (l->tail)
-            l->tail->next = w;
-        else
-            l->head = w;
-        l->tail = w;
-        l->queued++;
-        pthread_cond_signal(&l->ready);
-    } else {
+    if (ok)
+        enqueue_locked(l, w);
+    else
         l->refused++;
-    }
     pthread_mutex_unlock(&l->lock);
     return ok;
 }
@@ -132,11 +150,23 @@ void workers_stop(void) {
             continue; /* never started */
         for (int t = 0; t < l->nthreads; t++)
             pthread_join(l->threads[t], NULL);
+        /* Continuations queued after the last thread looked: run them here, late, so
+         * each still resumes its connection. None can come after this. */
+        pthread_mutex_lock(&l->lock);
+        l->stopped = true;
+        struct work *left = l->head;
+        l->head = l->tail = NULL;
+        l->queued = 0;
+        pthread_mutex_unlock(&l->lock);
+        while (left) {
+            struct work *next = left->next;
+            left->run(left, true);
+            left = next;
+        }
+        /* The lock and condition stay: the event loop may still ask to continue a
+         * stream, and is refused, until the daemon stops. */
         free(l->threads);
         l->threads = NULL;
-        l->nthreads = 0;
-        pthread_mutex_destroy(&l->lock);
-        pthread_cond_destroy(&l->ready);
     }
 }
 

@@ -20,6 +20,7 @@ struct work {
     void (*run)(struct work *w, bool late);
     struct work *next;
     int64_t queued_ms;
+    bool continuation; /* workers_continue: late only when the pool is stopping */
 };
 
 struct workers_config {
@@ -29,8 +30,13 @@ struct workers_config {
 };
 
 bool workers_start(const struct workers_config *cfg);
-/* Queues w on lane; false (nothing queued) when that lane's queue is full. */
+/* Queues w on lane; false (nothing queued) when that lane's queue is full or the pool
+ * is stopping. */
 bool workers_submit(enum work_lane lane, struct work *w);
+/* Queues more work for a request already under way (the next stretch of a streamed
+ * body): past the queue limit if need be, and while the pool drains; false only once
+ * workers_stop has joined the threads. */
+bool workers_continue(enum work_lane lane, struct work *w);
 /* From now on every job not yet started runs late (answers without the database)
  * and workers_submit refuses new ones; jobs running carry on. */
 void workers_drain(void);
@@ -38,7 +44,8 @@ void workers_drain(void);
 bool workers_stopping(void);
 /* Jobs running on a worker thread just now (not those queued). */
 int workers_running(void);
-/* Drains, lets every queued job run (late), then joins the threads. */
+/* Drains, lets every queued job run (late), joins the threads, then runs (late, on the
+ * calling thread) whatever workers_continue queued meanwhile. */
 void workers_stop(void);
 
 struct workers_stats {
