@@ -296,6 +296,10 @@ static void run_queued(struct work *w, bool late) {
         if (text) /* else the event loop tries again, and answers 503 if it cannot */
             reply_body(rp, rp->status, rp->content_type, text, strlen(text));
     }
+    /* The answer is made: the connection goes back now, not once a slow client has read
+     * it, so the pool (one connection a worker) never runs short. A stream took its own. */
+    db_release(rq->db);
+    rq->db = NULL;
     MHD_resume_connection(rq->conn);
 }
 
