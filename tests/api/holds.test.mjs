@@ -19,7 +19,7 @@ const ADMINURL = devdbUrl('postgres');
 const DB_URL = devdbUrl(DBNAME);
 const psql = (url, statement) => execFileSync('psql', [url, '-XAtq', '-v', 'ON_ERROR_STOP=1', '-c', statement], { encoding: 'utf8' });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-let bulkKey;
+let bulkKey, readKey;
 
 before(() => {
   psql(ADMINURL, `DROP DATABASE IF EXISTS ${DBNAME} WITH (FORCE)`);
@@ -28,6 +28,9 @@ before(() => {
   psql(DB_URL, `INSERT INTO partners (code, name) VALUES ('hd-bulk', 'Holds test bulk partner');
              INSERT INTO partner_grants (partner, programme, area) SELECT 'hd-bulk', 'thrive', code FROM areas;`);
   bulkKey = execFileSync(BIN, ['key', 'create', '--name', 'hd-bulk', '--scopes', 'submit', '--partner', 'hd-bulk'], {
+    env: { ...process.env, WELLBEING_DATABASE_URL: DB_URL }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'],
+  }).trim();
+  readKey = execFileSync(BIN, ['key', 'create', '--name', 'hd-read', '--scopes', 'read'], {
     env: { ...process.env, WELLBEING_DATABASE_URL: DB_URL }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'],
   }).trim();
 });
@@ -326,8 +329,12 @@ test('a CSV export read slowly outlives the statement limit: it streams under th
       { encoding: 'utf8', maxBuffer: 64 << 20 });
     const posted = await api('POST', '/v1/submissions', { base: srv.base, key: bulkKey, body, headers: { 'Content-Type': 'text/csv' } });
     assert.equal(posted.status, 201, posted.text.slice(0, 300));
+    // With a read key: every count shown, so the export is one statement and nothing
+    // else (an open read's suppression looks up further cells as it goes, each a read
+    // under the 0.3 s limit).
     const url = `${srv.base}/v1/observations?format=csv&breakdown=all`;
-    const whole = (await (await fetch(url)).text()).trimEnd().split('\n').length;
+    const auth = `Bearer ${readKey}`;
+    const whole = (await (await fetch(url, { headers: { Authorization: auth } })).text()).trimEnd().split('\n').length;
     assert.ok(whole > 100000, `the export has ${whole} lines`);
     // Read the first bytes, then nothing for 2 s: the socket's window stays small, the
     // server's sends back up, and the export's statement stays open well past the 0.3 s
@@ -338,7 +345,7 @@ test('a CSV export read slowly outlives the statement limit: it streams under th
     const first = new Promise((res) => { gotFirst = res; });
     const ended = new Promise((res) => sock.on('close', res));
     sock.on('data', (d) => { chunks.push(d); if (chunks.length === 1) { sock.pause(); gotFirst(); } });
-    sock.write('GET /v1/observations?format=csv&breakdown=all HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n');
+    sock.write(`GET /v1/observations?format=csv&breakdown=all HTTP/1.0\r\nHost: 127.0.0.1\r\nAuthorization: ${auth}\r\n\r\n`);
     await first;
     await sleep(2000);
     const held = psql(DB_URL, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
