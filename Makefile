@@ -117,6 +117,15 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 
 .PHONY: fuzz
 
+# The targets that link the whole server (main.c aside): fuzz_http runs the daemon in
+# the fuzzer's process, fed raw requests over loopback; fuzz_router needs the route
+# table, which names every handler.
+FUZZ_SERVER_SRC := $(filter-out server/main.c,$(SERVER_SRC))
+build/fuzz/fuzz_http build/fuzz/fuzz_router: build/fuzz/%: tests/fuzz/%.c $(FUZZ_SERVER_SRC) $(HEADERS) | openapi/openapi.json
+	@mkdir -p $(dir $@)
+	clang $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		$(CPPFLAGS) $< $(FUZZ_SERVER_SRC) -o $@ $(LDLIBS)
+
 build/fuzz/%: tests/fuzz/%.c $(DOMAIN_SRC) $(HEADERS)
 	@mkdir -p $(dir $@)
 	clang $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \

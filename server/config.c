@@ -74,6 +74,8 @@ static const struct setting settings[] = {
      "most open connections from one address (32)"},
     {"--timeout", "WELLBEING_TIMEOUT", K_INT, &g_config.timeout_s, 1, 3600,
      "idle connection timeout in seconds (30)"},
+    {"--refused-excerpt", "WELLBEING_REFUSED_EXCERPT", K_SIZE, &g_config.refused_excerpt, 0,
+     1L << 30, "body bytes kept with a refused submission's receipt (65536)"},
     {"--small-count", "WELLBEING_SMALL_COUNT", K_INT, &g_config.small_count_max, 0, 1000,
      "open reads hide breakdown counts from 1 to this (4)"},
     {"--data-dir", "WELLBEING_DATA_DIR", K_STR, &g_config.data_dir, 0, 0,
@@ -164,6 +166,7 @@ bool config_load(int *argc, char **argv) {
         .per_ip_limit = 32,
         .timeout_s = 30,
         .small_count_max = 4,
+        .refused_excerpt = 65536,
         .access_log = true,
     };
     g_config.listen = strdup("127.0.0.1:8080");

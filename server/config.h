@@ -25,13 +25,14 @@ struct config {
     int header_timeout_s;            /* WELLBEING_HEADER_TIMEOUT: request line + headers, seconds */
     int body_timeout_s;              /* WELLBEING_BODY_TIMEOUT: a body's first stretch, seconds */
     int body_min_rate;               /* WELLBEING_BODY_MIN_RATE: bytes a second after that */
-    int submit_wait_ms;  /* WELLBEING_SUBMIT_WAIT_MS: longest a submission waits its turn */
-    int conn_limit;      /* WELLBEING_CONN_LIMIT */
-    int per_ip_limit;    /* WELLBEING_PER_IP_LIMIT */
-    int timeout_s;       /* WELLBEING_TIMEOUT: idle connection timeout, seconds */
-    int small_count_max; /* WELLBEING_SMALL_COUNT: breakdown counts 1..N suppressed */
-    char *data_dir;      /* WELLBEING_DATA_DIR: holds sql/, openapi/, dashboard/ */
-    bool access_log;     /* WELLBEING_ACCESS_LOG: one JSON line per request */
+    int submit_wait_ms;     /* WELLBEING_SUBMIT_WAIT_MS: longest a submission waits its turn */
+    int conn_limit;         /* WELLBEING_CONN_LIMIT */
+    int per_ip_limit;       /* WELLBEING_PER_IP_LIMIT */
+    int timeout_s;          /* WELLBEING_TIMEOUT: idle connection timeout, seconds */
+    int small_count_max;    /* WELLBEING_SMALL_COUNT: breakdown counts 1..N suppressed */
+    size_t refused_excerpt; /* WELLBEING_REFUSED_EXCERPT: body bytes a refused receipt keeps */
+    char *data_dir;         /* WELLBEING_DATA_DIR: holds sql/, openapi/, dashboard/ */
+    bool access_log;        /* WELLBEING_ACCESS_LOG: one JSON line per request */
 };
 
 extern struct config g_config;

@@ -13,6 +13,7 @@
 #include "api/admin_util.h"
 #include "api/api.h"
 #include "api/api_util.h"
+#include "api/filters.h"
 
 static bool key_scopes(json_t *body, char *out, size_t size, unsigned *bits, json_t *errors);
 
@@ -20,6 +21,8 @@ static const char *const key_columns[] = {"id",         "name",       "scopes", 
                                           "created_at", "revoked_at", "last_used_at", NULL};
 
 void api_list_keys(struct request *rq, struct reply *rp) {
+    if (!api_check_filters(rq, rp, FILTER_PARTNER))
+        return;
     struct db_conn *db = req_db(rq, rp);
     json_t *items = NULL;
     bool ok = db && db_keys_list(db, req_query(rq, "partner"), &items);

@@ -14,11 +14,14 @@
 #include "api/admin_util.h"
 #include "api/api.h"
 #include "api/api_util.h"
+#include "api/filters.h"
 
 static const char *const lock_columns[] = {"id",         "programme",  "metric", "period",
                                            "created_at", "created_by", NULL};
 
 void api_list_locks(struct request *rq, struct reply *rp) {
+    if (!api_check_filters(rq, rp, FILTER_METRIC | FILTER_PROGRAMME))
+        return;
     struct db_conn *db = req_db(rq, rp);
     json_t *items = NULL;
     bool ok = db && db_locks_list(db, req_query(rq, "programme"), req_query(rq, "metric"), &items);

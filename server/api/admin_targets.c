@@ -13,6 +13,7 @@
 #include "api/admin_util.h"
 #include "api/api.h"
 #include "api/api_util.h"
+#include "api/filters.h"
 
 struct target_input {
     const char *metric, *area, *basis, *source, *note;
@@ -32,6 +33,8 @@ static const char *const target_columns[] = {
     "baseline", "amber_within", "milestones", "source", "note", "created_at", NULL};
 
 void api_list_targets(struct request *rq, struct reply *rp) {
+    if (!api_check_filters(rq, rp, FILTER_METRIC | FILTER_AREA))
+        return;
     struct db_conn *db = req_db(rq, rp);
     json_t *items = NULL;
     bool ok = db && db_targets_list(db, req_query(rq, "metric"), req_query(rq, "area"), &items);

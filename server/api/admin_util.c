@@ -14,6 +14,7 @@
 
 #include "domain/period.h"
 #include "store/db.h"
+#include "domain/mediatype.h"
 #include "http/problem.h"
 
 static void pointer_join(char *out, size_t size, const char *base, const char *name);
@@ -27,11 +28,7 @@ static bool is_blank(const char *s);
 /* ---- the body ---- */
 
 json_t *admin_body(struct request *rq, struct reply *rp) {
-    const char *type = req_header(rq, "Content-Type");
-    size_t n = type ? strcspn(type, ";") : 0;
-    while (n && type[n - 1] == ' ')
-        n--;
-    if (!type || n != strlen("application/json") || strncasecmp(type, "application/json", n)) {
+    if (!mediatype_matches(req_header(rq, "Content-Type"), "application/json")) {
         problem_reply(rp, 415, "send the body as JSON with Content-Type: application/json");
         return NULL;
     }

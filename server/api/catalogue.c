@@ -5,6 +5,7 @@
 #include "api/api.h"
 #include "domain/geo.h"
 #include "api/api_util.h"
+#include "api/filters.h"
 #include "api/render.h"
 #include "http/problem.h"
 #include "domain/period.h"
@@ -42,6 +43,8 @@ void api_list_metrics(struct request *rq, struct reply *rp) {
         problem_reply(rp, 400, "active=%s: use active=true or active=false", active);
         return;
     }
+    if (!api_check_filters(rq, rp, FILTER_PROGRAMME))
+        return;
     struct db_conn *db = req_db(rq, rp);
     json_t *items;
     if (!db)
@@ -140,6 +143,8 @@ void api_list_areas(struct request *rq, struct reply *rp) {
             return;
         }
     }
+    if (!api_check_filters(rq, rp, FILTER_PARENT))
+        return;
     struct db_conn *db = req_db(rq, rp);
     json_t *items;
     if (!db)

@@ -19,6 +19,7 @@
 
 #include "api/api.h"
 #include "api/api_util.h"
+#include "api/filters.h"
 #include "api/render.h"
 #include "domain/period.h"
 #include "http/problem.h"
@@ -46,6 +47,8 @@ void api_get_completeness(struct request *rq, struct reply *rp) {
     int end = period_end_index(&p);
     snprintf(due_month, sizeof due_month, "%04d-%02d", end / 12, end % 12 + 1);
     snprintf(due, sizeof due, "%s-15", due_month);
+    if (!api_check_filters(rq, rp, FILTER_PARTNER))
+        return;
     struct db_conn *db = req_db(rq, rp);
     if (!db)
         return;

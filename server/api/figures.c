@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "api/api_util.h"
+#include "api/disclosure.h"
 #include "config.h"
 #include "domain/breakdown.h"
 #include "api/steward.h"
@@ -99,6 +100,44 @@ bool figures_obs_set(struct db_conn *db, struct reply *rp, const struct metric *
 bool figures_hide_small(struct request *rq, const char *bkey) {
     return bkey[0] && !(rq->who.scopes & (SCOPE_READ | SCOPE_ADMIN)) &&
            g_config.small_count_max > 0;
+}
+
+bool figures_hide_cells(struct request *rq, struct db_conn *db, struct reply *rp,
+                        const struct geo *g, const struct metric *m, const char *bkey,
+                        struct obs_set *set) {
+    if (!figures_hide_small(rq, bkey) || !m->is_count || !set->cells[0])
+        return true;
+    size_t n = (size_t)set->nareas * (size_t)set->nmonths;
+    struct db_figure *figs = calloc(n + 1, sizeof *figs);
+    char(*starts)[16] = calloc((size_t)set->nmonths + 1, sizeof *starts);
+    if (!figs || !starts) {
+        free(figs);
+        free(starts);
+        api_no_memory(rp);
+        return false;
+    }
+    for (int col = 0; col < set->nmonths; col++)
+        snprintf(starts[col], sizeof starts[col], "%04d-%02d-01", set->months[col] / 12 % 10000,
+                 set->months[col] % 12 + 1);
+    int nf = 0;
+    for (int a = 0; a < set->nareas; a++)
+        for (int col = 0; col < set->nmonths; col++)
+            if (set->cells[0][(size_t)a * (size_t)set->nmonths + (size_t)col].has)
+                figs[nf++] = (struct db_figure){m->code, g->code[a], starts[col]};
+    struct disclosure d;
+    bool ok = disclosure_build(db, figs, nf, g_config.small_count_max, NULL, &d);
+    for (int a = 0; ok && a < set->nareas; a++)
+        for (int col = 0; col < set->nmonths; col++) {
+            struct obs_cell *c = &set->cells[0][(size_t)a * (size_t)set->nmonths + (size_t)col];
+            c->hidden = c->has && disclosure_hidden(&d, m->code, g->code[a], starts[col], bkey);
+        }
+    if (ok)
+        disclosure_free(&d);
+    else
+        api_db_failed(rp, db, "disclosure tables");
+    free(figs);
+    free(starts);
+    return ok;
 }
 
 int figures_current_month(void) {

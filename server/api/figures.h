@@ -43,6 +43,13 @@ bool figures_breakdown_param(struct request *rq, struct reply *rp, const struct 
                              char *key, size_t size, json_t **obj);
 /* Whether an open read must hide small counts in this breakdown cell. */
 bool figures_hide_small(struct request *rq, const char *bkey);
+/* On such a read of a count, marks hidden the cells of set (metric m, breakdown bkey)
+ * that complementary suppression hides over each figure's whole table, as
+ * /v1/observations does, so no read shows what another hides; false after a 503/500 in
+ * rp. Call before figures_end. */
+bool figures_hide_cells(struct request *rq, struct db_conn *db, struct reply *rp,
+                        const struct geo *g, const struct metric *m, const char *bkey,
+                        struct obs_set *set);
 int figures_current_month(void);
 
 /* JSON builders; each answers NULL when memory runs out. */

@@ -1,5 +1,6 @@
 /* GET /v1/observations/history: every change to one cell, oldest first, from the
  * append-only observation_history table. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
@@ -8,13 +9,75 @@
 #include "domain/breakdown.h"
 #include "domain/period.h"
 #include "http/problem.h"
+#include "store/db_cells.h"
 #include "store/db_observations.h"
+#include "api/disclosure.h"
+#include "api/filters.h"
+#include "config.h"
+#include "http/auth.h"
+
+static bool small(json_t *v) {
+    return json_is_number(v) && json_number_value(v) >= 1 &&
+           json_number_value(v) <= g_config.small_count_max;
+}
+
+/* The read rules of every open read: a count cell's values hidden when small, and when
+ * the cell is hidden now to protect another (complementary suppression), in its past
+ * too; who made each change is for keys that may read everything, or the partner that
+ * made it. */
+static bool hide_for_open_read(struct request *rq, struct db_conn *db, const char *metric,
+                               const char *area, const char *key, json_t *items) {
+    size_t n = json_array_size(items), i;
+    json_t *item;
+    json_array_foreach(items, i, item) {
+        const char *by = json_string_value(json_object_get(item, "partner"));
+        if (!by || strcmp(by, rq->who.partner) != 0) {
+            json_object_set_new(item, "partner", json_null());
+            json_object_set_new(item, "submission_id", json_null());
+            json_object_set_new(item, "reason", json_null());
+        }
+    }
+    bool is_count = false;
+    if (!key[0] || g_config.small_count_max <= 0 || n == 0)
+        return true;
+    if (!db_cells_metric_is_count(db, metric, &is_count))
+        return false;
+    if (!is_count)
+        return true;
+    struct db_figure *figs = calloc(n, sizeof *figs);
+    char(*starts)[16] = calloc(n, sizeof *starts);
+    bool ok = figs && starts;
+    for (i = 0; ok && i < n; i++) {
+        struct period p;
+        const char *text = json_string_value(json_object_get(json_array_get(items, i), "period"));
+        if (text && period_parse(text, &p))
+            period_start_date(&p, starts[i], sizeof starts[i]);
+        figs[i] = (struct db_figure){metric, area, starts[i]};
+    }
+    struct disclosure now = {0};
+    ok = ok && disclosure_build(db, figs, (int)n, g_config.small_count_max, NULL, &now);
+    json_array_foreach(items, i, item) {
+        if (!ok)
+            break;
+        if (disclosure_hidden(&now, metric, area, starts[i], key) ||
+            small(json_object_get(item, "old_value")) ||
+            small(json_object_get(item, "new_value"))) {
+            json_object_set_new(item, "old_value", json_null());
+            json_object_set_new(item, "new_value", json_null());
+            json_object_set_new(item, "suppressed", json_true());
+        }
+    }
+    disclosure_free(&now);
+    free(figs);
+    free(starts);
+    return ok;
+}
 
 void api_get_history(struct request *rq, struct reply *rp) {
     static const char *const columns[] = {
-        "metric",        "area",       "breakdown",  "period",        "action",   "old_value",
-        "new_value",     "old_status", "new_status", "old_note",      "new_note", "partner",
-        "submission_id", "changed_at", "reason",     "lock_override", NULL};
+        "metric",        "area",       "breakdown",  "period",        "action",     "old_value",
+        "new_value",     "old_status", "new_status", "old_note",      "new_note",   "partner",
+        "submission_id", "changed_at", "reason",     "lock_override", "suppressed", NULL};
     const char *metric = req_query(rq, "metric"), *area = req_query(rq, "area");
     if (!metric || !area) {
         problem_reply(rp, 400, "history needs metric= and area= (and period= for one period)");
@@ -37,6 +100,8 @@ void api_get_history(struct request *rq, struct reply *rp) {
         }
         breakdown_key(&b, key, sizeof key);
     }
+    if (!api_check_filters(rq, rp, FILTER_METRIC | FILTER_AREA | FILTER_BREAKDOWN))
+        return;
     struct db_conn *db = req_db(rq, rp);
     if (!db)
         return;
@@ -54,6 +119,12 @@ void api_get_history(struct request *rq, struct reply *rp) {
     }
     json_t *items;
     if (!db_observations_history(db, metric, area, has_period ? start : NULL, key, &items)) {
+        api_db_failed(rp, db, "history");
+        return;
+    }
+    if (!(rq->who.scopes & (SCOPE_READ | SCOPE_ADMIN)) &&
+        !hide_for_open_read(rq, db, metric, area, key, items)) {
+        json_decref(items);
         api_db_failed(rp, db, "history");
         return;
     }

@@ -134,7 +134,8 @@ void api_get_metric_areas(struct request *rq, struct reply *rp) {
     if (month >= 0) {
         const char *codes[] = {m.code, m.numerator, m.denominator};
         if (!figures_obs_set(db, rp, &m, codes, m.is_rate && m.numerator[0] ? 3 : 1, &g, NULL, bkey,
-                             month, &set))
+                             month, &set) ||
+            !figures_hide_cells(rq, db, rp, &g, &m, bkey, &set))
             goto done;
         items = area_items(rq, &g, &m, &set, bkey, month);
     } else {

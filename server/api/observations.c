@@ -8,6 +8,8 @@
 
 #include "api/api.h"
 #include "api/api_util.h"
+#include "api/disclosure.h"
+#include "api/filters.h"
 #include "api/render.h"
 #include "api/steward.h"
 #include "config.h"
@@ -23,6 +25,7 @@
 #define PAGE_DEFAULT 1000
 #define PAGE_MAX 10000
 #define STREAM_CHUNK 65536
+#define STREAM_BATCH 256
 
 static const char *const obs_columns[] = {
     "metric", "area",       "period", "breakdown",  "value",     "lower", "upper",
@@ -33,6 +36,7 @@ struct obs_query {
     char from[32], to[32], key[512], dims[512];
     char moment[40]; /* asOf= or snapshot=, RFC 3339 UTC */
     struct db_obs_key cursor;
+    char after[RFC3339_FORMAT_SIZE];
 };
 
 struct obs_stream {
@@ -42,6 +46,13 @@ struct obs_stream {
     bool finished;
     bool failed;
     int hide_max;
+    char as_of[40]; /* the moment asked about (asOf=, snapshot=), "" for now */
+    /* Open reads: rows are rendered a batch at a time, once the batch's figures' whole
+     * tables have been judged through a second connection (the first is streaming). */
+    struct db_conn *side;
+    json_t *batch[STREAM_BATCH];
+    int nbatch;
+    unsigned long long *bytes; /* the request's count of body bytes sent */
 };
 
 static bool parse_query(struct request *rq, struct reply *rp, struct obs_query *q);
@@ -50,6 +61,7 @@ static bool cursor_decode(const char *text, struct db_obs_key *k);
 static void stream_csv(struct request *rq, struct reply *rp, struct obs_query *q);
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max);
 static void stream_free(void *cls);
+static void render_batch(struct obs_stream *s);
 
 static bool parse_query(struct request *rq, struct reply *rp, struct obs_query *q) {
     struct period from, to;
@@ -90,7 +102,20 @@ static bool parse_query(struct request *rq, struct reply *rp, struct obs_query *
             q->q.bkey = q->key;
         }
     }
-    q->q.updated_after = req_query(rq, "updatedAfter");
+    const char *after = req_query(rq, "updatedAfter");
+    if (after) {
+        /* Read here, not by PostgreSQL, whose parser takes "yesterday" and "epoch". */
+        struct timespec t;
+        if (!rfc3339_parse(after, &t) || rfc3339_format_utc(&t, q->after, sizeof q->after) < 0) {
+            problem_reply(rp, 400,
+                          "updatedAfter=%.60s is not an RFC 3339 timestamp: use "
+                          "2019-02-01T00:00:00Z, or an offset such as +01:00 (%%2B01:00 in a "
+                          "URL)",
+                          after);
+            return false;
+        }
+        q->q.updated_after = q->after;
+    }
     const char *cursor = req_query(rq, "cursor");
     if (cursor) {
         if (!cursor_decode(cursor, &q->cursor)) {
@@ -179,7 +204,8 @@ static bool cursor_decode(const char *text, struct db_obs_key *k) {
 
 void api_list_observations(struct request *rq, struct reply *rp) {
     struct obs_query q;
-    if (!parse_query(rq, rp, &q))
+    if (!parse_query(rq, rp, &q) ||
+        !api_check_filters(rq, rp, FILTER_METRIC | FILTER_AREA | FILTER_BREAKDOWN))
         return;
     struct db_conn *db = req_db(rq, rp);
     if (!db)
@@ -218,6 +244,12 @@ void api_list_observations(struct request *rq, struct reply *rp) {
             api_db_failed(rp, db, "observations");
         return;
     }
+    /* Complementary suppression: the cells that would give a hidden one away go too. */
+    if (q.q.hide_max && !disclosure_apply_items(db, items, q.q.hide_max, q.q.as_of)) {
+        json_decref(items);
+        api_db_failed(rp, db, "observations");
+        return;
+    }
     char cursor[1800];
     if (more)
         cursor_encode(&last, cursor, sizeof cursor);
@@ -235,12 +267,35 @@ static void stream_csv(struct request *rq, struct reply *rp, struct obs_query *q
     }
     s->db = rq->db;
     s->hide_max = q->q.hide_max;
+    if (q->q.as_of)
+        snprintf(s->as_of, sizeof s->as_of, "%s", q->q.as_of);
     strbuf_init(&s->buf);
     if (!db_observations_stream(s->db, &q->q)) {
         free(s);
         api_db_failed(rp, rq->db, "observations");
         return;
     }
+    /* The status goes with the headers: wait for the query's first answer (its first
+     * row, or its error) before deciding it, rather than send 200 and cut the body. */
+    json_t *first = NULL;
+    int got = db_observations_next(s->db, s->hide_max, &first);
+    if (got < 0 || (s->hide_max && !(s->side = db_acquire()))) {
+        json_decref(first);
+        if (got > 0)
+            db_observations_cancel(s->db);
+        strbuf_free(&s->buf);
+        free(s);
+        if (got < 0)
+            api_db_failed(rp, rq->db, "observations");
+        else
+            problem_unavailable(rp);
+        return;
+    }
+    if (got > 0)
+        s->batch[s->nbatch++] = first;
+    else
+        s->finished = true;
+    s->bytes = &rq->bytes;
     render_csv_header(&s->buf, obs_columns);
     rq->db = NULL; /* the stream owns the connection until the last row is sent */
     /* The daemon makes the response; when it cannot, stream_free releases s all the
@@ -269,16 +324,22 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max) {
         s->buf.data[s->buf.len] = '\0';
         s->sent = 0;
     }
-    while (s->buf.len - s->sent < max && !s->finished) {
-        json_t *row;
-        int got = db_observations_next(s->db, s->hide_max, &row);
-        if (got <= 0) {
-            s->finished = true;
-            s->failed = got < 0;
-            break;
+    while (s->buf.len - s->sent < max && !s->failed) {
+        if (!s->finished && (s->nbatch < STREAM_BATCH)) {
+            json_t *row;
+            int got = db_observations_next(s->db, s->hide_max, &row);
+            if (got > 0) {
+                s->batch[s->nbatch++] = row;
+                if (s->nbatch < STREAM_BATCH && s->hide_max)
+                    continue;
+            } else {
+                s->finished = true;
+                s->failed = got < 0;
+            }
         }
-        render_csv_row(&s->buf, row, obs_columns);
-        json_decref(row);
+        if (s->nbatch == 0)
+            break;
+        render_batch(s);
         if (s->buf.failed) {
             /* Out of memory mid-body: the headers are gone, so cut the body short. */
             db_observations_cancel(s->db);
@@ -293,11 +354,37 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max) {
     size_t n = left < max ? left : max;
     memcpy(buf, s->buf.data + s->sent, n);
     s->sent += n;
+    /* libmicrohttpd reports the request complete before it frees the response, and reads
+     * nothing after: the request is still there to count into. */
+    *s->bytes += n;
     return (ssize_t)n;
+}
+
+/* Renders the batched rows, hiding what the disclosure rules hide; a batch whose tables
+ * cannot be read ends the export (the body is cut, as after any failure mid-stream)
+ * rather than being shown unjudged. */
+static void render_batch(struct obs_stream *s) {
+    json_t *rows = json_array();
+    for (int k = 0; k < s->nbatch; k++)
+        json_array_append_new(rows, s->batch[k]);
+    s->nbatch = 0;
+    if (s->hide_max && (!rows || !disclosure_apply_items(s->side, rows, s->hide_max,
+                                                         s->as_of[0] ? s->as_of : NULL))) {
+        s->failed = true;
+        json_decref(rows);
+        return;
+    }
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row) render_csv_row(&s->buf, row, obs_columns);
+    json_decref(rows);
 }
 
 static void stream_free(void *cls) {
     struct obs_stream *s = cls;
+    for (int k = 0; k < s->nbatch; k++)
+        json_decref(s->batch[k]);
+    db_release(s->side);
     /* The client went away mid-export: stop the query rather than drain it. */
     if (!s->finished)
         db_observations_cancel(s->db);

@@ -11,6 +11,7 @@
 #include "api/admin_util.h"
 #include "api/api.h"
 #include "api/api_util.h"
+#include "api/filters.h"
 #include "api/render.h"
 #include "api/steward.h"
 #include "domain/csv.h"
@@ -177,6 +178,8 @@ void api_list_responsibility(struct request *rq, struct reply *rp) {
     if (!db)
         return;
     json_t *items = NULL;
+    if (!api_check_filters(rq, rp, FILTER_METRIC | FILTER_AREA))
+        return;
     if (!db_responsibility_list(db, req_query(rq, "metric"), req_query(rq, "area"), &items)) {
         api_db_failed(rp, db, "responsibility");
         return;

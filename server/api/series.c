@@ -197,7 +197,8 @@ void api_get_series(struct request *rq, struct reply *rp) {
         goto done;
     const char *codes[] = {m.code, m.numerator, m.denominator};
     int ncodes = m.is_rate && m.numerator[0] ? 3 : 1;
-    if (!figures_obs_set(db, rp, &m, codes, ncodes, &g, NULL, bkey, -1, &set))
+    if (!figures_obs_set(db, rp, &m, codes, ncodes, &g, NULL, bkey, -1, &set) ||
+        !figures_hide_cells(rq, db, rp, &g, &m, bkey, &set))
         goto done;
     /* Targets are set for totals; a breakdown cell has none. */
     if (!bkey[0] && !db_figures_targets(db, codes, 1, g.code[area], &targets, &ntargets)) {

@@ -8,9 +8,12 @@
 #include "api/admin_util.h"
 #include "api/api.h"
 #include "api/api_util.h"
+#include "api/disclosure.h"
 #include "api/render.h"
 #include "api/steward.h"
 #include "domain/rfc3339.h"
+#include "config.h"
+#include "http/auth.h"
 #include "http/problem.h"
 
 static bool snapshot_name_ok(const char *s);
@@ -155,11 +158,31 @@ void api_list_snapshots(struct request *rq, struct reply *rp) {
     render_collection(rq, rp, items, columns, NULL);
 }
 
+/* The read rules of history (issue 11) on the changes between snapshots: without a key
+ * that may read everything, who changed a figure and why are shown only on the
+ * caller's own partner's figures, and a count cell's values are hidden when small or
+ * hidden now to protect another. */
+static bool hide_for_open_read(struct request *rq, struct db_conn *db, json_t *items) {
+    size_t i;
+    json_t *item;
+    json_array_foreach(items, i, item) {
+        json_t *partners = json_object_get(item, "partners");
+        const char *only =
+            json_array_size(partners) == 1 ? json_string_value(json_array_get(partners, 0)) : NULL;
+        bool own = rq->who.partner[0] && only && strcmp(only, rq->who.partner) == 0;
+        if (!own) {
+            json_object_set_new(item, "partners", json_array());
+            json_object_set_new(item, "reasons", json_array());
+        }
+    }
+    return disclosure_apply_changes(db, items, g_config.small_count_max);
+}
+
 void api_get_snapshot_changes(struct request *rq, struct reply *rp) {
-    static const char *const columns[] = {"change",     "metric",     "area",      "period",
-                                          "breakdown",  "old_value",  "new_value", "old_status",
-                                          "new_status", "old_note",   "new_note",  "partners",
-                                          "reasons",    "changed_at", NULL};
+    static const char *const columns[] = {"change",     "metric",     "area",       "period",
+                                          "breakdown",  "old_value",  "new_value",  "old_status",
+                                          "new_status", "old_note",   "new_note",   "partners",
+                                          "reasons",    "changed_at", "suppressed", NULL};
     const char *name = req_param(rq, 0), *since = req_query(rq, "since");
     if (!since) {
         problem_reply(rp, 400,
@@ -194,6 +217,11 @@ void api_get_snapshot_changes(struct request *rq, struct reply *rp) {
     }
     json_t *items = NULL;
     if (!db_snapshots_changes(db, since_at, until_at, &items)) {
+        api_db_failed(rp, db, "snapshot changes");
+        return;
+    }
+    if (!(rq->who.scopes & (SCOPE_READ | SCOPE_ADMIN)) && !hide_for_open_read(rq, db, items)) {
+        json_decref(items);
         api_db_failed(rp, db, "snapshot changes");
         return;
     }

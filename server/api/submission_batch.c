@@ -180,53 +180,45 @@ bool batch_read_json(struct request *rq, struct reply *rp, struct batch *b, char
                       err.line, err.column);
         return false;
     }
-    json_t *obs = json_object_get(doc, "observations");
-    if (!json_is_object(doc) || !json_is_array(obs)) {
-        json_decref(doc);
-        problem_reply(rp, 422,
-                      "send {\"observations\": [{\"metric\": ..., \"area\": ..., "
-                      "\"period\": ..., \"value\": ...}, ...]}");
-        return false;
-    }
-    /* A misspelt top-level key ("reasons") would otherwise be dropped without a word. */
-    const char *top_key;
-    json_t *top_value;
-    json_object_foreach(doc, top_key, top_value) {
-        if (strcmp(top_key, "observations") != 0 && strcmp(top_key, "reason") != 0 &&
-            strcmp(top_key, "override_lock") != 0) {
-            json_t *errs = json_array();
-            json_t *e = problem_error(NULL, "unknown_field",
-                                      "\"%.40s\" is not a field of a submission; the fields are "
-                                      "observations, reason and override_lock",
-                                      top_key);
+    struct ingest_errors errs = {0};
+    struct ingest_json_envelope env;
+    if (!ingest_json_read_envelope(doc, &env, &errs)) {
+        json_t *list = json_array();
+        for (int k = 0; k < errs.n; k++) {
+            json_t *e = problem_error(NULL, errs.items[k].code, "%s", errs.items[k].message);
             struct strbuf ptr;
             strbuf_init(&ptr);
-            pointer_append_token(&ptr, top_key);
-            json_object_set_new(e, "pointer", json_string(ptr.data ? ptr.data : "/"));
+            if (errs.items[k].field)
+                pointer_append_token(&ptr, errs.items[k].field);
+            json_object_set_new(e, "pointer", json_string(ptr.data ? ptr.data : ""));
             strbuf_free(&ptr);
-            json_array_append_new(errs, e);
-            /* top_key belongs to doc: answer before letting doc go. */
-            problem_reply_errors(rp, 422, errs,
-                                 "the submission has a field it does not know: %.40s", top_key);
-            json_decref(doc);
-            return false;
+            json_array_append_new(list, e);
         }
+        /* The messages may quote a key of doc: answer before letting doc go. */
+        if (errs.n == 1)
+            problem_reply_errors(rp, 422, list, "%s", errs.items[0].message);
+        else
+            problem_reply_errors(rp, 422, list, "the submission has %d faults at its top level",
+                                 errs.n);
+        ingest_errors_free(&errs);
+        json_decref(doc);
+        return false;
     }
+    json_t *obs = env.observations;
     size_t nobs = json_array_size(obs); /* read before doc (which owns obs) is freed */
     if ((long)nobs > g_config.max_rows) {
+        ingest_errors_free(&errs);
         json_decref(doc);
         problem_reply(rp, 413, "the batch has %zu rows; the limit is %ld: split it", nobs,
                       g_config.max_rows);
         return false;
     }
-    json_t *jr = json_object_get(doc, "reason");
-    if (json_is_string(jr) && json_string_length(jr))
-        *reason = strdup(json_string_value(jr));
-    if (json_is_true(json_object_get(doc, "override_lock")))
+    if (env.reason)
+        *reason = strdup(env.reason);
+    if (env.override_lock) /* ?overrideLock=true counts as much as the body's field */
         *override = true;
     /* Known before any row is checked: an admin override lets rows into locked months. */
     b->snap.cat.override_locks = *override && b->is_admin;
-    struct ingest_errors errs = {0};
     struct ingest_json_row in;
     size_t i;
     json_t *row;

@@ -12,6 +12,7 @@
 
 #include "api/api.h"
 #include "api/api_util.h"
+#include "api/filters.h"
 #include "api/render.h"
 #include "api/submission_batch.h"
 #include "http/problem.h"
@@ -19,6 +20,8 @@
 #include "store/db.h"
 #include "store/db_ingest.h"
 #include "store/db_receipts.h"
+#include "config.h"
+#include "domain/mediatype.h"
 
 static bool uuid_v4(char out[37]);
 static void sha256_hex(const char *data, size_t len, char out[65]);
@@ -65,14 +68,25 @@ static void answer_rejected(struct reply *rp, struct db_conn *db, struct ingest_
                             long rows, const char *fmt, ...) __attribute__((format(printf, 8, 9)));
 static void apply_batch(struct reply *rp, struct db_conn *db, struct batch *b,
                         struct ingest_meta *meta);
+static size_t store_refused(struct db_conn *db, struct ingest_meta *meta, int status,
+                            const struct ingest_counts *counts, json_t *errors);
 
 static bool read_post_args(struct request *rq, struct reply *rp, struct post_args *a) {
     const char *ctype = req_header(rq, "Content-Type");
-    a->is_json = ctype && strncasecmp(ctype, "application/json", 16) == 0;
-    bool is_csv = ctype && strncasecmp(ctype, "text/csv", 8) == 0;
+    struct mediatype mt;
+    bool typed = mediatype_parse(ctype, &mt);
+    a->is_json = typed && mediatype_is(&mt, "application/json");
+    bool is_csv = typed && mediatype_is(&mt, "text/csv");
     if (!a->is_json && !is_csv) {
-        problem_reply(rp, 415, "send Content-Type: application/json or text/csv (got %s)",
+        problem_reply(rp, 415, "send Content-Type: application/json or text/csv (got %.80s)",
                       ctype ? ctype : "none");
+        return false;
+    }
+    /* Both are read as UTF-8 (JSON always is, RFC 8259); another charset would be
+     * misread, not converted. */
+    if (mt.has_charset && strcmp(mt.charset, "utf-8") != 0) {
+        problem_reply(rp, 415, "send the body as UTF-8 (charset=utf-8), not charset=%s",
+                      mt.charset);
         return false;
     }
     const char *dry = req_query(rq, "dryRun");
@@ -122,7 +136,8 @@ static void answer_rejected(struct reply *rp, struct db_conn *db, struct ingest_
                             int status, const struct ingest_counts *counts, json_t *errors,
                             long rows, const char *fmt, ...) {
     meta->idempotency_key = NULL;
-    db_receipt_store(db, meta, "rejected", status, counts, errors, NULL);
+    size_t sent = meta->payload ? strlen(meta->payload) : 0;
+    size_t kept = store_refused(db, meta, status, counts, errors);
     stats_ingest_rows("rejected", (unsigned long long)rows);
     char detail[400];
     va_list ap;
@@ -133,6 +148,31 @@ static void answer_rejected(struct reply *rp, struct db_conn *db, struct ingest_
     json_object_set_new(rp->json, "id", json_string(meta->id));
     json_object_set_new(rp->json, "outcome", json_string("rejected"));
     json_object_set_new(rp->json, "counts", db_ingest_counts_json(counts));
+    json_object_set_new(
+        rp->json, "body",
+        json_pack("{s:I, s:I}", "bytes", (json_int_t)sent, "kept", (json_int_t)kept));
+}
+
+/* A refused submission's receipt keeps its errors but only the first
+ * WELLBEING_REFUSED_EXCERPT bytes of its body, cut at a character boundary (the body is
+ * UTF-8 by now), and notes the size sent. Returns the bytes kept. */
+static size_t store_refused(struct db_conn *db, struct ingest_meta *meta, int status,
+                            const struct ingest_counts *counts, json_t *errors) {
+    const char *body = meta->payload ? meta->payload : "";
+    size_t len = strlen(body), keep = len;
+    if (keep > g_config.refused_excerpt) {
+        keep = g_config.refused_excerpt;
+        while (keep > 0 && ((unsigned char)body[keep] & 0xC0) == 0x80)
+            keep--;
+    }
+    char *excerpt = keep < len ? strndup(body, keep) : NULL;
+    if (excerpt)
+        meta->payload = excerpt;
+    if (db_receipt_store(db, meta, "rejected", status, counts, errors, NULL) && excerpt)
+        db_receipt_note_body(db, meta->id, len);
+    meta->payload = body;
+    free(excerpt);
+    return keep;
 }
 
 /* Writes an accepted batch (or measures it, for a dry run) and answers. */
@@ -348,6 +388,8 @@ void api_list_submissions(struct request *rq, struct reply *rp) {
         }
         limit = (int)n;
     }
+    if (!api_check_filters(rq, rp, FILTER_PARTNER))
+        return;
     struct db_conn *db = req_db(rq, rp);
     json_t *items = NULL;
     bool ok = db && db_receipts_list(db, partner, limit, &items);

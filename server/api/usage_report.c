@@ -10,6 +10,7 @@
 
 #include "api/api.h"
 #include "api/api_util.h"
+#include "api/filters.h"
 #include "api/render.h"
 #include "domain/period.h"
 #include "http/problem.h"
@@ -62,6 +63,8 @@ void api_get_usage(struct request *rq, struct reply *rp) {
     bool has_from, has_to;
     if (!day_bound(rq, rp, "from", false, from, sizeof from, &has_from) ||
         !day_bound(rq, rp, "to", true, to, sizeof to, &has_to))
+        return;
+    if (!api_check_filters(rq, rp, FILTER_METRIC))
         return;
     struct db_conn *db = req_db(rq, rp);
     if (!db)

@@ -28,6 +28,8 @@ static void suggest_codes(struct ingest_checked *out, const char *word, const ch
                           size_t stride, char *list, size_t size);
 static bool check_number(struct ingest_checked *out, const char *field, const char *text,
                          char *canon, size_t size, double *v);
+static bool check_bound(struct ingest_checked *out, const struct ingest_metric *m,
+                        const char *field, double v);
 
 static void add_error(struct ingest_checked *out, const char *field, const char *code,
                       const char *fmt, ...) {
@@ -146,6 +148,16 @@ static bool check_number(struct ingest_checked *out, const char *field, const ch
     return true;
 }
 
+/* Without the metric the unit is unknown, so the bound is judged once the metric is. */
+static bool check_bound(struct ingest_checked *out, const struct ingest_metric *m,
+                        const char *field, double v) {
+    char msg[200];
+    const char *code = m ? value_check_bound(m->unit, v, msg, sizeof msg) : NULL;
+    if (code)
+        add_error(out, field, code, "%s: %s", field, msg);
+    return code == NULL;
+}
+
 enum ingest_field_change ingest_field_change(bool present, const char *text) {
     if (!present)
         return INGEST_KEEP;
@@ -235,12 +247,12 @@ bool ingest_check_row(const struct ingest_catalogue *c, const struct ingest_raw 
         }
         if (raw->lower && *raw->lower &&
             check_number(out, "lower", raw->lower, out->lower, sizeof out->lower, &lo) &&
-            have_value && lo > v)
+            check_bound(out, m, "lower", lo) && have_value && lo > v)
             add_error(out, "lower", "bad_interval", "lower %s is above value %s", out->lower,
                       out->value);
         if (raw->upper && *raw->upper &&
             check_number(out, "upper", raw->upper, out->upper, sizeof out->upper, &hi) &&
-            have_value && hi < v)
+            check_bound(out, m, "upper", hi) && have_value && hi < v)
             add_error(out, "upper", "bad_interval", "upper %s is below value %s", out->upper,
                       out->value);
     }

@@ -116,3 +116,49 @@ bool ingest_json_read_row(json_t *row, struct ingest_json_row *out, struct inges
     }
     return errs->n == before && errs->lost == lost_before;
 }
+
+bool ingest_json_read_envelope(json_t *doc, struct ingest_json_envelope *out,
+                               struct ingest_errors *errs) {
+    memset(out, 0, sizeof *out);
+    int before = errs->n;
+    long lost_before = errs->lost;
+    if (!json_is_object(doc)) {
+        ingest_errors_add(errs, NULL, "not_an_object",
+                          "send {\"observations\": [{\"metric\": ..., \"area\": ..., "
+                          "\"period\": ..., \"value\": ...}, ...]}");
+        return false;
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach(doc, key, v) {
+        if (strcmp(key, "observations") != 0 && strcmp(key, "reason") != 0 &&
+            strcmp(key, "override_lock") != 0)
+            /* A misspelt key ("reasons") would otherwise be dropped without a word. */
+            ingest_errors_add(errs, key, "unknown_field",
+                              "\"%.*s\" is not a field of a submission; the fields are "
+                              "observations, reason and override_lock",
+                              utf8_prefix_len(key, 40), key);
+    }
+    v = json_object_get(doc, "observations");
+    if (!v)
+        ingest_errors_add(errs, "observations", "missing_field",
+                          "observations is required: an array of {\"metric\": ..., \"area\": "
+                          "..., \"period\": ..., \"value\": ...}");
+    else if (!json_is_array(v))
+        ingest_errors_add(errs, "observations", "wrong_type", "observations must be an array");
+    else
+        out->observations = v;
+
+    v = json_object_get(doc, "reason");
+    if (v && !json_is_string(v) && !json_is_null(v))
+        ingest_errors_add(errs, "reason", "wrong_type", "reason must be a string");
+    else if (json_is_string(v) && json_string_length(v))
+        out->reason = json_string_value(v);
+
+    v = json_object_get(doc, "override_lock");
+    if (v && !json_is_boolean(v))
+        ingest_errors_add(errs, "override_lock", "wrong_type",
+                          "override_lock must be true or false");
+    out->override_lock = json_is_true(v);
+    return errs->n == before && errs->lost == lost_before;
+}

@@ -112,10 +112,12 @@ static bool lookup_value(void *ctx, int area, struct derive_cell *out) {
     const struct obs_cell *cell =
         &c->s->cells[0][(size_t)area * (size_t)c->s->nmonths + (size_t)c->col];
     *out = (struct derive_cell){.has = cell->has, .a = cell->value, .final = cell->final};
-    /* A small count in a breakdown cell is hidden, and so is any total made from it:
-     * the total less the visible members would give it away. */
-    out->hidden = cell->has && c->o->hide_small && c->m->is_count && cell->value >= 1 &&
-                  cell->value <= c->o->small_max;
+    /* A small count in a breakdown cell is hidden, or one hidden to protect another,
+     * and so is any total made from it: the total less the visible members would give
+     * it away. */
+    out->hidden =
+        cell->has && (cell->hidden || (c->o->hide_small && c->m->is_count && cell->value >= 1 &&
+                                       cell->value <= c->o->small_max));
     return true;
 }
 

@@ -23,6 +23,9 @@ struct obs_row {
 
 struct obs_cell {
     bool has, final, estimated, has_lower, has_upper;
+    /* hidden from this reader besides the small counts: a cell complementary suppression
+     * hides to protect another of its table (the caller marks them after building) */
+    bool hidden;
     double value, lower, upper;
 };
 

@@ -18,8 +18,13 @@ static const char *problem(char *msg, size_t msg_size, const char *code, const c
     __attribute__((format(printf, 4, 5)));
 
 /* Above 2^53 a double no longer holds every whole number, so a count there could be
- * stored as a neighbouring value. */
-#define COUNT_EXACT_MAX 9007199254740992.0
+ * stored as a neighbouring value; 2^53 itself is refused too, since 2^53 + 1 arrives as
+ * it. Money and rates have ceilings far above any real figure and far below where the
+ * warnings' sums of squares (over a series of any length) leave the range of a double:
+ * 1.5e154 squared is past DBL_MAX. */
+#define COUNT_MAX 9007199254740991.0
+#define GBP_MAX 1e15
+#define RATE_MAX 1e6
 
 static bool is_digit(char c) {
     return c >= '0' && c <= '9';
@@ -143,9 +148,10 @@ const char *value_check(enum value_unit unit, double v, char *msg, size_t msg_si
         if (v != floor(v))
             return problem(msg, msg_size, "fractional_count",
                            "a count must be a whole number (got %.15g)", v);
-        if (v > COUNT_EXACT_MAX)
+        if (v > COUNT_MAX)
             return problem(msg, msg_size, "out_of_range",
-                           "a count above 9007199254740992 cannot be stored exactly (got %.17g)",
+                           "a count above 9007199254740991 (2^53 - 1) cannot be stored exactly "
+                           "(it reads as %.17g)",
                            v);
         return NULL;
     case UNIT_PERCENT:
@@ -157,12 +163,35 @@ const char *value_check(enum value_unit unit, double v, char *msg, size_t msg_si
         if (v < 0)
             return problem(msg, msg_size, "negative_value",
                            "an amount in pounds cannot be negative (got %.15g)", v);
+        if (v > GBP_MAX)
+            return problem(msg, msg_size, "out_of_range",
+                           "an amount in pounds must be at most 1e15 (got %.15g)", v);
         return NULL;
     case UNIT_RATE_PER_1000:
         if (v < 0)
             return problem(msg, msg_size, "negative_value",
                            "a rate per 1,000 cannot be negative (got %.15g)", v);
+        if (v > RATE_MAX)
+            return problem(msg, msg_size, "out_of_range",
+                           "a rate per 1,000 must be at most 1000000 (got %.15g)", v);
         return NULL;
     }
     return problem(msg, msg_size, "out_of_range", "the metric's unit is not one the server knows");
+}
+
+/* A bound may be fractional, or a little below zero (a normal-approximation interval on
+ * a small count), but not further from zero than the unit's largest value. */
+const char *value_check_bound(enum value_unit unit, double v, char *msg, size_t msg_size) {
+    if (msg && msg_size)
+        msg[0] = '\0';
+    double max = unit == UNIT_COUNT     ? COUNT_MAX
+                 : unit == UNIT_PERCENT ? 100
+                 : unit == UNIT_GBP     ? GBP_MAX
+                                        : RATE_MAX;
+    if (!isfinite(v) || fabs(v) > max)
+        return problem(msg, msg_size, "out_of_range",
+                       "an interval bound must lie within -%.15g and %.15g for this unit (got "
+                       "%.15g)",
+                       max, max, v);
+    return NULL;
 }

@@ -22,8 +22,12 @@ bool value_unit_parse(const char *text, enum value_unit *out);
 bool value_parse(const char *text, double *out, char *canon, size_t canon_size);
 /* NULL when v fits the unit; otherwise a stable error code ("negative_count",
  * "fractional_count", "out_of_range", "negative_value") with a message for the partner
- * in msg. Counts are whole and not negative; percentages lie within 0..100; money and
- * rates are not negative. */
+ * in msg. Counts are whole, not negative and below 2^53 (so held exactly); percentages
+ * lie within 0..100; money lies within 0..1e15 and rates per 1,000 within 0..1e6, so no
+ * later sum or square of figures overflows a double. */
 const char *value_check(enum value_unit unit, double v, char *msg, size_t msg_size);
+/* The same for a confidence bound (lower, upper): NULL when |v| is at most the unit's
+ * largest value (fractions allowed); "out_of_range" otherwise. */
+const char *value_check_bound(enum value_unit unit, double v, char *msg, size_t msg_size);
 
 #endif

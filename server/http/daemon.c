@@ -21,6 +21,8 @@
 #include "http/daemon_send.h"
 #include "http/deadline.h"
 #include "http/listen.h"
+#include "http/guard.h"
+#include "domain/query.h"
 #include "http/problem.h"
 #include "http/request.h"
 #include "http/routes.h"
@@ -212,6 +214,8 @@ static bool dispatch_front(struct request *rq, struct reply *rp) {
                       g_config.max_body);
         return true;
     }
+    if (!guard_path(rq, rp))
+        return true;
     enum router_outcome found = router_match(routes, routes_count, rq, allow, sizeof allow);
     if (found == ROUTER_NO_MEMORY) {
         reply_out_of_memory(rp);
@@ -235,7 +239,7 @@ static bool dispatch_front(struct request *rq, struct reply *rp) {
         reply_header(rp, "Allow", allow);
         return true;
     }
-    if (!choose_format(rq, rp))
+    if (!guard_query(rq, rp) || !choose_format(rq, rp))
         return true;
     unsigned flags = rq->route->flags;
     /* A key that is sent is checked, even where none is needed, and that needs the
@@ -341,11 +345,18 @@ static enum MHD_Result answer(struct request *rq) {
     return r;
 }
 
+/* libmicrohttpd's own decoder would end the path at a %00 (app.js%00.png served app.js):
+ * http/guard's keeps control bytes as text, for dispatch to refuse. */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s) {
+    (void)cls;
+    (void)conn;
+    return guard_unescape(s);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_size, void **state) {
     (void)cls;
-    (void)version;
     struct request *rq = *state;
     if (!rq) {
         rq = request_new(conn, url, method);
@@ -355,6 +366,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         atomic_fetch_add(&in_flight, 1);
         rq->deadline = daemon_conn_deadline(conn);
         deadline_headers_done(rq->deadline);
+        int status = 400;
+        const char *fault = guard_framing(rq, version, &status);
+        if (fault) {
+            /* Answered before the body is read, and the connection closed: its framing
+             * cannot be trusted to find where the next request starts. */
+            rq->answered_early = true;
+            struct reply rp = {0};
+            problem_reply(&rp, status, "%s", fault);
+            reply_header(&rp, "Connection", "close");
+            enum MHD_Result r = daemon_send(rq, &rp);
+            reply_free(&rp);
+            return r;
+        }
         /* An announced oversized body: refuse it before reading a byte when the client
          * waits for that (Expect: 100-continue) or the body is absurd; otherwise read and
          * discard it, then answer, since a client still sending would see a reset. */
@@ -403,7 +427,6 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
                          enum MHD_RequestTerminationCode code) {
     (void)cls;
     (void)conn;
-    (void)code;
     struct request *rq = *state;
     if (!rq)
         return;
@@ -412,9 +435,15 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
     int status = rq->status;
     double secs = seconds_since(&rq->started);
     stats_request(rq->route_index, status, secs);
-    if (g_config.access_log)
-        log_access(rq->method_name, rq->path, rq->route ? rq->route->label : NULL, status, secs,
-                   rq->who.authenticated ? rq->who.key_id : NULL, 0);
+    if (g_config.access_log) {
+        /* A key pasted into a URL is refused, and never written down either. */
+        char path[512];
+        query_redact(rq->path, strlen(rq->path), path, sizeof path);
+        log_access(
+            rq->method_name, path, rq->route ? rq->route->label : NULL, status, secs,
+            rq->who.authenticated ? rq->who.key_id : NULL,
+            code == MHD_REQUEST_TERMINATED_COMPLETED_OK || rq->method == HTTP_HEAD ? rq->bytes : 0);
+    }
     db_release(rq->db);
     if (rq->answer) {
         reply_free(rq->answer);
@@ -473,7 +502,7 @@ bool http_start(void) {
         (unsigned)g_config.timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_NOTIFY_CONNECTION,
         daemon_conn_notify, NULL, MHD_OPTION_URI_LOG_CALLBACK, daemon_conn_request_line, NULL,
-        MHD_OPTION_END);
+        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
     if (!daemon_handle) {
         log_error("listen", "could not serve on %s (in use, or not an address of this machine)",
                   g_config.listen);

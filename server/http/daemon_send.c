@@ -25,7 +25,7 @@ static const char OUT_OF_MEMORY_BODY[] =
     "again\"}";
 
 static const char *cors_origin(struct request *rq);
-static struct MHD_Response *response_of(struct MHD_Connection *conn, struct reply *rp);
+static struct MHD_Response *response_of(struct request *rq, struct reply *rp);
 static bool add_headers(struct request *rq, struct reply *rp, struct MHD_Response *resp);
 
 /* The request's Origin when it is one of the configured dashboard origins. */
@@ -67,8 +67,17 @@ enum MHD_Result daemon_send_out_of_memory(struct request *rq) {
 
 /* libmicrohttpd's response for the reply's body. What the response takes is cleared
  * from rp; on failure (NULL) rp still owns it all and reply_free releases it. */
-static struct MHD_Response *response_of(struct MHD_Connection *conn, struct reply *rp) {
+static struct MHD_Response *response_of(struct request *rq, struct reply *rp) {
     struct MHD_Response *resp = NULL;
+    /* The body's size for the access log; no body goes with HEAD, 204 or 304, and a
+     * stream counts its own bytes into rq->bytes as it goes. */
+    bool body = rq->method != HTTP_HEAD && rp->status != 204 && rp->status != 304;
+    if (body && rp->source == REPLY_SHARED)
+        rq->bytes += rp->shared_len;
+    else if (body && rp->source == REPLY_FILE)
+        rq->bytes += rp->file_size;
+    else if (body && rp->source == REPLY_NONE && !rp->json)
+        rq->bytes += rp->body ? rp->body_len : 0;
     switch (rp->source) {
     case REPLY_SHARED:
         resp = MHD_create_response_from_buffer_with_free_callback_cls(
@@ -76,7 +85,7 @@ static struct MHD_Response *response_of(struct MHD_Connection *conn, struct repl
         break;
     case REPLY_STREAM:
         /* Its reader may wait on PostgreSQL: a worker runs it (daemon_stream.h). */
-        resp = daemon_stream_response(conn, rp);
+        resp = daemon_stream_response(rq->conn, rp);
         break;
     case REPLY_FILE:
         resp = MHD_create_response_from_fd((size_t)rp->file_size, rp->fd);
@@ -86,6 +95,8 @@ static struct MHD_Response *response_of(struct MHD_Connection *conn, struct repl
             char *text = json_dumps(rp->json, REPLY_JSON_FLAGS);
             if (!text)
                 return NULL;
+            if (body)
+                rq->bytes += strlen(text);
             resp = MHD_create_response_from_buffer_with_free_callback(strlen(text), text, free);
             if (!resp)
                 free(text);
@@ -145,7 +156,7 @@ enum MHD_Result daemon_send(struct request *rq, struct reply *rp) {
     rq->status = rp->status;
     if (rp->out_of_memory)
         return daemon_send_out_of_memory(rq);
-    struct MHD_Response *resp = response_of(rq->conn, rp);
+    struct MHD_Response *resp = response_of(rq, rp);
     if (!resp)
         return daemon_send_out_of_memory(rq);
     if (!add_headers(rq, rp, resp)) {

@@ -28,12 +28,18 @@ const char *problem_title(int status) {
         return "Conflict";
     case 413:
         return "Payload too large";
+    case 414:
+        return "URI too long";
     case 415:
         return "Unsupported media type";
     case 422:
         return "Unprocessable content";
     case 429:
         return "Too many requests";
+    case 431:
+        return "Request header fields too large";
+    case 501:
+        return "Not implemented";
     case 503:
         return "Service unavailable";
     default:

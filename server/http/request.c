@@ -77,3 +77,21 @@ bool req_name_question(struct request *rq) {
     rq->question_named = true;
     return true;
 }
+
+struct each {
+    req_each_fn fn;
+    void *cls;
+};
+
+static enum MHD_Result each_value(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  size_t key_len, const char *value, size_t value_len) {
+    (void)kind;
+    struct each *e = cls;
+    return e->fn(e->cls, key, key_len, value, value_len) ? MHD_YES : MHD_NO;
+}
+
+void req_each(struct request *rq, bool headers, req_each_fn each, void *cls) {
+    struct each e = {each, cls};
+    MHD_get_connection_values_n(rq->conn, headers ? MHD_HEADER_KIND : MHD_GET_ARGUMENT_KIND,
+                                each_value, &e);
+}

@@ -66,6 +66,8 @@ struct request {
     struct work work;               /* queued to a worker when the answer needs the database */
     struct reply *answer;           /* the worker's finished answer, sent once resumed */
     struct deadline_conn *deadline; /* the connection's slow-client deadlines (http/deadline.h) */
+    unsigned long long bytes;       /* body bytes sent: a fixed body's size, or what a stream
+                                       produced; for the access log */
 };
 
 /* A streamed body. The reader fills buf with up to max bytes and returns how many, or
@@ -111,6 +113,12 @@ typedef void (*handler_fn)(struct request *rq, struct reply *rp);
 const char *req_query(struct request *rq, const char *name);
 const char *req_header(struct request *rq, const char *name);
 const char *req_param(struct request *rq, int i);
+/* Calls each(cls, name, name_len, value, value_len) for every header (headers true) or
+ * query argument, in order, until it returns false; value may be NULL for a bare
+ * argument. The lengths are the whole ones, past any NUL inside. */
+typedef bool (*req_each_fn)(void *cls, const char *name, size_t name_len, const char *value,
+                            size_t value_len);
+void req_each(struct request *rq, bool headers, req_each_fn each, void *cls);
 /* True when If-None-Match is "*" or lists etag (false when the header is absent). */
 bool req_none_match(struct request *rq, const char *etag);
 /* Names rq's question (path, every query argument, representation, whether small

@@ -23,11 +23,18 @@ struct route {
     const char *label; /* "GET /v1/metrics/{code}": for logs and the metrics page */
     handler_fn handler;
     unsigned flags;
+    /* The query parameters the route reads (NULL-terminated; NULL: none), so any other
+     * is a 400 naming it; {"*"}: any (the page, whose query the server ignores). format=
+     * is every route's (the daemon reads it). */
+    const char *const *params;
 };
 
 /* One table entry; the label is spelled at compile time, so no thread ever builds it. */
 #define ROUTE(method, pattern, handler, flags)                                                     \
-    { HTTP_##method, pattern, #method " " pattern, handler, flags }
+    { HTTP_##method, pattern, #method " " pattern, handler, flags, NULL }
+/* The same for a route that reads query parameters. */
+#define ROUTE_Q(method, pattern, handler, flags, params)                                           \
+    { HTTP_##method, pattern, #method " " pattern, handler, flags, params }
 
 enum router_outcome { ROUTER_FOUND, ROUTER_NOT_FOUND, ROUTER_BAD_METHOD, ROUTER_NO_MEMORY };
 

@@ -59,7 +59,8 @@ bool db_receipt_store(struct db_conn *db, const struct ingest_meta *meta, const 
 #define RECEIPT_SELECT                                                                             \
     "SELECT id, partner, " RECEIVED_AT_RFC3339                                                     \
     ", format, status, http_status, row_count, counts, "                                           \
-    "errors, warnings, dry_run, idempotency_key FROM submissions "
+    "errors, warnings, dry_run, idempotency_key, octet_length(payload) AS payload_kept, "          \
+    "coalesce(body_bytes, octet_length(payload)) AS body_bytes FROM submissions "
 
 static json_t *receipt_json(PGresult *r, int i) {
     json_t *counts = json_loads(PQgetvalue(r, i, 7), 0, NULL);
@@ -75,6 +76,14 @@ static json_t *receipt_json(PGresult *r, int i) {
         warnings ? warnings : json_array(), "dry_run", PQgetvalue(r, i, 10)[0] == 't');
     if (!PQgetisnull(r, i, 11))
         json_object_set_new(j, "idempotency_key", json_string(PQgetvalue(r, i, 11)));
+    /* How much of the body a refused receipt keeps: an excerpt, when it was long. */
+    int kept = PQfnumber(r, "payload_kept"), sent = PQfnumber(r, "body_bytes");
+    if (kept >= 0 && sent >= 0 && !PQgetisnull(r, i, kept) &&
+        strcmp(PQgetvalue(r, i, 4), "rejected") == 0)
+        json_object_set_new(j, "body",
+                            json_pack("{s:I, s:I}", "bytes",
+                                      (json_int_t)atoll(PQgetvalue(r, i, sent)), "kept",
+                                      (json_int_t)atoll(PQgetvalue(r, i, kept))));
     return j;
 }
 
@@ -125,4 +134,20 @@ bool db_receipts_list(struct db_conn *db, const char *partner, int limit, json_t
     snprintf(lim, sizeof lim, "%d", limit);
     const char *params[] = {partner, lim};
     return db_json_rows(db, &s, params, "receipts", receipt_json, items);
+}
+
+bool db_receipt_note_body(struct db_conn *db, const char *id, size_t body_bytes) {
+    static const struct db_stmt s = {"receipt_note_body",
+                                     "UPDATE submissions "
+                                     "SET body_bytes = $2 "
+                                     "WHERE id = $1::uuid",
+                                     2};
+    char bytes[24];
+    snprintf(bytes, sizeof bytes, "%zu", body_bytes);
+    const char *params[] = {id, bytes};
+    PGresult *r = db_exec(db, &s, params);
+    if (!db_check(db, r, "receipt body size", NULL))
+        return false;
+    PQclear(r);
+    return true;
 }

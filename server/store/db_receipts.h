@@ -4,6 +4,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "store/db_ingest.h"
 
@@ -16,6 +17,9 @@ bool db_receipt_store(struct db_conn *db, const struct ingest_meta *meta, const 
  * filled, same_body set), 0 none, -1 failure. */
 int db_receipt_find_idempotent(struct db_conn *db, const char *partner, const char *key,
                                const char *body_sha256_hex, json_t **receipt, bool *same_body);
+/* Notes that the stored receipt id kept only an excerpt of a body body_bytes long (a
+ * refused submission keeps WELLBEING_REFUSED_EXCERPT bytes). */
+bool db_receipt_note_body(struct db_conn *db, const char *id, size_t body_bytes);
 /* A receipt by id as the caller may see it (partner NULL: any). 1 found, 0 not, -1 fail. */
 int db_receipt_get(struct db_conn *db, const char *id, const char *partner, json_t **out);
 /* Receipts newest first; partner NULL lists every partner's. */

@@ -180,7 +180,8 @@ test('paths that climb out of the dashboard folder are refused', async () => {
   ];
   for (const p of paths) {
     const r = await raw('GET', p);
-    assert.equal(r.status, 404, p);
+    // Issue 11: an escaped control byte (%00) is refused before routing, as a 400.
+    assert.equal(r.status, p.includes('%00') ? 400 : 404, p);
     assert.equal(r.headers['content-type'], 'application/problem+json', p);
     assert.equal(r.headers['cache-control'], 'no-store', p);
     const text = r.body.toString();

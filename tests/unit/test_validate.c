@@ -149,11 +149,55 @@ static void test_counts_must_be_whole_and_not_negative(void **state) {
     expect_verdict(UNIT_COUNT, -0.5, "negative_count", "a count cannot be negative (got -0.5)");
 }
 
+/* 2^53 itself is refused since 2^53 + 1 (9007199254740993) reads as it: issue 11. */
 static void test_counts_beyond_exact_doubles_are_out_of_range(void **state) {
     (void)state;
-    expect_verdict(UNIT_COUNT, 9007199254740992.0, NULL, NULL);
+    expect_verdict(UNIT_COUNT, 9007199254740991.0, NULL, NULL);
+    expect_verdict(UNIT_COUNT, 9007199254740992.0, "out_of_range",
+                   "a count above 9007199254740991 (2^53 - 1) cannot be stored exactly (it "
+                   "reads as 9007199254740992)");
+    double read;
+    assert_true(value_parse("9007199254740993", &read, NULL, 0));
+    assert_non_null(value_check(UNIT_COUNT, read, NULL, 0));
     expect_verdict(UNIT_COUNT, 1e17, "out_of_range",
-                   "a count above 9007199254740992 cannot be stored exactly (got 1e+17)");
+                   "a count above 9007199254740991 (2^53 - 1) cannot be stored exactly (it "
+                   "reads as 1e+17)");
+}
+
+static void test_money_and_rates_have_ceilings_that_keep_squares_finite(void **state) {
+    (void)state;
+    expect_verdict(UNIT_GBP, 1e15, NULL, NULL);
+    expect_verdict(UNIT_GBP, 1.5e154, "out_of_range",
+                   "an amount in pounds must be at most 1e15 (got 1.5e+154)");
+    expect_verdict(UNIT_GBP, 1.0000000000000002e15, "out_of_range",
+                   "an amount in pounds must be at most 1e15 (got 1e+15)");
+    expect_verdict(UNIT_RATE_PER_1000, 1e6, NULL, NULL);
+    expect_verdict(UNIT_RATE_PER_1000, 1e300, "out_of_range",
+                   "a rate per 1,000 must be at most 1000000 (got 1e+300)");
+    /* Whatever passes, a million of its squares still sum to a finite double. */
+    enum value_unit units[] = {UNIT_COUNT, UNIT_PERCENT, UNIT_GBP, UNIT_RATE_PER_1000};
+    double tops[] = {9007199254740991.0, 100, 1e15, 1e6};
+    for (int i = 0; i < 4; i++) {
+        assert_null(value_check(units[i], tops[i], NULL, 0));
+        assert_non_null(value_check(units[i], nextafter(tops[i], INFINITY), NULL, 0));
+        assert_true(isfinite(tops[i] * tops[i] * 1e6));
+    }
+}
+
+static void test_interval_bounds_stay_within_the_units_magnitude(void **state) {
+    (void)state;
+    char msg[160];
+    assert_null(value_check_bound(UNIT_COUNT, -0.5, msg, sizeof msg));
+    assert_string_equal(msg, "");
+    assert_null(value_check_bound(UNIT_COUNT, 12.25, NULL, 0));
+    assert_null(value_check_bound(UNIT_PERCENT, 100, NULL, 0));
+    assert_string_equal(value_check_bound(UNIT_PERCENT, 100.5, msg, sizeof msg), "out_of_range");
+    assert_string_equal(msg,
+                        "an interval bound must lie within -100 and 100 for this unit (got 100.5)");
+    assert_string_equal(value_check_bound(UNIT_GBP, -1e300, NULL, 0), "out_of_range");
+    assert_string_equal(value_check_bound(UNIT_RATE_PER_1000, (double)NAN, NULL, 0),
+                        "out_of_range");
+    assert_string_equal(value_check_bound(UNIT_COUNT, 1e16, NULL, 0), "out_of_range");
 }
 
 static void test_percent_lies_within_zero_and_one_hundred(void **state) {
@@ -208,6 +252,8 @@ int main(void) {
         cmocka_unit_test(test_value_parse_refuses_a_canon_buffer_too_small),
         cmocka_unit_test(test_counts_must_be_whole_and_not_negative),
         cmocka_unit_test(test_counts_beyond_exact_doubles_are_out_of_range),
+        cmocka_unit_test(test_money_and_rates_have_ceilings_that_keep_squares_finite),
+        cmocka_unit_test(test_interval_bounds_stay_within_the_units_magnitude),
         cmocka_unit_test(test_percent_lies_within_zero_and_one_hundred),
         cmocka_unit_test(test_money_and_rates_are_not_negative_but_may_be_fractional),
         cmocka_unit_test(test_values_that_are_not_finite_are_out_of_range_for_every_unit),
