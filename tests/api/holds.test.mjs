@@ -297,9 +297,9 @@ test('/healthz and reads stay prompt during concurrent big submissions', { timeo
     const bodies = [0, 1, 2].map((i) => execFileSync(join(ROOT, 'scripts', 'gen-synthetic'),
       ['--rows', '20000', '--seed', String(i + 1), '--first-month', `${2010 + i}-01`], { encoding: 'utf8', maxBuffer: 64 << 20 }));
     let done = false;
-    const submissions = Promise.all(bodies.map((body) => api('POST', '/v1/submissions', {
+    const submissions = Promise.all(bodies.map((body) => timed(api('POST', '/v1/submissions', {
       base: srv.base, key: bulkKey, body, headers: { 'Content-Type': 'text/csv' },
-    }))).finally(() => { done = true; });
+    })))).finally(() => { done = true; });
     let worstHealth = 0, worstRead = 0, probes = 0;
     await sleep(300);
     while (!done) {
@@ -313,10 +313,16 @@ test('/healthz and reads stay prompt during concurrent big submissions', { timeo
       await sleep(100);
     }
     const answers = await submissions;
-    for (const a of answers) assert.equal(a.status, 201, a.text.slice(0, 300));
+    for (const a of answers) assert.equal(a.value.status, 201, a.value.text.slice(0, 300));
     assert.ok(probes >= 3, `only ${probes} probes ran during the submissions`);
-    assert.ok(worstHealth < 1000, `/healthz took up to ${worstHealth} ms during the submissions`);
-    assert.ok(worstRead < 2000, `a read took up to ${worstRead} ms during the submissions`);
+    // A server whose loop waits on a submission keeps /healthz waiting for most of one
+    // (on main before this, up to 5 s of a 6 s submission); one that holds answers in
+    // milliseconds. The bound grows with the submissions on a machine loaded enough to
+    // slow everything, and stays far below what a waiting loop costs.
+    const shortest = Math.min(...answers.map((a) => a.ms));
+    const bound = Math.max(1000, shortest / 3);
+    assert.ok(worstHealth < bound, `/healthz took up to ${worstHealth} ms during submissions of ${shortest} ms or more`);
+    assert.ok(worstRead < Math.max(2000, shortest / 2), `a read took up to ${worstRead} ms during submissions of ${shortest} ms or more`);
   } finally {
     assert.equal(await srv.stop(), 0);
   }
