@@ -5,9 +5,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
-#include <sys/resource.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "domain/strbuf.h"
 #include "log.h"
@@ -35,10 +33,6 @@ static int64_t now_ms(void) {
 
 static void *lane_main(void *arg) {
     struct lane *l = arg;
-    /* Linux gives each thread its own nice value: a lane that parses big bodies yields
-     * the CPU to the event loop (and to reads) whenever they have work. Best effort. */
-    if (l->nice)
-        (void)setpriority(PRIO_PROCESS, (id_t)gettid(), getpriority(PRIO_PROCESS, 0) + l->nice);
     pthread_mutex_lock(&l->lock);
     for (;;) {
         while (!l->head && !stopping)
@@ -67,9 +61,7 @@ bool workers_start(const struct workers_config *cfg) {
     atomic_store(&stopping, false);
     for (int i = 0; i < WORK_LANES; i++) {
         struct lane *l = &lanes[i];
-        *l = (struct lane){.limit = cfg->queue[i],
-                           .deadline_ms = cfg->deadline_ms[i],
-                           .nice = i == WORK_SUBMIT ? WORK_SUBMIT_NICE : 0};
+        *l = (struct lane){.limit = cfg->queue[i], .deadline_ms = cfg->deadline_ms[i]};
         pthread_mutex_init(&l->lock, NULL);
         pthread_cond_init(&l->ready, NULL);
         l->threads = calloc((size_t)cfg->threads[i], sizeof *l->threads);

@@ -13,9 +13,6 @@
 #include <stdint.h>
 
 enum work_lane { WORK_READ, WORK_SUBMIT, WORK_LANES };
-/* How much lower the submission lane's threads run (nice): reading and checking 100,000
- * rows is the one CPU-bound job, and must not keep the event loop off a busy CPU. */
-#define WORK_SUBMIT_NICE 10
 
 struct work {
     /* late: the job waited in the queue past the deadline given to workers_start (or the
