@@ -17,7 +17,6 @@ struct lane {
     int queued, busy, limit, nthreads;
     unsigned long long refused, late;
     int deadline_ms;
-    int nice;     /* added to its threads' nice value */
     bool stopped; /* its threads are joined: workers_continue refuses */
     pthread_t *threads;
 };
