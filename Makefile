@@ -85,6 +85,7 @@ asan: build/asan/wellbeingd
 # call outside the test's reach). Never daemon.c or request.c: unit tests link without
 # libmicrohttpd, a database or any handler.
 UNIT_LINK_test_router := server/http/router.c
+UNIT_LINK_test_log := server/log.c
 UNIT_LINK_test_reply := server/http/reply.c
 UNIT_LINK_test_workers := server/http/workers.c server/log.c
 UNIT_LINK_test_question := server/http/question.c server/http/cache.c server/http/reply.c \

@@ -117,8 +117,12 @@ static bool serve(struct request *rq, struct reply *rp, const struct cache_key *
     if (e) {
         found = e->body;
         atomic_fetch_add(&found->refs, 1);
-        atomic_store_explicit(&e->last_used, atomic_fetch_add(&clock_tick, 1) + 1,
-                              memory_order_relaxed);
+        /* Already the most recent entry (a hot answer read again and again): its
+         * place in the order cannot change, so neither shared counter is written. */
+        unsigned long long tick = atomic_load_explicit(&clock_tick, memory_order_relaxed);
+        if (atomic_load_explicit(&e->last_used, memory_order_relaxed) != tick)
+            atomic_store_explicit(&e->last_used, atomic_fetch_add(&clock_tick, 1) + 1,
+                                  memory_order_relaxed);
     }
     pthread_rwlock_unlock(&lock);
     if (!found) {

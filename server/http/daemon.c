@@ -68,9 +68,15 @@ static enum http_method method_of(const char *m) {
 
 static struct request *request_new(struct MHD_Connection *conn, const char *url,
                                    const char *method) {
-    struct request *rq = calloc(1, sizeof *rq);
+    /* Zeroed all but the question's text (2 KiB, on every request), which is written
+     * by question_make before anything reads it. */
+    struct request *rq = malloc(sizeof *rq);
     if (!rq)
         return NULL;
+    size_t text_at = offsetof(struct request, question.text);
+    size_t text_end = text_at + sizeof rq->question.text;
+    memset(rq, 0, text_at);
+    memset((char *)rq + text_end, 0, sizeof *rq - text_end);
     rq->conn = conn;
     rq->method = method_of(method);
     rq->method_name = method;

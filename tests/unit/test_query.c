@@ -124,6 +124,8 @@ static void test_key_like_text_is_spotted(void **state) {
     const char *keylike[] = {"wbk_0123456789abcdef_" SECRET,
                              "/v1/admin/keys/wbk_0123/revoke",
                              "WBK_",
+                             "wBk_", /* any case, letter by letter */
+                             "/a/WbK_x",
                              "key=" SECRET,
                              "/x/" SECRET "/y",
                              "xwbk_1"};
@@ -135,6 +137,14 @@ static void test_key_like_text_is_spotted(void **state) {
                            "/v1/observations?metric=mhfa.people_trained&area=E08000025",
                            "/v1/admin/keys/3F2A9C1E-8B7D-4E6F-A5C4-1B2D3E4F5A6B/revoke",
                            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcde", /* 31: too short */
+                           "wbk-",
+                           "wbkx",
+                           "vbk_",
+                           "wck_",
+                           "wbj_",
+                           "wbk",
+                           "w",                /* near misses */
+                           "\x77\x62\x6b\x7f", /* '_' | 0x20 is 0x7f: the underscore is exact */
                            ""};
     for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
         if (query_keylike(plain[i], strlen(plain[i])))

@@ -210,6 +210,24 @@ static void test_an_unnamed_question_has_no_key(void **state) {
     assert_false(k.usable);
 }
 
+/* The ETag is written by hand (it runs on every cached read): the same text as
+ * "\"v%llu-%016llx\"" for small, large and zero versions and hashes. */
+static void test_the_etag_is_the_version_and_sixteen_hex_digits(void **state) {
+    (void)state;
+    static const uint64_t versions[] = {0, 1, 9, 10, 42, 1234567, UINT64_MAX};
+    static const uint64_t hashes[] = {0, 1, 0xabcdef, 0x0123456789abcdefULL, UINT64_MAX};
+    static struct question q;
+    for (size_t v = 0; v < sizeof versions / sizeof versions[0]; v++)
+        for (size_t h = 0; h < sizeof hashes / sizeof hashes[0]; h++) {
+            q.hash = hashes[h];
+            char got[QUESTION_ETAG_SIZE], want[QUESTION_ETAG_SIZE];
+            question_etag(&q, versions[v], got);
+            snprintf(want, sizeof want, "\"v%llu-%016llx\"", (unsigned long long)versions[v],
+                     (unsigned long long)hashes[h]);
+            assert_string_equal(got, want);
+        }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_input_changes_both_the_etag_and_the_key),
@@ -221,6 +239,7 @@ int main(void) {
         cmocka_unit_test(test_the_text_is_the_documented_canonical_form),
         cmocka_unit_test(test_a_long_question_has_an_etag_but_no_key),
         cmocka_unit_test(test_an_unnamed_question_has_no_key),
+        cmocka_unit_test(test_the_etag_is_the_version_and_sixteen_hex_digits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
