@@ -256,7 +256,8 @@ static enum ingest_outcome apply_begin(struct db_conn *db, const struct ingest_m
     if (!exec_ok(db, "BEGIN; SET LOCAL work_mem = '64MB'; SET LOCAL jit = off"))
         return INGEST_DB_FAILED;
     /* COPY and the upsert of 100,000 rows take seconds, not the milliseconds of a read:
-     * this transaction alone gets the long statement limit; the lock limit stays. */
+     * this transaction alone gets the long statement limit (and, below, a long wait for
+     * the writers' lock; every other lock keeps the lock limit). */
     if (!db_allow_long_statements(db))
         return INGEST_DB_FAILED;
     /* Bumping the version first takes the data_version row lock for the whole write, so
