@@ -88,6 +88,7 @@ asan: build/asan/wellbeingd
 UNIT_LINK_test_router := server/http/router.c
 UNIT_LINK_test_log := server/log.c
 UNIT_LINK_test_reply := server/http/reply.c
+UNIT_LINK_test_workers := server/http/workers.c server/log.c
 UNIT_LINK_test_question := server/http/question.c server/http/cache.c server/http/reply.c \
                            tests/unit/support/usage_fake.c
 UNIT_LINK_test_cache := server/http/cache.c server/http/reply.c server/http/question.c \

@@ -45,13 +45,38 @@ static const struct setting settings[] = {
     {"--max-rows", "WELLBEING_MAX_ROWS", K_LONG, &g_config.max_rows, 1, 10000000,
      "most rows in one submission (100000)"},
     {"--db-pool", "WELLBEING_DB_POOL", K_INT, &g_config.db_pool, 1, 1000,
-     "database connections (2 x threads + 2)"},
+     "database connections (workers + submit workers + 1)"},
     {"--db-wait-ms", "WELLBEING_DB_WAIT_MS", K_INT, &g_config.db_wait_ms, 1, 60000,
      "longest wait for a free connection before 503 (2000)"},
+    {"--statement-timeout-ms", "WELLBEING_STATEMENT_TIMEOUT_MS", K_INT,
+     &g_config.statement_timeout_ms, 1, 3600000,
+     "longest a database statement may run before it is cancelled and a 503 sent (5000)"},
+    {"--lock-timeout-ms", "WELLBEING_LOCK_TIMEOUT_MS", K_INT, &g_config.lock_timeout_ms, 1, 3600000,
+     "longest wait for a row or table lock before a 503 (2000)"},
+    {"--ingest-statement-timeout-ms", "WELLBEING_INGEST_STATEMENT_TIMEOUT_MS", K_INT,
+     &g_config.ingest_statement_timeout_ms, 1, 3600000,
+     "statement limit, and wait for the other writers, inside a submission's write transaction "
+     "(120000)"},
+    {"--workers", "WELLBEING_WORKERS", K_INT, &g_config.workers, 1, 256,
+     "threads doing reads' database work, off the event loop (2 x threads)"},
+    {"--submit-workers", "WELLBEING_SUBMIT_WORKERS", K_INT, &g_config.submit_workers, 1, 64,
+     "threads applying submissions, apart from reads (2)"},
+    {"--queue", "WELLBEING_QUEUE", K_INT, &g_config.queue_limit, 1, 100000,
+     "most requests waiting for a read worker before a 503 (256)"},
+    {"--submit-queue", "WELLBEING_SUBMIT_QUEUE", K_INT, &g_config.submit_queue_limit, 1, 10000,
+     "most submissions waiting for a submission worker before a 503 (8)"},
+    {"--submit-wait-ms", "WELLBEING_SUBMIT_WAIT_MS", K_INT, &g_config.submit_wait_ms, 1, 3600000,
+     "longest a submission waits for a submission worker before a 503 (60000)"},
+    {"--header-timeout", "WELLBEING_HEADER_TIMEOUT", K_INT, &g_config.header_timeout_s, 1, 3600,
+     "seconds for a request line and headers to arrive in full (10)"},
+    {"--body-timeout", "WELLBEING_BODY_TIMEOUT", K_INT, &g_config.body_timeout_s, 1, 3600,
+     "seconds a body may take before the minimum rate applies (20)"},
+    {"--body-min-rate", "WELLBEING_BODY_MIN_RATE", K_INT, &g_config.body_min_rate, 1, 1 << 30,
+     "bytes a second a body must keep up after its first seconds (500)"},
     {"--conn-limit", "WELLBEING_CONN_LIMIT", K_INT, &g_config.conn_limit, 1, 100000,
-     "most open client connections (1024)"},
+     "most open client connections, capped by the open-file limit (4096)"},
     {"--per-ip-limit", "WELLBEING_PER_IP_LIMIT", K_INT, &g_config.per_ip_limit, 1, 100000,
-     "most open connections from one address (256)"},
+     "most open connections from one address (32)"},
     {"--timeout", "WELLBEING_TIMEOUT", K_INT, &g_config.timeout_s, 1, 3600,
      "idle connection timeout in seconds (30)"},
     {"--refused-excerpt", "WELLBEING_REFUSED_EXCERPT", K_SIZE, &g_config.refused_excerpt, 0,
@@ -133,8 +158,18 @@ bool config_load(int *argc, char **argv) {
         .max_rows = 100000,
         .db_wait_ms = 2000,
         .replica_wait_ms = 200,
-        .conn_limit = 1024,
-        .per_ip_limit = 256,
+        .submit_workers = 2,
+        .queue_limit = 256,
+        .submit_queue_limit = 8,
+        .submit_wait_ms = 60000,
+        .statement_timeout_ms = 5000,
+        .lock_timeout_ms = 2000,
+        .ingest_statement_timeout_ms = 120000,
+        .header_timeout_s = 10,
+        .body_timeout_s = 20,
+        .body_min_rate = 500,
+        .conn_limit = 4096,
+        .per_ip_limit = 32,
         .timeout_s = 30,
         .small_count_max = 4,
         .refused_excerpt = 65536,
@@ -177,8 +212,12 @@ bool config_load(int *argc, char **argv) {
     }
     *argc = out;
     argv[out] = NULL;
+    if (!g_config.workers)
+        g_config.workers = g_config.threads * 2;
+    /* One connection per worker, so a worker never waits for one, and one for the usage
+     * counters' flush. */
     if (!g_config.db_pool)
-        g_config.db_pool = g_config.threads * 2 + 2;
+        g_config.db_pool = g_config.workers + g_config.submit_workers + 1;
     if (!g_config.data_dir)
         g_config.data_dir = find_data_dir();
     return true;

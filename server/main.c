@@ -47,6 +47,8 @@ static int cmd_serve(void) {
         log_error("start", "out of memory setting up the request counters");
         return 1;
     }
+    db_set_timeouts(g_config.statement_timeout_ms, g_config.lock_timeout_ms,
+                    g_config.ingest_statement_timeout_ms);
     if (!db_init(g_config.database_url, g_config.database_read_url, g_config.db_pool,
                  g_config.db_wait_ms)) {
         log_error("start", "could not set up the database pool");

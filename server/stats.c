@@ -6,6 +6,8 @@
 #include <stdlib.h>
 
 #include "http/cache.h"
+#include "http/deadline.h"
+#include "http/workers.h"
 #include "store/db.h"
 
 static const int status_codes[] = {200, 201, 204, 304, 400, 401, 403, 404, 405,
@@ -113,6 +115,8 @@ void stats_render(struct strbuf *out) {
                   atomic_load(&st.ingest_applied), atomic_load(&st.ingest_rejected),
                   atomic_load(&st.ingest_dry_run));
     cache_stats_render(out);
+    workers_stats_render(out);
+    deadline_stats_render(out);
 }
 
 /* Each database's pool, whether it answers, its data version; the replica's lag and

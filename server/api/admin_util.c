@@ -455,6 +455,9 @@ void admin_write_failed(struct reply *rp, struct db_conn *db, const struct db_er
                       "the database is not reachable just now; nothing was saved; try "
                       "again shortly");
         reply_header(rp, "Retry-After", "5");
+    } else if (strcmp(e->sqlstate, DB_STATE_QUERY_CANCELED) == 0 ||
+               strcmp(e->sqlstate, DB_STATE_LOCK_NOT_AVAILABLE) == 0) {
+        problem_db_busy(rp);
     } else if (strcmp(e->sqlstate, "23505") == 0) {
         problem_reply(rp, 409, "the %s conflicts with one that exists already (%s)", what, rule);
     } else if (strncmp(e->sqlstate, "23", 2) == 0 || strncmp(e->sqlstate, "22", 2) == 0) {

@@ -8,6 +8,8 @@
 void api_db_failed(struct reply *rp, struct db_conn *db, const char *what) {
     if (!db || db_lost(db))
         problem_unavailable(rp);
+    else if (db_timed_out(db))
+        problem_db_busy(rp);
     else if (db_short_of_memory(db))
         api_no_memory(rp);
     else

@@ -20,6 +20,10 @@ struct body {
     const char *content_type; /* static string */
     int status;
     char *metrics; /* comma-separated, or NULL */
+    /* The headers the handler had set (its Content-Disposition), as name\0value\0
+     * pairs, nheaders of them: a hit answered before the handler runs carries them too. */
+    char *headers;
+    int nheaders;
     char data[];
 };
 
@@ -38,7 +42,9 @@ static pthread_rwlock_t lock = PTHREAD_RWLOCK_INITIALIZER;
 static size_t entries, bytes;
 static atomic_ullong clock_tick, hits, misses, evictions;
 
+static bool serve(struct request *rq, struct reply *rp, const struct cache_key *k, bool count_miss);
 static void body_release(void *cls);
+static char *copy_headers(const struct reply *rp);
 static void entry_drop_locked(struct entry **link);
 static void evict_locked(uint64_t version, size_t incoming);
 
@@ -54,13 +60,38 @@ static void body_release(void *cls) {
     struct body *b = cls;
     if (atomic_fetch_sub(&b->refs, 1) == 1) {
         free(b->metrics);
+        free(b->headers);
         free(b);
     }
 }
 
-/* Answers from b, handing the reply one reference (released when sent). */
+/* Answers from b, handing the reply one reference (released when sent), with the
+ * handler's headers that rp does not have yet. */
 static void reply_with(struct reply *rp, struct body *b) {
     reply_shared(rp, b->status, b->content_type, b->data, b->len, body_release, b);
+    const char *h = b->headers;
+    for (int i = 0; i < b->nheaders; i++) {
+        const char *value = h + strlen(h) + 1;
+        if (!reply_has_header(rp, h))
+            reply_header(rp, h, value);
+        h = value + strlen(value) + 1;
+    }
+}
+
+/* rp's headers as name\0value\0 pairs (NULL when it has none or out of memory). */
+static char *copy_headers(const struct reply *rp) {
+    size_t size = 0;
+    for (int i = 0; i < rp->nheaders; i++)
+        size += strlen(rp->headers[i][0]) + strlen(rp->headers[i][1]) + 2;
+    char *out = size ? malloc(size) : NULL;
+    char *at = out;
+    for (int i = 0; out && i < rp->nheaders; i++)
+        for (int j = 0; j < 2; j++) {
+            size_t n = strlen(rp->headers[i][j]) + 1;
+            memcpy(at, rp->headers[i][j], n);
+            at += n;
+        }
+    return out;
 }
 
 static bool entry_is(const struct entry *e, const struct cache_key *k, uint64_t version) {
@@ -76,7 +107,8 @@ static struct entry *find_locked(const struct cache_key *k, uint64_t version) {
     return NULL;
 }
 
-bool cache_serve(struct request *rq, struct reply *rp, const struct cache_key *k) {
+static bool serve(struct request *rq, struct reply *rp, const struct cache_key *k,
+                  bool count_miss) {
     if (!k->usable || !rq->version)
         return false;
     struct body *found = NULL;
@@ -94,13 +126,22 @@ bool cache_serve(struct request *rq, struct reply *rp, const struct cache_key *k
     }
     pthread_rwlock_unlock(&lock);
     if (!found) {
-        atomic_fetch_add_explicit(&misses, 1, memory_order_relaxed);
+        if (count_miss)
+            atomic_fetch_add_explicit(&misses, 1, memory_order_relaxed);
         return false;
     }
     atomic_fetch_add_explicit(&hits, 1, memory_order_relaxed);
     usage_count_list(found->metrics);
     reply_with(rp, found);
     return true;
+}
+
+bool cache_serve(struct request *rq, struct reply *rp, const struct cache_key *k) {
+    return serve(rq, rp, k, true);
+}
+
+bool cache_serve_early(struct request *rq, struct reply *rp, const struct cache_key *k) {
+    return serve(rq, rp, k, false);
 }
 
 void cache_count_revalidated(struct request *rq) {
@@ -197,12 +238,17 @@ void cache_reply(struct reply *rp, const struct cache_key *k, uint64_t version, 
                  const char *content_type, char *body, size_t len, const char *metrics) {
     struct body *b = malloc(sizeof *b + len + 1);
     char *metrics_copy = b && metrics ? strdup(metrics) : NULL;
-    if (!b || (metrics && !metrics_copy)) {
+    char *headers = b ? copy_headers(rp) : NULL;
+    if (!b || (metrics && !metrics_copy) || (rp->nheaders && !headers)) {
         /* Not kept, but still answered: the cache is only ever a shortcut. */
         free(b);
+        free(metrics_copy);
+        free(headers);
         reply_body(rp, status, content_type, body, len);
         return;
     }
+    b->headers = headers;
+    b->nheaders = headers ? rp->nheaders : 0;
     atomic_init(&b->refs, 1);
     b->len = len;
     b->content_type = content_type;

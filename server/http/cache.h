@@ -32,6 +32,9 @@ void cache_key_make(struct request *rq, struct cache_key *k);
 /* When an answer for k at rq->version is held: fills rp with it, counts its metrics as
  * read, and returns true. */
 bool cache_serve(struct request *rq, struct reply *rp, const struct cache_key *k);
+/* The same, but a miss is not counted: the daemon's look on the event loop, before the
+ * request goes to a worker whose handler looks again (and counts the miss). */
+bool cache_serve_early(struct request *rq, struct reply *rp, const struct cache_key *k);
 /* Answers rp with body (taken) and keeps it for k at version. metrics: the metric codes
  * the answer shows, comma-separated, counted as read on every later hit (NULL: none). */
 void cache_reply(struct reply *rp, const struct cache_key *k, uint64_t version, int status,

@@ -1,12 +1,11 @@
-/* libmicrohttpd glue. One request runs on one pool thread from first byte to last;
- * its state is allocated on the first access-handler call and freed when libmicrohttpd
- * reports the request complete, whatever happened in between. */
+/* libmicrohttpd glue. A request's state is allocated on the first access-handler call
+ * and freed when libmicrohttpd reports the request complete, whatever happened in
+ * between. The event-loop threads never wait on PostgreSQL: what needs the database is
+ * suspended and handed to a worker lane (http/workers.h), which makes the answer and
+ * resumes the connection; the loop then sends it (daemon_send.c). */
 #include "http/daemon.h"
 
-#include <arpa/inet.h>
-#include <assert.h>
 #include <microhttpd.h>
-#include <netinet/in.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -18,27 +17,20 @@
 
 #include "config.h"
 #include "http/cache.h"
+#include "http/daemon_conn.h"
+#include "http/daemon_send.h"
+#include "http/deadline.h"
+#include "http/listen.h"
 #include "http/guard.h"
 #include "domain/query.h"
 #include "http/problem.h"
 #include "http/reqdb.h"
 #include "http/request.h"
 #include "http/routes.h"
+#include "http/workers.h"
 #include "log.h"
 #include "stats.h"
 #include "store/db.h"
-
-/* The request core's stream reader is libmicrohttpd's in all but name. */
-static_assert(REPLY_STREAM_END == MHD_CONTENT_READER_END_OF_STREAM, "stream end");
-static_assert(REPLY_STREAM_ERROR == MHD_CONTENT_READER_END_WITH_ERROR, "stream error");
-
-/* The answer when memory ran out: static bytes, so sending it allocates nothing of
- * ours (libmicrohttpd still needs its response; without one the connection closes).
- * The same words as api_no_memory, which tries a problem made the usual way first. */
-static const char OUT_OF_MEMORY_BODY[] =
-    "{\"type\":\"https://wellbeing.wmca.org.uk/problems/503\",\"title\":\"Service "
-    "unavailable\",\"status\":503,\"detail\":\"the server is short of memory; try "
-    "again\"}";
 
 static struct MHD_Daemon *daemon_handle;
 static atomic_int in_flight;
@@ -50,16 +42,17 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
                          enum MHD_RequestTerminationCode code);
 static struct request *request_new(struct MHD_Connection *conn, const char *url,
                                    const char *method);
-static void dispatch(struct request *rq, struct reply *rp);
+static bool dispatch_front(struct request *rq, struct reply *rp);
+static void dispatch_back(struct request *rq, struct reply *rp);
 static void serve_route(struct request *rq, struct reply *rp);
-static enum MHD_Result send_reply(struct request *rq, struct reply *rp);
+static enum MHD_Result queue_for_worker(struct request *rq);
+static void run_queued(struct work *w, bool late);
 static enum MHD_Result answer(struct request *rq);
-static const char *cors_origin(struct request *rq);
 static bool authorize(struct request *rq, struct reply *rp);
 static bool choose_format(struct request *rq, struct reply *rp);
 static enum http_method method_of(const char *m);
-static bool parse_listen(const char *text, struct sockaddr_storage *addr, socklen_t *len);
 static double seconds_since(const struct timespec *t);
+static void wait_in_flight(int64_t limit_ms, bool while_running);
 
 static double seconds_since(const struct timespec *t) {
     struct timespec now;
@@ -96,35 +89,19 @@ static struct request *request_new(struct MHD_Connection *conn, const char *url,
     return rq;
 }
 
-/* ---- CORS, auth, representation, ETag ---- */
+/* ---- auth, representation ---- */
 
-/* The request's Origin when it is one of the configured dashboard origins. */
-static const char *cors_origin(struct request *rq) {
-    const char *origin = req_header(rq, "Origin");
-    const char *list = g_config.cors_origins;
-    if (!origin || !list || !*list)
-        return NULL;
-    size_t olen = strlen(origin);
-    for (const char *p = list; *p;) {
-        while (*p == ' ' || *p == ',')
-            p++;
-        size_t n = strcspn(p, ",");
-        while (n && p[n - 1] == ' ')
-            n--;
-        if ((n == 1 && *p == '*') || (n == olen && strncmp(p, origin, n) == 0))
-            return origin;
-        p += strcspn(p, ",");
-    }
-    return NULL;
+/* Whether the route needs a key whatever the request sends. */
+static bool route_needs_key(const struct route *r) {
+    return (r->flags & (ROUTE_SUBMIT | ROUTE_ADMIN | ROUTE_KEY)) ||
+           ((r->flags & ROUTE_READ) && !g_config.public_read);
 }
 
 static bool authorize(struct request *rq, struct reply *rp) {
     unsigned flags = rq->route->flags;
     const char *auth = req_header(rq, "Authorization");
-    bool needs_key = (flags & (ROUTE_SUBMIT | ROUTE_ADMIN | ROUTE_KEY)) ||
-                     ((flags & ROUTE_READ) && !g_config.public_read);
     if (!auth) {
-        if (!needs_key)
+        if (!route_needs_key(rq->route))
             return true;
         problem_reply(rp, 401, "this route needs an API key: send Authorization: Bearer <key>");
         reply_header(rp, "WWW-Authenticate", "Bearer");
@@ -143,7 +120,7 @@ static bool authorize(struct request *rq, struct reply *rp) {
         return false;
     }
     if (ok < 0) {
-        problem_unavailable(rp);
+        req_db_failed(rq, rp);
         return false;
     }
     if (ok == 0) {
@@ -195,43 +172,51 @@ static bool choose_format(struct request *rq, struct reply *rp) {
 
 /* ---- dispatch ---- */
 
-/* For a route whose answer follows the data version: learns the version, names the
- * question and answers 304 when the client holds this answer. False when rp is
- * answered (304, 503). */
-static bool check_version(struct request *rq, struct reply *rp) {
-    if (!req_settle_version(rq, rp))
-        return false;
+/* Names the question and answers 304 when the client holds the answer at rq->version.
+ * True when rp is answered (304, or the 503 of a failed allocation). */
+static bool answered_by_version(struct request *rq, struct reply *rp) {
     if (!req_name_question(rq)) {
         reply_out_of_memory(rp);
-        return false;
+        return true;
     }
     char etag[QUESTION_ETAG_SIZE];
     question_etag(&rq->question, rq->version, etag);
-    if (req_none_match(rq, etag)) {
-        cache_count_revalidated(rq);
-        rp->status = 304;
+    if (!req_none_match(rq, etag))
         return false;
-    }
+    cache_count_revalidated(rq);
+    rp->status = 304;
     return true;
 }
 
-static void dispatch(struct request *rq, struct reply *rp) {
+/* For a route whose answer follows the data version, on a worker: learns the version
+ * of the database the read goes to (asking it when that is not known or older than
+ * Min-Data-Version), then the 304 check. False when rp is
+ * answered (304, 503). */
+static bool check_version(struct request *rq, struct reply *rp) {
+    return req_settle_version(rq, rp) && !answered_by_version(rq, rp);
+}
+
+/* Everything that can be answered without PostgreSQL, on the event loop: refusals,
+ * routing, preflights, the routes that never touch the database, and, for an open read
+ * whose data version is known, a 304 or a cache hit. True when rp is the answer; false
+ * when the request needs the database and goes to a worker. */
+static bool dispatch_front(struct request *rq, struct reply *rp) {
     char allow[128];
     if (rq->out_of_memory) {
         reply_out_of_memory(rp);
-        return;
+        return true;
     }
     if (rq->body_too_large) {
         problem_reply(rp, 413, "the body is over the %zu-byte limit; split the submission",
                       g_config.max_body);
-        return;
+        return true;
     }
     if (!guard_path(rq, rp))
-        return;
+        return true;
     enum router_outcome found = router_match(routes, routes_count, rq, allow, sizeof allow);
     if (found == ROUTER_NO_MEMORY) {
         reply_out_of_memory(rp);
-        return;
+        return true;
     }
     if (rq->method == HTTP_OPTIONS && found != ROUTER_NOT_FOUND) {
         /* A CORS preflight: answered for any known path, allowed origins only. */
@@ -239,29 +224,57 @@ static void dispatch(struct request *rq, struct reply *rp) {
         rp->no_etag = true;
         if (found == ROUTER_BAD_METHOD)
             reply_header(rp, "Allow", allow);
-        return;
+        return true;
     }
     if (found == ROUTER_NOT_FOUND) {
         problem_reply(rp, 404, "no route %s; the routes are listed at /openapi.json", rq->path);
-        return;
+        return true;
     }
     if (found == ROUTER_BAD_METHOD) {
         problem_reply(rp, 405, "%s is not allowed on %s; allowed: %s", rq->method_name, rq->path,
                       allow);
         reply_header(rp, "Allow", allow);
-        return;
+        return true;
     }
     if (!guard_query(rq, rp) || !choose_format(rq, rp) || !req_read_min_version(rq, rp))
-        return;
+        return true;
+    unsigned flags = rq->route->flags;
+    /* A key that is sent is checked, even where none is needed, and that needs the
+     * database: such a request goes to a worker. */
+    const char *auth = req_header(rq, "Authorization");
+    if ((flags & ROUTE_NO_DB) && !auth) {
+        rq->route->handler(rq, rp);
+        if (!rp->status) {
+            log_error("handler", "%s answered nothing", rq->route->label);
+            problem_reply(rp, 500, "the server failed to answer; the error is logged");
+        }
+        return true;
+    }
+    /* So does a route that needs a key, and a read whose data version is not known yet. */
+    if (!(flags & ROUTE_ETAG) || route_needs_key(rq->route) || auth)
+        return false;
+    /* The version from memory alone (the replica's, or the primary's when the replica
+     * is down or behind Min-Data-Version): a worker waits or asks when it is not known. */
+    if (!req_version_from_memory(rq))
+        return false;
+    if (answered_by_version(rq, rp))
+        return true;
+    struct cache_key key;
+    cache_key_make(rq, &key);
+    return cache_serve_early(rq, rp, &key);
+}
+
+/* The rest, on a worker thread: which database answers (waiting briefly for the replica
+ * to reach Min-Data-Version here, never on the event loop), then serve_route; again
+ * from the primary when the replica was lost under the read. */
+static void dispatch_back(struct request *rq, struct reply *rp) {
     req_choose_source(rq);
     serve_route(rq, rp);
     if (req_again_on_primary(rq, rp)) /* the replica went away under this read */
         serve_route(rq, rp);
 }
 
-/* Authorizes, settles the data version (and answers 304 when the client holds this
- * answer), then runs the handler. Run again from the primary when the replica was lost
- * under it. */
+/* The key, the data version (and the 304), the handler. */
 static void serve_route(struct request *rq, struct reply *rp) {
     if (!authorize(rq, rp))
         return;
@@ -278,136 +291,67 @@ static void serve_route(struct request *rq, struct reply *rp) {
     }
 }
 
-/* ---- sending ---- */
-
-/* The 503 for a request that ran out of memory; MHD_NO (the connection closes) when
- * even that cannot be queued. */
-static enum MHD_Result send_out_of_memory(struct request *rq) {
-    rq->status = 503;
-    struct MHD_Response *resp = MHD_create_response_from_buffer(
-        sizeof OUT_OF_MEMORY_BODY - 1, (void *)OUT_OF_MEMORY_BODY, MHD_RESPMEM_PERSISTENT);
-    if (!resp)
-        return MHD_NO;
-    enum MHD_Result ok = MHD_NO;
-    if (MHD_add_response_header(resp, "Content-Type", "application/problem+json") == MHD_YES &&
-        MHD_add_response_header(resp, "Retry-After", "5") == MHD_YES &&
-        MHD_add_response_header(resp, "Cache-Control", "no-store") == MHD_YES)
-        ok = MHD_queue_response(rq->conn, 503, resp);
-    MHD_destroy_response(resp);
-    return ok;
+/* A worker's job: the answer is made here, off the event loop (its JSON written out
+ * too), then the connection is resumed and the event loop sends it. After the resume
+ * the request may be gone at any moment: nothing here touches it again. */
+static void run_queued(struct work *w, bool late) {
+    struct request *rq = (struct request *)(void *)((char *)w - offsetof(struct request, work));
+    struct reply *rp = rq->answer;
+    if (late) {
+        problem_reply(rp, 503,
+                      workers_stopping()
+                          ? "the server is stopping; nothing was changed; try again shortly"
+                          : "the server is busy: the request waited its limit for a database "
+                            "worker; nothing was changed; try again shortly");
+        reply_header(rp, "Retry-After", "2");
+    } else {
+        dispatch_back(rq, rp);
+    }
+    if (rp->source == REPLY_NONE && rp->json && !rp->out_of_memory) {
+        char *text = json_dumps(rp->json, REPLY_JSON_FLAGS);
+        if (text) /* else the event loop tries again, and answers 503 if it cannot */
+            reply_body(rp, rp->status, rp->content_type, text, strlen(text));
+    }
+    /* The answer is made: the connection goes back now, not once a slow client has read
+     * it, so the pool (one connection a worker) never runs short. A stream took its own. */
+    req_release_db(rq);
+    MHD_resume_connection(rq->conn);
 }
 
-/* libmicrohttpd's response for the reply's body. What the response takes is cleared
- * from rp; on failure (NULL) rp still owns it all and reply_free releases it. */
-static struct MHD_Response *response_of(struct request *rq, struct reply *rp) {
-    struct MHD_Response *resp = NULL;
-    /* The body's size for the access log; no body goes with HEAD, 204 or 304, and a
-     * stream counts its own bytes into rq->bytes as it goes. */
-    bool body = rq->method != HTTP_HEAD && rp->status != 204 && rp->status != 304;
-    if (body && rp->source == REPLY_SHARED)
-        rq->bytes += rp->shared_len;
-    else if (body && rp->source == REPLY_FILE)
-        rq->bytes += rp->file_size;
-    else if (body && rp->source == REPLY_NONE && !rp->json)
-        rq->bytes += rp->body ? rp->body_len : 0;
-    switch (rp->source) {
-    case REPLY_SHARED:
-        resp = MHD_create_response_from_buffer_with_free_callback_cls(
-            rp->shared_len, (void *)rp->shared, rp->release, rp->cls);
-        break;
-    case REPLY_STREAM:
-        resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, rp->shared_len, rp->reader,
-                                                 rp->cls, rp->release);
-        break;
-    case REPLY_FILE:
-        resp = MHD_create_response_from_fd((size_t)rp->file_size, rp->fd);
-        break;
-    case REPLY_NONE:
-        if (rp->json) {
-            char *text = json_dumps(rp->json, REPLY_JSON_FLAGS);
-            if (!text)
-                return NULL;
-            if (body)
-                rq->bytes += strlen(text);
-            resp = MHD_create_response_from_buffer_with_free_callback(strlen(text), text, free);
-            if (!resp)
-                free(text);
-            return resp;
-        }
-        if (!rp->body)
-            return MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-        resp = MHD_create_response_from_buffer_with_free_callback(rp->body_len, rp->body, free);
-        if (resp)
-            rp->body = NULL;
-        return resp;
+/* Parks the connection and hands the request to a worker lane: submissions on their
+ * own lane so they never hold the threads reads are answered on. A full lane answers
+ * 503 at once. */
+static enum MHD_Result queue_for_worker(struct request *rq) {
+    rq->answer = calloc(1, sizeof *rq->answer);
+    if (!rq->answer)
+        return daemon_send_out_of_memory(rq);
+    bool submission = rq->route && (rq->route->flags & ROUTE_SUBMIT);
+    rq->work.run = run_queued;
+    /* Suspended before it is queued, so the worker's resume always follows the suspend. */
+    MHD_suspend_connection(rq->conn);
+    if (!workers_submit(submission ? WORK_SUBMIT : WORK_READ, &rq->work)) {
+        if (workers_stopping())
+            problem_reply(rq->answer, 503,
+                          "the server is stopping; nothing was changed; try again shortly");
+        else
+            problem_reply(rq->answer, 503,
+                          "the server is busy: every %s worker is taken and the queue is "
+                          "full; nothing was changed; try again shortly",
+                          submission ? "submission" : "database");
+        reply_header(rq->answer, "Retry-After", "2");
+        MHD_resume_connection(rq->conn);
     }
-    if (resp) /* the response now releases the body (or closes the file) */
-        rp->source = REPLY_NONE;
-    return resp;
+    return MHD_YES;
 }
 
-/* Adds the headers every answer carries: the handler's own, caching (an ETag where the
- * answer follows the data version), CORS. False when one could not be added. */
-static bool add_headers(struct request *rq, struct reply *rp, struct MHD_Response *resp) {
-    bool ok = true;
-#define ADD(name, value) (ok = ok && MHD_add_response_header(resp, name, value) == MHD_YES)
-    if (rp->content_type && rp->status != 204 && rp->status != 304)
-        ADD("Content-Type", rp->content_type);
-    for (int i = 0; i < rp->nheaders; i++)
-        ADD(rp->headers[i][0], rp->headers[i][1]);
-    char data_version[24];
-    if (req_data_version_header(rq, rp->status, data_version))
-        ADD("Data-Version", data_version);
-    bool etag_route = rq->route && (rq->route->flags & ROUTE_ETAG);
-    if (etag_route && rq->version && rq->question_named &&
-        (rp->status == 200 || rp->status == 304) && !rp->no_etag) {
-        char etag[QUESTION_ETAG_SIZE];
-        question_etag(&rq->question, rq->version, etag);
-        ADD("ETag", etag);
-        ADD("Cache-Control", "no-cache");
-        ADD("Vary", "Accept, Authorization, Origin");
-    } else if (!reply_has_header(rp, "Cache-Control")) {
-        ADD("Cache-Control", "no-store");
-    }
-    const char *origin = cors_origin(rq);
-    if (origin) {
-        ADD("Access-Control-Allow-Origin", origin);
-        ADD("Vary", "Origin");
-        if (rq->method == HTTP_OPTIONS) {
-            ADD("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, DELETE, OPTIONS");
-            ADD("Access-Control-Allow-Headers",
-                "Authorization, Content-Type, Idempotency-Key, If-None-Match, Min-Data-Version");
-            ADD("Access-Control-Max-Age", "600");
-        } else {
-            ADD("Access-Control-Expose-Headers", "Data-Version, ETag, Location, Retry-After");
-        }
-    }
-    ADD("X-Content-Type-Options", "nosniff");
-#undef ADD
-    return ok;
-}
-
-static enum MHD_Result send_reply(struct request *rq, struct reply *rp) {
-    rq->status = rp->status;
-    if (rp->out_of_memory)
-        return send_out_of_memory(rq);
-    struct MHD_Response *resp = response_of(rq, rp);
-    if (!resp)
-        return send_out_of_memory(rq);
-    if (!add_headers(rq, rp, resp)) {
-        MHD_destroy_response(resp);
-        return send_out_of_memory(rq);
-    }
-    enum MHD_Result ok = MHD_queue_response(rq->conn, (unsigned)rp->status, resp);
-    MHD_destroy_response(resp);
-    return ok;
-}
-
-/* Dispatches, sends and lets go of the reply. */
+/* Answers on the event loop when no database is needed, else queues for a worker. */
 static enum MHD_Result answer(struct request *rq) {
     struct reply rp = {0};
-    dispatch(rq, &rp);
-    enum MHD_Result r = send_reply(rq, &rp);
+    if (!dispatch_front(rq, &rp)) {
+        reply_free(&rp);
+        return queue_for_worker(rq);
+    }
+    enum MHD_Result r = daemon_send(rq, &rp);
     reply_free(&rp);
     return r;
 }
@@ -431,6 +375,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return MHD_NO; /* not even the request's state: close the connection */
         *state = rq;
         atomic_fetch_add(&in_flight, 1);
+        rq->deadline = daemon_conn_deadline(conn);
+        deadline_headers_done(rq->deadline);
         int status = 400;
         const char *fault = guard_framing(rq, version, &status);
         if (fault) {
@@ -440,7 +386,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             struct reply rp = {0};
             problem_reply(&rp, status, "%s", fault);
             reply_header(&rp, "Connection", "close");
-            enum MHD_Result r = send_reply(rq, &rp);
+            enum MHD_Result r = daemon_send(rq, &rp);
             reply_free(&rp);
             return r;
         }
@@ -455,11 +401,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (announced > g_config.max_body && ((expect && strcasecmp(expect, "100-continue") == 0) ||
                                               announced / 4 > g_config.max_body)) {
             rq->answered_early = true;
-            return answer(rq);
+            return answer(rq); /* the 413, on the loop: body_too_large is set */
         }
         return MHD_YES;
     }
     if (*upload_size) {
+        deadline_body(rq->deadline, *upload_size);
         if (!rq->answered_early && !rq->body_too_large && !rq->out_of_memory) {
             if (rq->body.len + *upload_size > g_config.max_body) {
                 rq->body_too_large = true;
@@ -475,6 +422,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (rq->answered_early)
         return MHD_YES;
+    deadline_answering(rq->deadline);
+    if (rq->answer) { /* resumed: the worker's answer is ready */
+        struct reply *done = rq->answer;
+        rq->answer = NULL;
+        enum MHD_Result r = daemon_send(rq, done);
+        reply_free(done);
+        free(done);
+        return r;
+    }
     return answer(rq);
 }
 
@@ -486,6 +442,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
     if (!rq)
         return;
     *state = NULL;
+    deadline_idle(rq->deadline);
     int status = rq->status;
     double secs = seconds_since(&rq->started);
     stats_request(rq->route_index, status, secs);
@@ -499,6 +456,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
             code == MHD_REQUEST_TERMINATED_COMPLETED_OK || rq->method == HTTP_HEAD ? rq->bytes : 0);
     }
     req_release_db(rq);
+    if (rq->answer) {
+        reply_free(rq->answer);
+        free(rq->answer);
+    }
     for (int i = 0; i < rq->nparams; i++)
         free(rq->params[i]);
     strbuf_free(&rq->body);
@@ -508,50 +469,38 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
 
 /* ---- start and stop ---- */
 
-static bool parse_listen(const char *text, struct sockaddr_storage *addr, socklen_t *len) {
-    char host[128];
-    const char *colon = strrchr(text, ':');
-    if (!colon || colon == text || strlen(text) >= sizeof host)
-        return false;
-    char *end;
-    long port = strtol(colon + 1, &end, 10);
-    if (*end || port < 0 || port > 65535)
-        return false;
-    size_t hlen = (size_t)(colon - text);
-    memcpy(host, text, hlen);
-    host[hlen] = '\0';
-    memset(addr, 0, sizeof *addr);
-    if (host[0] == '[' && host[hlen - 1] == ']') {
-        host[hlen - 1] = '\0';
-        struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)addr;
-        a6->sin6_family = AF_INET6;
-        a6->sin6_port = htons((uint16_t)port);
-        *len = sizeof *a6;
-        return inet_pton(AF_INET6, host + 1, &a6->sin6_addr) == 1;
-    }
-    struct sockaddr_in *a4 = (struct sockaddr_in *)addr;
-    a4->sin_family = AF_INET;
-    a4->sin_port = htons((uint16_t)port);
-    *len = sizeof *a4;
-    if (strcmp(host, "localhost") == 0)
-        strcpy(host, "127.0.0.1");
-    return inet_pton(AF_INET, host, &a4->sin_addr) == 1;
-}
-
 bool http_start(void) {
     struct sockaddr_storage addr;
     socklen_t len;
-    if (!parse_listen(g_config.listen, &addr, &len)) {
+    if (!listen_parse(g_config.listen, &addr, &len)) {
         log_error("config",
                   "WELLBEING_LISTEN \"%s\" is not host:port (127.0.0.1:8080, "
                   "[::1]:8080)",
                   g_config.listen);
         return false;
     }
-    unsigned flags =
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                     MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     if (addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
+    struct workers_config wc = {
+        .threads = {g_config.workers, g_config.submit_workers},
+        .queue = {g_config.queue_limit, g_config.submit_queue_limit},
+        .deadline_ms = {g_config.db_wait_ms, g_config.submit_wait_ms},
+    };
+    int limit = listen_affordable_connections(g_config.conn_limit, g_config.db_pool + 64);
+    if (limit < g_config.conn_limit)
+        log_error("config", "open-file limit allows %d connections, not %d", limit,
+                  g_config.conn_limit);
+    g_config.conn_limit = limit;
+    struct deadline_config dc = {g_config.header_timeout_s, g_config.body_timeout_s,
+                                 g_config.body_min_rate, g_config.timeout_s, g_config.conn_limit};
+    if (!workers_start(&wc) || !deadline_start(&dc)) {
+        log_error("start", "could not start the worker or watchdog threads");
+        workers_stop();
+        deadline_stop();
+        return false;
+    }
     /* libmicrohttpd zeroes a connection's whole memory pool after every request on it:
      * 256 KiB cost a fifth of the CPU at 50,000 cached reads a second, and 256 KiB x
      * the connection limit of memory. Its default of 32 KiB holds any sane header block,
@@ -562,26 +511,52 @@ bool http_start(void) {
         (unsigned)g_config.conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         (unsigned)g_config.per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)g_config.timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_UNESCAPE_CALLBACK, unescape,
-        NULL, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_NOTIFY_CONNECTION,
+        daemon_conn_notify, NULL, MHD_OPTION_URI_LOG_CALLBACK, daemon_conn_request_line, NULL,
+        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
     if (!daemon_handle) {
         log_error("listen", "could not serve on %s (in use, or not an address of this machine)",
                   g_config.listen);
+        workers_stop();
+        deadline_stop();
         return false;
     }
     return true;
 }
 
-void http_stop(void) {
-    if (!daemon_handle)
-        return;
-    /* Stop accepting; let requests already running finish (at most 10 s). */
-    MHD_socket fd = MHD_quiesce_daemon(daemon_handle);
-    for (int i = 0; i < 1000 && atomic_load(&in_flight) > 0; i++) {
+/* Waits until no request is in flight, for at most limit_ms, or, with
+ * while_running, for as long as a worker is on a job (its statements are bounded by
+ * their limits, so that wait ends). */
+static void wait_in_flight(int64_t limit_ms, bool while_running) {
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    while (atomic_load(&in_flight) > 0) {
+        /* Wall-clock time, not a count of naps: on a loaded machine a nap runs long. */
+        if (while_running ? workers_running() == 0 : seconds_since(&t0) * 1000 >= limit_ms)
+            return;
         struct timespec t = {0, 10 * 1000000L};
         nanosleep(&t, NULL);
     }
+}
+
+/* Shutdown, in an order that leaves no connection suspended when the daemon stops
+ * (libmicrohttpd forbids that) and no answer half made. Stop accepting; serve what is
+ * in flight for up to 10 s, as before; then answer every job still queued with a 503
+ * (nothing was changed) and let the jobs running finish, however long their
+ * statements take, so a submission being applied is committed and answered; join the
+ * workers, whose last act is always a resume; give the loop a second to send what
+ * they resumed; stop the daemon. */
+void http_stop(void) {
+    if (!daemon_handle)
+        return;
+    MHD_socket fd = MHD_quiesce_daemon(daemon_handle);
+    wait_in_flight(10000, false);
+    workers_drain();
+    wait_in_flight(0, true);
+    workers_stop();
+    wait_in_flight(1000, false);
     MHD_stop_daemon(daemon_handle);
+    deadline_stop(); /* after the daemon: no connection is left to report */
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
     daemon_handle = NULL;

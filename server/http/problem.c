@@ -1,6 +1,6 @@
 /* Problem details (RFC 9457). The type URI names the status so clients can branch on
  * it; the detail says what to change. The request's database connections (req_db,
- * req_db_primary) are declared with them, since not getting one is a problem answer;
+ * req_db_primary, req_db_failed) are declared with them, since not getting one is a problem answer;
  * they live in http/reqdb.c with the choice of database they depend on. */
 #include "http/problem.h"
 
@@ -91,6 +91,13 @@ void problem_reply_errors(struct reply *rp, int status, json_t *errors, const ch
 void problem_unavailable(struct reply *rp) {
     problem_reply(rp, 503, "the database is not reachable just now; try again shortly");
     reply_header(rp, "Retry-After", "5");
+}
+
+void problem_db_busy(struct reply *rp) {
+    problem_reply(rp, 503,
+                  "the database is busy: a query or a lock wait ran past its limit and nothing "
+                  "was changed; try again shortly");
+    reply_header(rp, "Retry-After", "2");
 }
 
 json_t *problem_error(const char *field, const char *code, const char *fmt, ...) {

@@ -112,6 +112,24 @@ bool req_read_min_version(struct request *rq, struct reply *rp) {
     return true;
 }
 
+static bool is_read(const struct request *rq) {
+    return rq->method == HTTP_GET || rq->method == HTTP_HEAD;
+}
+
+bool req_version_from_memory(struct request *rq) {
+    rq->from_replica = false;
+    if (db_replica_usable() && is_read(rq)) {
+        uint64_t v = db_replica_version();
+        if (v && v >= rq->min_version) {
+            rq->from_replica = true;
+            rq->version = v;
+            return true;
+        }
+    }
+    rq->version = db_known_version();
+    return rq->version && rq->version >= rq->min_version;
+}
+
 /* Where a read goes: the replica unless it is down, or behind the version asked for
  * after a brief wait; the primary for everything else. */
 void req_choose_source(struct request *rq) {
@@ -141,11 +159,18 @@ bool req_settle_version(struct request *rq, struct reply *rp) {
     if (!db || !db_read_version(db, &rq->version)) {
         /* Without a connection req_db has answered 503 with Retry-After already. */
         if (db)
-            problem_unavailable(rp);
+            req_db_failed(rq, rp);
         rq->version = 0;
         return false;
     }
     return true;
+}
+
+void req_db_failed(struct request *rq, struct reply *rp) {
+    if (rq->db && !db_lost(rq->db) && db_timed_out(rq->db))
+        problem_db_busy(rp);
+    else
+        problem_unavailable(rp);
 }
 
 bool req_again_on_primary(struct request *rq, struct reply *rp) {

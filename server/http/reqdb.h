@@ -13,9 +13,14 @@
  * ETag names: the client holds data that new); false after filling rp with a 400 when
  * the header is not a version. */
 bool req_read_min_version(struct request *rq, struct reply *rp);
-/* Marks a GET or HEAD for the replica when there is one, it answers, and it has
- * replayed rq->min_version (waiting up to WELLBEING_REPLICA_WAIT_MS); the primary
- * otherwise. */
+/* On the event loop, from memory alone: the source a GET or HEAD would be answered from
+ * now and its version (the replica's when it is up and new enough, else the primary's
+ * announced one) into rq->from_replica and rq->version. False when that version is not
+ * known or is older than rq->min_version (a worker must wait or ask). */
+bool req_version_from_memory(struct request *rq);
+/* On a worker: marks a GET or HEAD for the replica when there is one, it answers, and it has
+ * replayed rq->min_version (waiting up to WELLBEING_REPLICA_WAIT_MS, never on the event
+ * loop); the primary otherwise. */
 void req_choose_source(struct request *rq);
 /* Sets rq->version to the version the read's data will reflect before it runs: the
  * replica's replayed or the primary's announced version, asked of the database when

@@ -16,6 +16,7 @@
 
 #include "http/auth.h"
 #include "http/question.h"
+#include "http/workers.h"
 #include "domain/strbuf.h"
 
 #define ROUTE_MAX_PARAMS 4
@@ -36,6 +37,8 @@ enum http_method {
 struct route;
 struct db_conn;
 struct MHD_Connection;
+struct deadline_conn;
+struct reply;
 
 struct request {
     struct MHD_Connection *conn;
@@ -65,8 +68,11 @@ struct request {
      * answer follows the data version; the ETag and the cache key both come from it. */
     bool question_named;
     struct question question;
-    unsigned long long bytes; /* body bytes sent: a fixed body's size, or what a stream
-                                 produced; for the access log */
+    struct work work;               /* queued to a worker when the answer needs the database */
+    struct reply *answer;           /* the worker's finished answer, sent once resumed */
+    struct deadline_conn *deadline; /* the connection's slow-client deadlines (http/deadline.h) */
+    unsigned long long bytes;       /* body bytes sent: a fixed body's size, or what a stream
+                                       produced; for the access log */
 };
 
 /* A streamed body. The reader fills buf with up to max bytes and returns how many, or

@@ -14,6 +14,7 @@ enum route_flags {
     ROUTE_ETAG = 1 << 4,   /* the answer follows the data version: ETag and 304 */
     ROUTE_BODY = 1 << 5,   /* takes a request body */
     ROUTE_CSV = 1 << 6,    /* a collection that also answers text/csv */
+    ROUTE_NO_DB = 1 << 7,  /* never touches the database: answered on the event loop */
 };
 
 struct route {

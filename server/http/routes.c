@@ -8,6 +8,7 @@
 #define R ROUTE_READ
 #define E ROUTE_ETAG
 #define C ROUTE_CSV
+#define N ROUTE_NO_DB /* answered on the event loop: mark only what never waits on PostgreSQL */
 
 /* Query parameters by route, as the handlers read them. The page's own: the dashboard
  * keeps its state in the query of a shared link (/?area=...), which the server ignores. */
@@ -35,13 +36,13 @@ static const char *const p_due[] = {"partner", "past", "coming", "today", NULL};
 static const char *const p_changes[] = {"since", NULL};
 
 const struct route routes[] = {
-    ROUTE(GET, "/healthz", api_get_healthz, 0),
+    ROUTE(GET, "/healthz", api_get_healthz, N),
     ROUTE(GET, "/readyz", api_get_readyz, 0),
-    ROUTE(GET, "/metrics", api_get_prometheus, 0),
-    ROUTE(GET, "/openapi.json", api_get_openapi, 0),
-    ROUTE_Q(GET, "/", static_get_index, 0, p_page),
-    ROUTE_Q(GET, "/dashboard/{file}", static_get_asset, 0, p_page),
-    ROUTE_Q(GET, "/dashboard/vendor/{file}", static_get_vendor, 0, p_page),
+    ROUTE(GET, "/metrics", api_get_prometheus, N),
+    ROUTE(GET, "/openapi.json", api_get_openapi, N),
+    ROUTE_Q(GET, "/", static_get_index, N, p_page),
+    ROUTE_Q(GET, "/dashboard/{file}", static_get_asset, N, p_page),
+    ROUTE_Q(GET, "/dashboard/vendor/{file}", static_get_vendor, N, p_page),
     ROUTE(GET, "/v1/programmes", api_list_programmes, R | E | C),
     ROUTE_Q(GET, "/v1/metrics", api_list_metrics, R | E | C, p_metrics),
     ROUTE(GET, "/v1/metrics/{code}", api_get_metric, R | E),

@@ -25,6 +25,8 @@ struct db_conn {
     bool busy;
     bool lost;
     bool short_of_memory;  /* a read module ran out of memory (db_note_no_memory) */
+    bool timed_out;        /* a statement or lock wait ran past its limit (db_timed_out) */
+    bool long_limit;       /* db_send_long set the long statement limit: reset at checkout */
     uint64_t bump_pending; /* a version taken in the open transaction, not committed yet */
     uint64_t bumped;       /* the version this checkout's committed write took, 0 if none */
     const struct db_stmt *prepared[MAX_PREPARED];
@@ -39,6 +41,8 @@ struct db_pool {
     struct db_conn *conns;
     int size;
     int wait_ms;
+    int statement_timeout_ms, lock_timeout_ms; /* set on every connection as it opens */
+    int long_statement_ms;                     /* db_allow_long_statements */
     pthread_mutex_t lock;
     pthread_cond_t freed;
     int64_t connect_failed_at_ms; /* fail fast for a moment after a failed connect */
@@ -50,6 +54,12 @@ static struct db_pool primary = {
 static struct db_pool replica = {
     .name = "replica", .lock = PTHREAD_MUTEX_INITIALIZER, .freed = PTHREAD_COND_INITIALIZER};
 
+/* The session limits every pool connection sets as it opens (db_set_timeouts). */
+static struct {
+    int statement_ms, lock_ms; /* statement_timeout, lock_timeout */
+    int long_statement_ms;     /* db_allow_long_statements, db_send_long */
+} limits;
+
 static int64_t now_ms(void);
 static bool conn_open(struct db_conn *c);
 static bool conn_prepare(struct db_conn *c, const struct db_stmt *s);
@@ -57,6 +67,8 @@ static bool pool_init(struct db_pool *p, const char *conninfo, int size, int wai
 static void pool_free(struct db_pool *p);
 static struct db_conn *pool_acquire(struct db_pool *p);
 static bool conn_dead_while_idle(struct db_conn *c);
+static bool restore_limit(struct db_conn *c);
+static void note_result(struct db_conn *c, const PGresult *r);
 
 static int64_t now_ms(void) {
     struct timespec ts;
@@ -89,6 +101,59 @@ static bool conn_dead_while_idle(struct db_conn *c) {
     return !PQconsumeInput(c->pg) || PQstatus(c->pg) != CONNECTION_OK;
 }
 
+/* Every pool connection carries both limits from its first statement, so no request
+ * can wait on PostgreSQL for longer than they allow: a query that runs too long is
+ * cancelled (57014), a lock not granted in time is given up (55P03), and the handler
+ * answers 503 with Retry-After. Sent as SET after connecting rather than as libpq
+ * "options" so that options in the operator's conninfo stay as they were. */
+bool db_set_session_limits(PGconn *pg) {
+    char sql[128];
+    snprintf(sql, sizeof sql, "SET statement_timeout = %d; SET lock_timeout = %d",
+             limits.statement_ms, limits.lock_ms);
+    PGresult *r = PQexec(pg, sql);
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok)
+        db_log_failure("session limits", r);
+    PQclear(r);
+    return ok;
+}
+
+static void note_result(struct db_conn *c, const PGresult *r) {
+    if (PQstatus(c->pg) != CONNECTION_OK)
+        c->lost = true;
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    if (state && (strcmp(state, DB_STATE_QUERY_CANCELED) == 0 ||
+                  strcmp(state, DB_STATE_LOCK_NOT_AVAILABLE) == 0))
+        c->timed_out = true;
+}
+
+void db_set_timeouts(int statement_ms, int lock_ms, int long_statement_ms) {
+    limits.statement_ms = statement_ms;
+    limits.lock_ms = lock_ms;
+    limits.long_statement_ms = long_statement_ms;
+}
+
+bool db_wait_long_for_locks(struct db_conn *c, bool long_wait) {
+    char sql[64];
+    snprintf(sql, sizeof sql, "SET LOCAL lock_timeout = %d",
+             long_wait ? limits.long_statement_ms : limits.lock_ms);
+    PGresult *r = db_exec_sql(c, sql);
+    bool ok = db_check(c, r, "lock limit", NULL);
+    if (ok)
+        PQclear(r);
+    return ok;
+}
+
+bool db_allow_long_statements(struct db_conn *c) {
+    char sql[64];
+    snprintf(sql, sizeof sql, "SET LOCAL statement_timeout = %d", limits.long_statement_ms);
+    PGresult *r = db_exec_sql(c, sql);
+    bool ok = db_check(c, r, "statement limit", NULL);
+    if (ok)
+        PQclear(r);
+    return ok;
+}
+
 static bool conn_open(struct db_conn *c) {
     struct db_pool *p = c->owner;
     if (c->pg && !c->lost && PQstatus(c->pg) == CONNECTION_OK && !conn_dead_while_idle(c))
@@ -104,7 +169,12 @@ static bool conn_open(struct db_conn *c) {
         PQfinish(c->pg);
     c->nprepared = 0;
     c->lost = false;
+    c->long_limit = false; /* a new connection starts with its own limits */
     c->pg = db_connect(p->conninfo);
+    if (c->pg && !db_set_session_limits(c->pg)) {
+        PQfinish(c->pg);
+        c->pg = NULL;
+    }
     pthread_mutex_lock(&p->lock);
     if (c->pg) {
         p->connect_failed_at_ms = 0;
@@ -192,7 +262,7 @@ static struct db_conn *pool_acquire(struct db_pool *p) {
     c->bumped = c->bump_pending = 0;
     p->checkouts++;
     pthread_mutex_unlock(&p->lock);
-    if (!conn_open(c)) {
+    if (!conn_open(c) || !restore_limit(c)) {
         db_release(c);
         return NULL;
     }
@@ -220,6 +290,38 @@ uint64_t db_conn_bumped(const struct db_conn *c) {
     return c ? c->bumped : 0;
 }
 
+/* Back to the connection's own statement limit after a db_send_long, here at checkout
+ * (on the thread that will use it) rather than at release, which may be on the event
+ * loop. */
+static bool restore_limit(struct db_conn *c) {
+    if (!c->long_limit)
+        return true;
+    char sql[64];
+    snprintf(sql, sizeof sql, "SET statement_timeout = %d", limits.statement_ms);
+    PGresult *r = PQexec(c->pg, sql);
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    if (ok)
+        c->long_limit = false;
+    else
+        c->lost = true; /* reconnected, with its limits set afresh, on the next checkout */
+    return ok;
+}
+
+bool db_send_long(struct db_conn *c, const struct db_stmt *s, const char *const *params) {
+    if (!c->long_limit) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "SET statement_timeout = %d", limits.long_statement_ms);
+        PGresult *r = db_exec_sql(c, sql);
+        bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+        PQclear(r);
+        if (!ok)
+            return false;
+        c->long_limit = true;
+    }
+    return db_send(c, s, params);
+}
+
 void db_release(struct db_conn *c) {
     if (!c)
         return;
@@ -235,6 +337,7 @@ void db_release(struct db_conn *c) {
             c->lost = true;
     }
     c->short_of_memory = false;
+    c->timed_out = false;
     struct db_pool *p = c->owner;
     pthread_mutex_lock(&p->lock);
     c->busy = false;
@@ -279,11 +382,13 @@ static bool conn_prepare(struct db_conn *c, const struct db_stmt *s) {
             return true;
     PGresult *r = PQprepare(c->pg, s->name, s->sql, s->nparams, NULL);
     bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    note_result(c, r);
     if (!ok) {
         if (PQstatus(c->pg) != CONNECTION_OK)
             c->lost = true;
         else
-            log_error("db_prepare", "statement %s did not prepare: %s", s->name,
+            log_error("db_prepare", "statement %s did not prepare: sqlstate %s: %s", s->name,
+                      PQresultErrorField(r, PG_DIAG_SQLSTATE),
                       PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY));
     }
     PQclear(r);
@@ -296,8 +401,7 @@ PGresult *db_exec(struct db_conn *c, const struct db_stmt *s, const char *const 
     if (!conn_prepare(c, s))
         return PQmakeEmptyPGresult(c->pg, PGRES_FATAL_ERROR);
     PGresult *r = PQexecPrepared(c->pg, s->name, s->nparams, params, NULL, NULL, 0);
-    if (PQstatus(c->pg) != CONNECTION_OK)
-        c->lost = true;
+    note_result(c, r);
     return r;
 }
 
@@ -313,8 +417,7 @@ bool db_send(struct db_conn *c, const struct db_stmt *s, const char *const *para
 
 PGresult *db_exec_sql(struct db_conn *c, const char *sql) {
     PGresult *r = PQexec(c->pg, sql);
-    if (PQstatus(c->pg) != CONNECTION_OK)
-        c->lost = true;
+    note_result(c, r);
     /* A version taken in a transaction exists once it commits: the server's tag says
      * which way the transaction ended (a COMMIT of a failed one answers ROLLBACK), so a
      * dry run or a refused write never reports a version that was rolled back. */
@@ -339,6 +442,17 @@ void db_note_no_memory(struct db_conn *c) {
 
 bool db_short_of_memory(struct db_conn *c) {
     return c->short_of_memory;
+}
+
+PGresult *db_next_result(struct db_conn *c) {
+    PGresult *r = PQgetResult(c->pg);
+    if (r)
+        note_result(c, r);
+    return r;
+}
+
+bool db_timed_out(struct db_conn *c) {
+    return c->timed_out;
 }
 
 bool db_lost(struct db_conn *c) {

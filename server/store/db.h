@@ -17,6 +17,14 @@ struct db_stmt {
 
 struct db_conn;
 
+/* The limits every pool connection sets as it opens (statement_timeout, lock_timeout,
+ * milliseconds; 0 is PostgreSQL's "none"), and the longer statement limit a big write
+ * may take for its own transaction. Call before db_init. The replica's connections
+ * (the pool and the watcher's) carry the same limits. */
+void db_set_timeouts(int statement_ms, int lock_ms, int long_statement_ms);
+/* Sets those limits on a connection just made (the pools do it as they open one; the
+ * replica's watcher on its own). False, logged, when the server refused them. */
+bool db_set_session_limits(PGconn *pg);
 /* read_conninfo: the replica, or NULL/"" for none (every read on the primary). */
 bool db_init(const char *conninfo, const char *read_conninfo, int pool_size, int wait_ms);
 void db_shutdown(void);
@@ -46,6 +54,10 @@ void db_disconnect_alone(struct db_conn *c);
 PGresult *db_exec(struct db_conn *c, const struct db_stmt *s, const char *const *params);
 /* The same, sent for single-row streaming: read with PQgetResult until NULL. */
 bool db_send(struct db_conn *c, const struct db_stmt *s, const char *const *params);
+/* db_send under the long statement limit (db_set_timeouts): an export streamed while it
+ * is sent runs for as long as the client takes to read it, not the milliseconds of a
+ * read. The connection's own limit comes back at its next checkout. */
+bool db_send_long(struct db_conn *c, const struct db_stmt *s, const char *const *params);
 /* Plain SQL with no parameters (BEGIN, COMMIT, migrations). */
 PGresult *db_exec_sql(struct db_conn *c, const char *sql);
 bool db_ok(PGresult *r);
@@ -55,6 +67,15 @@ bool db_lost(struct db_conn *c);
  * false, so the handler answers 503 (try again) rather than 500; cleared on release. */
 void db_note_no_memory(struct db_conn *c);
 bool db_short_of_memory(struct db_conn *c);
+/* PQgetResult for a statement sent with db_send, noting a lost connection or a limit
+ * that ran out as db_exec does. */
+PGresult *db_next_result(struct db_conn *c);
+/* Whether a statement on this connection was cancelled by statement_timeout (57014)
+ * or gave up waiting for a lock (55P03) since it was checked out: the database is
+ * busy, not broken, so the answer is 503 with Retry-After. Cleared on release. */
+bool db_timed_out(struct db_conn *c);
+#define DB_STATE_QUERY_CANCELED "57014"
+#define DB_STATE_LOCK_NOT_AVAILABLE "55P03"
 /* Logs a failed result's SQLSTATE and primary message (never the SQL). */
 void db_log_failure(const char *what, PGresult *r);
 
@@ -81,6 +102,13 @@ bool db_exec_found(struct db_conn *c, const struct db_stmt *s, const char *const
 bool db_write_begin(struct db_conn *c, struct db_error *err);
 bool db_write_commit(struct db_conn *c, uint64_t *version, struct db_error *err);
 void db_write_rollback(struct db_conn *c);
+
+/* Inside an open transaction: lets its statements run up to the long limit
+ * (SET LOCAL, so the connection's own limit returns at COMMIT or ROLLBACK). */
+bool db_allow_long_statements(struct db_conn *c);
+/* Inside an open transaction: lets the statements that follow wait for locks up to the
+ * long limit (long_wait) or the connection's own limit again (SET LOCAL). */
+bool db_wait_long_for_locks(struct db_conn *c, bool long_wait);
 
 /* ---- the data version (db_version.c) ---- */
 /* Starts and stops the thread that keeps the known version current from the primary's

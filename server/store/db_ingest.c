@@ -177,7 +177,7 @@ static bool copy_rows(struct db_conn *db, const struct strbuf *rows) {
     }
     if (PQputCopyEnd(pg, ok ? NULL : "client failed while sending") != 1)
         ok = false;
-    while ((r = PQgetResult(pg)) != NULL) {
+    while ((r = db_next_result(db)) != NULL) {
         if (PQresultStatus(r) != PGRES_COMMAND_OK) {
             db_log_failure("ingest copy", r);
             ok = false;
@@ -255,13 +255,22 @@ static enum ingest_outcome apply_begin(struct db_conn *db, const struct ingest_m
      * for 2.7 s to run it in 0.3 s (auto_explain of make bench-ingest). */
     if (!exec_ok(db, "BEGIN; SET LOCAL work_mem = '64MB'; SET LOCAL jit = off"))
         return INGEST_DB_FAILED;
+    /* COPY and the upsert of 100,000 rows take seconds, not the milliseconds of a read:
+     * this transaction alone gets the long statement limit (and, below, a long wait for
+     * the writers' lock; every other lock keeps the lock limit). */
+    if (!db_allow_long_statements(db))
+        return INGEST_DB_FAILED;
     /* Bumping the version first takes the data_version row lock for the whole write, so
      * writers commit one after another, and each row's updated_at (clock_timestamp(),
      * read after the lock) is later than every row of every write committed before it.
      * A partner mirroring with updatedAfter= therefore never skips a row: with the
      * transaction's start time, a long write could commit rows stamped earlier than
      * rows the partner had already seen. */
-    if (!db_bump_version(db, version))
+    /* That lock is held by writers only, for as long as their write takes: a submission
+     * (on its own worker lane) queues for it up to the long limit rather than the lock
+     * limit, which still bounds every other lock it waits for. */
+    if (!db_wait_long_for_locks(db, true) || !db_bump_version(db, version) ||
+        !db_wait_long_for_locks(db, false))
         return INGEST_DB_FAILED;
     PGresult *r = db_exec(db, &insert_submission, sub);
     if (db_ok(r)) {

@@ -222,13 +222,13 @@ bool db_observations_page(struct db_conn *db, const struct db_obs_query *q, json
 bool db_observations_stream(struct db_conn *db, const struct db_obs_query *q) {
     struct params p;
     make_params(q, false, &p);
-    return db_send(db, &st_page, p.v);
+    return db_send_long(db, &st_page, p.v);
 }
 
 int db_observations_next(struct db_conn *db, int hide_max, json_t **row) {
     *row = NULL;
     for (;;) {
-        PGresult *r = PQgetResult(db_pg(db));
+        PGresult *r = db_next_result(db);
         if (!r)
             return 0;
         ExecStatusType st = PQresultStatus(r);

@@ -86,6 +86,10 @@ static void *watcher_main(void *arg) {
     while (!atomic_load(&rep.stopping)) {
         if (!pg) {
             pg = db_connect(rep.conninfo);
+            if (pg && !db_set_session_limits(pg)) {
+                PQfinish(pg);
+                pg = NULL;
+            }
             if (!pg) {
                 mark_down();
                 pause_ms(IDLE_POLL_MS);

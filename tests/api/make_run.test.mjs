@@ -43,12 +43,13 @@ test('--help and the README give every setting the same default', () => {
   for (const env of Object.keys(readme)) assert.equal(help[env], readme[env], env);
 });
 
-test('the start-up line shows the pool the defaults make: 2 x threads + 2', async () => {
-  assert.equal(helpDefaults().WELLBEING_DB_POOL, '2 x threads + 2');
+test('the start-up line shows the pool the defaults make: workers (2 x threads) + submit workers + 1', async () => {
+  assert.equal(helpDefaults().WELLBEING_DB_POOL, 'workers + submit workers + 1');
+  assert.equal(helpDefaults().WELLBEING_WORKERS, '2 x threads');
   const srv = await startServer({ WELLBEING_THREADS: '3' });
   try {
     await new Promise((r) => setTimeout(r, 200));
-    assert.match(srv.log(), /with 3 threads, 8 database connections/);
+    assert.match(srv.log(), /with 3 threads, 9 database connections/);
   } finally {
     assert.equal(await srv.stop(), 0);
   }

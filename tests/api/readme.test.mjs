@@ -81,11 +81,13 @@ export function mask(line) {
 let srv;
 let dir;
 let admin;
+let dbUrl;
 
 before(async () => {
   const adminUrl = process.env.WELLBEING_DATABASE_URL.replace(/dbname=\S+/, 'dbname=postgres');
   execFileSync('psql', [adminUrl, '-XAtq', '-c', `DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`, '-c', `CREATE DATABASE ${DB}`]);
   const url = process.env.WELLBEING_DATABASE_URL.replace(/dbname=\S+/, `dbname=${DB}`);
+  dbUrl = url;
   const env = { ...process.env, WELLBEING_DATABASE_URL: url };
   execFileSync(BIN, ['migrate'], { env, stdio: 'ignore' });
   admin = execFileSync(BIN, ['key', 'create', '--name', 'readme', '--scopes', 'read,submit,admin'],
@@ -127,7 +129,10 @@ function runSteps(steps) {
     script.push(s.command.replaceAll(README_URL, srv.base), `printf '\\n@@step ${i} rc=%d@@\\n' $?`);
   });
   const r = spawnSync('bash', ['-c', script.join('\n')], {
-    encoding: 'utf8', env: { ...process.env, ADMIN: admin, WELLBEING_URL: srv.base, WELLBEING_ADMIN_KEY: admin }, timeout: 120000,
+    // $WELLBEING_DATABASE_URL is the server's database, as it is for a reader running it.
+    encoding: 'utf8',
+    env: { ...process.env, ADMIN: admin, WELLBEING_URL: srv.base, WELLBEING_ADMIN_KEY: admin, WELLBEING_DATABASE_URL: dbUrl },
+    timeout: 120000,
   });
   const outputs = [];
   let cur = [];

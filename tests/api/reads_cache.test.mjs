@@ -42,7 +42,9 @@ async function lockTables(seconds) {
 }
 
 test('a repeat read is answered from memory: it completes while the tables it reads are locked', async () => {
-  const srv = await startServer();
+  // The miss below must outwait the 3 s lock to show it read the tables; with the
+  // default 2 s lock limit it would get a 503 instead (holds.test.mjs tests that).
+  const srv = await startServer({ WELLBEING_LOCK_TIMEOUT_MS: '10000' });
   try {
     const url = `/v1/metrics/rc.count/series?area=${A.alpha}`;
     const first = await get(url, { base: srv.base });

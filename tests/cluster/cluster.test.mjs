@@ -1,6 +1,7 @@
 // The many-machine shape on loopback (tests/cluster/run.sh starts it): a primary, a
 // streaming replica, PgBouncer, two wellbeingd processes and HAProxy. The tests run in
 // order, one after another, since they stop and start parts of the one cluster.
+import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -130,6 +131,33 @@ test('a cached board view in one process is refreshed by a write through the oth
   assert.ok(ms <= 1000, `shown after ${ms} ms`);
   assert.ok(seen.version >= w.version);
   console.log(`# cache coherence: the write through process 1 showed in process 2's board view after ${ms} ms`);
+});
+
+test('a read on the replica keeps the lock limit: behind a lock replayed from the primary it answers 503 busy', async () => {
+  // An ACCESS EXCLUSIVE lock taken on the primary is replayed on the replica, where it
+  // holds back every read of the table until the primary's transaction ends. The
+  // replica's connections carry WELLBEING_LOCK_TIMEOUT_MS (2 s) as the primary's do, so
+  // the read gives up then instead of waiting out the 20 s the lock is held.
+  const locker = spawn('psql', [PRIMARY, '-XAtq', '-c',
+    'BEGIN; LOCK TABLE observations IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(20); COMMIT;'],
+  { env: { ...process.env, PGAPPNAME: 'cluster-test-locker' }, stdio: 'ignore' });
+  const ended = new Promise((resolve) => locker.on('exit', resolve));
+  try {
+    const replayed = await until(10000, () => Number(sql(REPLICA, "SELECT count(*) FROM pg_locks WHERE relation = 'observations'::regclass AND mode = 'AccessExclusiveLock'")[0][0]) > 0);
+    assert.ok(replayed, 'the replica holds the lock the primary took');
+    const t = Date.now();
+    const r = await get(ONE, '/v1/observations?metric=thrive.ips_referrals&limit=77');
+    const ms = Date.now() - t;
+    assert.equal(r.status, 503, r.text);
+    assert.match(r.body.detail, /busy/);
+    assert.ok(r.headers.get('retry-after'));
+    assert.ok(ms >= 1500 && ms < 12000, `answered after ${ms} ms (the limit is 2000 ms, the lock 20 s)`);
+  } finally {
+    sql(PRIMARY, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'cluster-test-locker'");
+    await ended;
+  }
+  const back = await until(5000, async () => (await get(ONE, '/v1/observations?metric=thrive.ips_referrals&limit=77')).status === 200);
+  assert.ok(back, 'once the lock is gone the same read is answered');
 });
 
 test('the replica stopped and started again under load: every request answered, reads return to it', async () => {

@@ -256,6 +256,36 @@ static void test_keep_turns_a_json_reply_into_the_kept_bytes(void **state) {
     reply_free(&problem);
 }
 
+static void test_a_hit_carries_the_handlers_headers_once(void **state) {
+    (void)state;
+    static struct request rq;
+    uint64_t v = next_version();
+    ask(&rq, "/v1/metrics/m/series", "E08000025", v);
+    struct cache_key k;
+    cache_key_make(&rq, &k);
+    struct reply rp = {0};
+    reply_header(&rp, "Content-Disposition", "attachment; filename=\"m_series.csv\"");
+    reply_body(&rp, 200, "text/csv", strdup("a,b\r\n"), 5);
+    cache_keep(&rp, &k, v, "m");
+    assert_int_equal(rp.nheaders, 1); /* the storing answer keeps its own, not a second */
+    reply_free(&rp);
+    /* A hit answered before any handler ran (the event loop's) has the file name. */
+    struct reply early;
+    assert_true(serve(&rq, &early));
+    assert_int_equal(early.nheaders, 1);
+    assert_string_equal(early.headers[0][0], "Content-Disposition");
+    assert_string_equal(early.headers[0][1], "attachment; filename=\"m_series.csv\"");
+    reply_free(&early);
+    /* One whose handler had set it already does not get it twice. */
+    struct reply late = {0};
+    reply_header(&late, "Content-Disposition", "attachment; filename=\"m_series.csv\"");
+    struct cache_key k2;
+    cache_key_make(&rq, &k2);
+    assert_true(cache_serve(&rq, &late, &k2));
+    assert_int_equal(late.nheaders, 1);
+    reply_free(&late);
+}
+
 static void test_a_revalidation_counts_the_metrics_held(void **state) {
     (void)state;
     static struct request rq;
@@ -280,6 +310,7 @@ int main(void) {
         cmocka_unit_test(test_the_byte_bound_holds),
         cmocka_unit_test(test_a_body_being_sent_outlives_its_eviction),
         cmocka_unit_test(test_keep_turns_a_json_reply_into_the_kept_bytes),
+        cmocka_unit_test(test_a_hit_carries_the_handlers_headers_once),
         cmocka_unit_test(test_a_revalidation_counts_the_metrics_held),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
