@@ -128,10 +128,8 @@ void api_delete_schedule(struct request *rq, struct reply *rp) {
     if (n < 0)
         api_db_failed(rp, db, "schedule");
     else if (n == 0)
-        problem_reply(rp, 404,
-                      "partner %s has no schedule %s; GET "
-                      "/v1/admin/partners/%s/returns lists them",
-                      partner, id, partner);
+        problem_reply(rp, 404, "partner %s has no schedule %s; GET %s/%s/returns lists them",
+                      partner, id, "/v1/admin/partners", partner);
     else {
         rp->status = 204;
         rp->no_etag = true;

@@ -134,7 +134,7 @@ void api_post_snapshot(struct request *rq, struct reply *rp) {
     if (res == STEWARD_OK) {
         reply_json(rp, 201, made);
         char loc[120];
-        snprintf(loc, sizeof loc, "/v1/snapshots/%s/changes", name);
+        snprintf(loc, sizeof loc, "%s/%s/changes", "/v1/snapshots", name);
         reply_header(rp, "Location", loc);
         rp->no_etag = true;
     } else {
@@ -187,8 +187,8 @@ void api_get_snapshot_changes(struct request *rq, struct reply *rp) {
     if (!since) {
         problem_reply(rp, 400,
                       "changes need since=<an earlier snapshot>: GET "
-                      "/v1/snapshots/%s/changes?since=board-2019-01",
-                      name);
+                      "%s/%s/changes?since=board-2019-01",
+                      "/v1/snapshots", name);
         return;
     }
     struct db_conn *db = req_db(rq, rp);
