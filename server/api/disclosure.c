@@ -255,18 +255,24 @@ bool disclosure_apply_items(struct db_conn *db, json_t *items, int small_max, co
     size_t n = json_array_size(items);
     struct db_figure *figs = calloc(n + 1, sizeof *figs);
     char(*starts)[16] = calloc(n + 1, sizeof *starts);
-    if (!figs || !starts) {
+    /* Each row's cell key, read once and kept for the second pass. */
+    char(*keys)[BREAKDOWN_MAX_DIMS * 90] = calloc(n + 1, sizeof *keys);
+    bool *cell = calloc(n + 1, sizeof *cell);
+    if (!figs || !starts || !keys || !cell) {
         free(figs);
         free(starts);
+        free(keys);
+        free(cell);
         return false;
     }
     int nf = 0;
-    char key[BREAKDOWN_MAX_DIMS * 90];
     for (size_t i = 0; i < n; i++) {
         json_t *row = json_array_get(items, i);
         const char *metric = json_string_value(json_object_get(row, "metric"));
         const char *area = json_string_value(json_object_get(row, "area"));
-        if (!metric || !area || !row_cell(row, starts[i], sizeof starts[i], key, sizeof key))
+        cell[i] =
+            metric && area && row_cell(row, starts[i], sizeof starts[i], keys[i], sizeof keys[i]);
+        if (!cell[i])
             continue;
         if (nf && strcmp(figs[nf - 1].metric, metric) == 0 &&
             strcmp(figs[nf - 1].area, area) == 0 &&
@@ -278,10 +284,9 @@ bool disclosure_apply_items(struct db_conn *db, json_t *items, int small_max, co
     bool ok = disclosure_build(db, figs, nf, small_max, as_of, &d);
     for (size_t i = 0; ok && i < n; i++) {
         json_t *row = json_array_get(items, i);
-        const char *metric = json_string_value(json_object_get(row, "metric"));
-        const char *area = json_string_value(json_object_get(row, "area"));
-        if (!metric || !area || !row_cell(row, starts[i], sizeof starts[i], key, sizeof key) ||
-            !disclosure_hidden(&d, metric, area, starts[i], key))
+        if (!cell[i] ||
+            !disclosure_hidden(&d, json_string_value(json_object_get(row, "metric")),
+                               json_string_value(json_object_get(row, "area")), starts[i], keys[i]))
             continue;
         json_object_set_new(row, "value", json_null());
         json_object_set_new(row, "lower", json_null());
@@ -292,6 +297,8 @@ bool disclosure_apply_items(struct db_conn *db, json_t *items, int small_max, co
         disclosure_free(&d);
     free(figs);
     free(starts);
+    free(keys);
+    free(cell);
     return ok;
 }
 
